@@ -1,0 +1,94 @@
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+import { CairnError } from "./errors";
+
+// Every setting Cairn reads, from CAIRN_* env vars, with defaults. Read once per process.
+const intFrom = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+const schema = z.object({
+  CAIRN_DATA_DIR: z.string().default("./data"),
+  CAIRN_MODELS_DIR: z.string().optional(),
+  CAIRN_HOST: z.string().default("127.0.0.1"),
+  CAIRN_PORT: intFrom(3000, 1),
+  /** Path to a .gguf file, or a catalogue name found in the models dir. */
+  CAIRN_LLM_MODEL: z.string().optional(),
+  CAIRN_EMBED_MODEL: z.string().optional(),
+  CAIRN_LLM_CONTEXT_SIZE: intFrom(4096, 512),
+  /** Where `models pull` downloads from; tests point it at a local server. */
+  CAIRN_HF_BASE_URL: z.string().url().default("https://huggingface.co"),
+  CAIRN_TEST_MODELS_DIR: z.string().default(path.join(os.homedir(), ".cache", "cairn", "test-models")),
+  CAIRN_MAX_UPLOAD_MB: intFrom(200, 1),
+  CAIRN_PARSE_TIMEOUT_MS: intFrom(120_000, 1000),
+  CAIRN_PARSE_MAX_MEMORY_MB: intFrom(1024, 64),
+  /** Refuse DOCX/zip whose declared uncompressed size exceeds this. */
+  CAIRN_MAX_UNZIPPED_MB: intFrom(300, 1),
+  CAIRN_WATCH_DIR: z.string().optional(),
+  CAIRN_WATCH_COLLECTION: z.string().default("default"),
+  CAIRN_CHUNK_TOKENS: intFrom(256, 32),
+  CAIRN_CHUNK_OVERLAP_TOKENS: intFrom(32, 0),
+  CAIRN_WORKER_POLL_MS: intFrom(500, 50),
+});
+
+export type CairnConfig = {
+  dataDir: string;
+  filesDir: string;
+  dbPath: string;
+  lancedbUri: string;
+  modelsDir: string;
+  host: string;
+  port: number;
+  llmModel?: string;
+  embedModel?: string;
+  llmContextSize: number;
+  hfBaseUrl: string;
+  testModelsDir: string;
+  maxUploadBytes: number;
+  parseTimeoutMs: number;
+  parseMaxMemoryMb: number;
+  maxUnzippedBytes: number;
+  watchDir?: string;
+  watchCollection: string;
+  chunkTokens: number;
+  chunkOverlapTokens: number;
+  workerPollMs: number;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new CairnError("bad_request:config", `Invalid configuration: ${issues}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.CAIRN_DATA_DIR);
+  return {
+    dataDir,
+    filesDir: path.join(dataDir, "files"),
+    dbPath: path.join(dataDir, "cairn.db"),
+    lancedbUri: path.join(dataDir, "lancedb"),
+    modelsDir: path.resolve(e.CAIRN_MODELS_DIR ?? path.join(dataDir, "models")),
+    host: e.CAIRN_HOST,
+    port: e.CAIRN_PORT,
+    llmModel: e.CAIRN_LLM_MODEL,
+    embedModel: e.CAIRN_EMBED_MODEL,
+    llmContextSize: e.CAIRN_LLM_CONTEXT_SIZE,
+    hfBaseUrl: e.CAIRN_HF_BASE_URL.replace(/\/+$/, ""),
+    testModelsDir: path.resolve(e.CAIRN_TEST_MODELS_DIR),
+    maxUploadBytes: e.CAIRN_MAX_UPLOAD_MB * 1024 * 1024,
+    parseTimeoutMs: e.CAIRN_PARSE_TIMEOUT_MS,
+    parseMaxMemoryMb: e.CAIRN_PARSE_MAX_MEMORY_MB,
+    maxUnzippedBytes: e.CAIRN_MAX_UNZIPPED_MB * 1024 * 1024,
+    watchDir: e.CAIRN_WATCH_DIR ? path.resolve(e.CAIRN_WATCH_DIR) : undefined,
+    watchCollection: e.CAIRN_WATCH_COLLECTION,
+    chunkTokens: e.CAIRN_CHUNK_TOKENS,
+    chunkOverlapTokens: e.CAIRN_CHUNK_OVERLAP_TOKENS,
+    workerPollMs: e.CAIRN_WORKER_POLL_MS,
+  };
+}
+
+let cached: CairnConfig | undefined;
+export function config(): CairnConfig {
+  cached ??= loadConfig();
+  return cached;
+}

@@ -1,0 +1,41 @@
+// Rows stored in LanceDB and what a search returns.
+
+export interface ChunkRecord {
+  /** Unique per chunk and per document version. */
+  id: string;
+  documentId: string;
+  collectionId: string;
+  /** sha256 of the file these chunks came from. */
+  documentSha256: string;
+  ordinal: number;
+  /** 1-based PDF page, or null. */
+  page: number | null;
+  /** Heading titles joined with " > ". */
+  headingPath: string;
+  charStart: number;
+  charEnd: number;
+  tokenCount: number;
+  text: string;
+  vector: Float32Array;
+}
+
+export type SearchMode = "hybrid" | "vector" | "keyword";
+
+export interface SearchQuery {
+  query: string;
+  /** Required for hybrid and vector modes. */
+  vector?: Float32Array;
+  /** Collections the caller may read; applied inside the search. Empty means nothing is readable. */
+  collections: string[];
+  limit?: number;
+  mode?: SearchMode;
+}
+
+export interface SearchHit extends Omit<ChunkRecord, "vector"> {
+  /** Fused score (RRF for hybrid), higher is better. */
+  score: number;
+  vectorRank?: number;
+  keywordRank?: number;
+  vectorDistance?: number;
+  keywordScore?: number;
+}
