@@ -15,7 +15,9 @@ export default defineConfig({
           include: ["test/modelDependent/**/*.test.ts"],
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+          // One file at a time: each loads real models, and the machine has 2 cores.
+          pool: "forks",
+          poolOptions: { forks: { singleFork: true } },
         },
       },
       {
@@ -25,7 +27,8 @@ export default defineConfig({
           include: ["test/browser/**/*.test.ts"],
           testTimeout: 300_000,
           hookTimeout: 600_000,
-          fileParallelism: false,
+          pool: "forks",
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],

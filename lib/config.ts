@@ -61,25 +61,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
     throw new CairnError("bad_request:config", `Invalid configuration: ${issues}`);
   }
   const e = parsed.data;
-  const dataDir = path.resolve(e.CAIRN_DATA_DIR);
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ e.CAIRN_DATA_DIR);
   return {
     dataDir,
     filesDir: path.join(dataDir, "files"),
     dbPath: path.join(dataDir, "cairn.db"),
     lancedbUri: path.join(dataDir, "lancedb"),
-    modelsDir: path.resolve(e.CAIRN_MODELS_DIR ?? path.join(dataDir, "models")),
+    modelsDir: path.resolve(/*turbopackIgnore: true*/ e.CAIRN_MODELS_DIR ?? path.join(dataDir, "models")),
     host: e.CAIRN_HOST,
     port: e.CAIRN_PORT,
     llmModel: e.CAIRN_LLM_MODEL,
     embedModel: e.CAIRN_EMBED_MODEL,
     llmContextSize: e.CAIRN_LLM_CONTEXT_SIZE,
     hfBaseUrl: e.CAIRN_HF_BASE_URL.replace(/\/+$/, ""),
-    testModelsDir: path.resolve(e.CAIRN_TEST_MODELS_DIR),
+    testModelsDir: path.resolve(/*turbopackIgnore: true*/ e.CAIRN_TEST_MODELS_DIR),
     maxUploadBytes: e.CAIRN_MAX_UPLOAD_MB * 1024 * 1024,
     parseTimeoutMs: e.CAIRN_PARSE_TIMEOUT_MS,
     parseMaxMemoryMb: e.CAIRN_PARSE_MAX_MEMORY_MB,
     maxUnzippedBytes: e.CAIRN_MAX_UNZIPPED_MB * 1024 * 1024,
-    watchDir: e.CAIRN_WATCH_DIR ? path.resolve(e.CAIRN_WATCH_DIR) : undefined,
+    watchDir: e.CAIRN_WATCH_DIR ? path.resolve(/*turbopackIgnore: true*/ e.CAIRN_WATCH_DIR) : undefined,
     watchCollection: e.CAIRN_WATCH_COLLECTION,
     chunkTokens: e.CAIRN_CHUNK_TOKENS,
     chunkOverlapTokens: e.CAIRN_CHUNK_OVERLAP_TOKENS,

@@ -1,0 +1,131 @@
+"use client";
+import { useCallback, useEffect, useState } from "react";
+import type { DocumentRow } from "@/lib/db/queries";
+import { UploadDropzone } from "../components/UploadDropzone";
+
+const stageLabel: Record<string, string> = {
+  queued: "Queued",
+  parsing: "Reading",
+  embedding: "Indexing",
+  indexed: "Indexed",
+  failed: "Failed",
+};
+
+export function LibraryView() {
+  const [docs, setDocs] = useState<DocumentRow[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      const res = await fetch("/api/documents", { cache: "no-store" });
+      const body = await res.json();
+      if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
+      setDocs(body.documents);
+      setError(null);
+    } catch (e) {
+      setError(`Could not load the library: ${(e as Error).message}`);
+    }
+  }, []);
+
+  const busy = docs?.some((d) => d.status !== "indexed" && d.status !== "failed") ?? true;
+  useEffect(() => {
+    refresh();
+    const t = setInterval(refresh, busy ? 700 : 4000);
+    return () => clearInterval(t);
+  }, [refresh, busy]);
+
+  async function remove(doc: DocumentRow) {
+    if (!confirm(`Delete "${doc.name}" and its index?`)) return;
+    const res = await fetch(`/api/documents/${doc.id}`, { method: "DELETE" });
+    if (!res.ok) setError((await res.json()).error?.message ?? "Delete failed");
+    refresh();
+  }
+
+  return (
+    <div className="space-y-6">
+      <UploadDropzone onUploaded={refresh} />
+      {error && <p role="alert" className="rounded bg-red-50 px-3 py-2 text-red-800">{error}</p>}
+      {docs === null ? (
+        <p className="text-stone-600">Loading…</p>
+      ) : docs.length === 0 ? (
+        <p className="rounded border border-stone-200 bg-white px-4 py-6 text-center text-stone-600">
+          No documents yet. Drop a file above, or set CAIRN_WATCH_DIR to index a folder.
+        </p>
+      ) : (
+        <div className="overflow-x-auto rounded border border-stone-200 bg-white">
+          <table className="w-full text-left text-sm" data-testid="library-table">
+            <thead className="bg-stone-100 text-stone-700">
+              <tr>
+                <th className="px-3 py-2 font-medium">Document</th>
+                <th className="px-3 py-2 font-medium">Status</th>
+                <th className="px-3 py-2 font-medium">Pages</th>
+                <th className="px-3 py-2 font-medium">Chunks</th>
+                <th className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {docs.map((d) => (
+                <DocumentRowView key={d.id} doc={d} onDelete={() => remove(d)} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function DocumentRowView({ doc, onDelete }: { doc: DocumentRow; onDelete: () => void }) {
+  const p = doc.progress;
+  const active = doc.status !== "indexed" && doc.status !== "failed";
+  const pct = p && p.total > 0 ? Math.round((100 * p.done) / p.total) : 0;
+  return (
+    <tr className="border-t border-stone-100 align-top" data-testid="document-row" data-status={doc.status}>
+      <td className="px-3 py-2">
+        <div className="font-medium break-all">{doc.name}</div>
+        <div className="text-xs text-stone-500">
+          {doc.kind ?? "unknown type"} · {(doc.sizeBytes / 1024).toFixed(0)} KB
+        </div>
+        {doc.pagesWithoutText.length > 0 && (
+          <div className="mt-1 text-xs text-amber-800">
+            {doc.pagesWithoutText.length} page{doc.pagesWithoutText.length === 1 ? " has" : "s have"} no text (scanned?):{" "}
+            {doc.pagesWithoutText.slice(0, 12).join(", ")}
+            {doc.pagesWithoutText.length > 12 ? "…" : ""}
+          </div>
+        )}
+        {doc.warnings.map((w) => (
+          <div key={w} className="mt-1 text-xs text-amber-800">{w}</div>
+        ))}
+        {doc.status === "failed" && (
+          <div className="mt-1 text-sm text-red-700" role="status">{doc.errorMessage ?? "Failed."}</div>
+        )}
+      </td>
+      <td className="px-3 py-2 whitespace-nowrap">
+        <span className={doc.status === "failed" ? "text-red-700" : doc.status === "indexed" ? "text-teal-700" : ""}>
+          {stageLabel[doc.status] ?? doc.status}
+        </span>
+        {active && (
+          <div className="mt-1 w-36">
+            <progress
+              className="h-2 w-full"
+              max={100}
+              value={pct}
+              aria-label={`Progress for ${doc.name}`}
+              data-testid="ingest-progress"
+            />
+            <div className="text-xs text-stone-500">
+              {p && p.total > 0 ? `${p.stage} ${p.done}/${p.total}` : "waiting for the worker"}
+            </div>
+          </div>
+        )}
+      </td>
+      <td className="px-3 py-2">{doc.pageCount ?? "–"}</td>
+      <td className="px-3 py-2">{doc.chunkCount}</td>
+      <td className="px-3 py-2 text-right">
+        <button onClick={onDelete} className="rounded px-2 py-1 text-red-700 hover:bg-red-50 focus:outline-none focus:ring-2 focus:ring-red-600">
+          Delete
+        </button>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import { assertCanRead, assertCanWrite, readableCollections, type Principal } from "./auth";
+import { config } from "./config";
+import { openDb } from "./db";
+import {
+  countDocumentsWithSha,
+  deleteDocumentRow,
+  enqueueJob,
+  findUploadBySha,
+  getDocument,
+  insertDocument,
+  listDocuments,
+  type DocumentRow,
+} from "./db/queries";
+import { CairnError } from "./errors";
+import { commitToStore, removeStoredFile, storedFilePath } from "./files";
+import { getVectorStore } from "./store";
+import type { ReceivedFile } from "./upload";
+
+const db = () => openDb(config().dbPath);
+
+export interface AddResult {
+  document: DocumentRow;
+  /** The same bytes were already in this collection: nothing new was queued. */
+  duplicate: boolean;
+}
+
+/** Stores an uploaded file by its sha256 and queues it for the worker. */
+export function addUploadedFile(principal: Principal, collectionId: string, file: ReceivedFile): AddResult {
+  assertCanWrite(principal, collectionId);
+  if (file.size === 0) {
+    fs.rmSync(file.tempPath, { force: true });
+    throw new CairnError("bad_request:upload", `"${file.name}" is empty (0 bytes); there is nothing to index.`, { reason: "empty" });
+  }
+  const existing = findUploadBySha(db(), collectionId, file.sha256);
+  if (existing) {
+    fs.rmSync(file.tempPath, { force: true });
+    return { document: existing, duplicate: true };
+  }
+  commitToStore(file.tempPath, file.sha256);
+  const id = randomUUID();
+  db().transaction(() => {
+    insertDocument(db(), { id, collectionId, name: file.name, sha256: file.sha256, sizeBytes: file.size, source: "upload" });
+    enqueueJob(db(), id, file.sha256);
+  })();
+  return { document: getDocument(db(), id)!, duplicate: false };
+}
+
+export function listLibrary(principal: Principal): DocumentRow[] {
+  return listDocuments(db(), readableCollections(principal));
+}
+
+export function getLibraryDocument(principal: Principal, documentId: string): DocumentRow {
+  const doc = getDocument(db(), documentId);
+  if (!doc) throw new CairnError("not_found:document", "Document not found.");
+  assertCanRead(principal, doc.collectionId);
+  return doc;
+}
+
+/** The original bytes, for the viewer. */
+export function documentFilePath(principal: Principal, documentId: string): { path: string; document: DocumentRow } {
+  const document = getLibraryDocument(principal, documentId);
+  return { path: storedFilePath(document.sha256), document };
+}
+
+/** Removes chunks (vectors and full-text entries), the metadata row and, if unused, the stored file. */
+export async function deleteLibraryDocument(principal: Principal, documentId: string): Promise<void> {
+  const doc = getLibraryDocument(principal, documentId);
+  assertCanWrite(principal, doc.collectionId);
+  await removeDocumentEverywhere(doc);
+}
+
+/** Shared by the API and the folder watcher. The row goes first so a running job notices and stops. */
+export async function removeDocumentEverywhere(doc: DocumentRow): Promise<void> {
+  deleteDocumentRow(db(), doc.id);
+  const store = await getVectorStore();
+  await store.deleteDocument(doc.id);
+  if (countDocumentsWithSha(db(), doc.sha256) === 0) removeStoredFile(doc.sha256);
+}
