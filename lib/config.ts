@@ -28,6 +28,12 @@ const schema = z.object({
   CAIRN_CHUNK_TOKENS: intFrom(256, 32),
   CAIRN_CHUNK_OVERLAP_TOKENS: intFrom(32, 0),
   CAIRN_WORKER_POLL_MS: intFrom(500, 50),
+  /** Relevance gate for answers: vector distance (cosine) at most this counts as relevant. */
+  CAIRN_ASK_MAX_VECTOR_DISTANCE: z.coerce.number().min(0).max(2).default(0.55),
+  /** Relevance gate: share of the question's content words a passage must contain. */
+  CAIRN_ASK_MIN_KEYWORD_COVERAGE: z.coerce.number().min(0).max(1).default(0.5),
+  CAIRN_ASK_SEARCH_LIMIT: intFrom(8, 1),
+  CAIRN_ASK_ANSWER_TOKENS: intFrom(512, 16),
 });
 
 export type CairnConfig = {
@@ -52,6 +58,10 @@ export type CairnConfig = {
   chunkTokens: number;
   chunkOverlapTokens: number;
   workerPollMs: number;
+  askMaxVectorDistance: number;
+  askMinKeywordCoverage: number;
+  askSearchLimit: number;
+  askAnswerTokens: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
@@ -84,6 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
     chunkTokens: e.CAIRN_CHUNK_TOKENS,
     chunkOverlapTokens: e.CAIRN_CHUNK_OVERLAP_TOKENS,
     workerPollMs: e.CAIRN_WORKER_POLL_MS,
+    askMaxVectorDistance: e.CAIRN_ASK_MAX_VECTOR_DISTANCE,
+    askMinKeywordCoverage: e.CAIRN_ASK_MIN_KEYWORD_COVERAGE,
+    askSearchLimit: e.CAIRN_ASK_SEARCH_LIMIT,
+    askAnswerTokens: e.CAIRN_ASK_ANSWER_TOKENS,
   };
 }
 
