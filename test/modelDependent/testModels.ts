@@ -1,0 +1,21 @@
+import { existsSync } from "node:fs";
+import { config } from "@/lib/config";
+import { testModelPath } from "@/models/testModels/fetchTestModels";
+import { TEST_MODELS } from "@/models/testModels/specs";
+
+/**
+ * Paths of the real test models in the cache. Model-dependent tests call this and fail loudly
+ * (never skip) when the cache is empty. Files are verified by `npm run test-models`, not here.
+ */
+export function testModelPaths(): { llm: string; embedder: string } {
+  const dir = config().testModelsDir;
+  const pathFor = (role: "llm" | "embedder") => {
+    const spec = TEST_MODELS.find((s) => s.role === role)!;
+    const file = testModelPath(spec, dir);
+    if (!existsSync(file)) {
+      throw new Error(`Test model ${spec.name} (${role}) is missing at ${file}: run \`npm run test-models\` first.`);
+    }
+    return file;
+  };
+  return { llm: pathFor("llm"), embedder: pathFor("embedder") };
+}
