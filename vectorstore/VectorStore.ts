@@ -1,0 +1,165 @@
+import type { Connection, Table } from "@lancedb/lancedb";
+import type { Schema } from "apache-arrow";
+import { CairnError } from "@/lib/errors";
+import { ensureIndexes, type IndexReport, type IndexSettings } from "./indexes";
+import { CHUNK_COLUMNS, chunksToArrow, rowToChunk } from "./schema";
+import { searchChunks, type SearchTuning } from "./search";
+import { assertValidId, sqlEquals, sqlIn } from "./sql";
+import type { ChunkRecord, SearchHit, SearchQuery } from "./types";
+import { assertVector } from "./utils/assertVector";
+import { SerialQueue } from "./utils/serialQueue";
+
+export interface ChunkFilter {
+  documentId?: string;
+  /** One id or a list; an empty list counts nothing. */
+  collectionId?: string | string[];
+}
+
+export interface ReplaceResult {
+  inserted: number;
+  updated: number;
+  deleted: number;
+  /** Table version after the single commit. */
+  version: number;
+}
+
+/** The chunks table: document-level writes, reads, hybrid search. Open with openVectorStore. */
+export class VectorStore {
+  // Writes from one process go one at a time: LanceDB retries commit conflicts,
+  // but queuing them here keeps a burst of ingests from racing each other.
+  private readonly writes = new SerialQueue();
+
+  constructor(
+    readonly uri: string,
+    readonly dimensions: number,
+    private readonly db: Connection,
+    private readonly table: Table,
+    private readonly schema: Schema,
+    private readonly indexSettings: IndexSettings,
+    private readonly searchTuning: SearchTuning,
+  ) {}
+
+  /**
+   * Replaces every chunk of `documentId` with `chunks` in ONE commit: readers see the
+   * old version or the new one, never both or neither. An empty list deletes the document.
+   */
+  async replaceDocumentChunks(documentId: string, chunks: readonly ChunkRecord[]): Promise<ReplaceResult> {
+    assertValidId(documentId, "Document id");
+    this.validateChunks(documentId, chunks);
+    return this.writes.run(async () => {
+      await this.assertIdsNotOwnedElsewhere(documentId, chunks);
+      const result = await this.table
+        .mergeInsert("id")
+        .whenMatchedUpdateAll()
+        .whenNotMatchedInsertAll()
+        .whenNotMatchedBySourceDelete({ where: sqlEquals("documentId", documentId, "Document id") })
+        .execute(chunksToArrow(chunks, this.schema));
+      return {
+        inserted: result.numInsertedRows,
+        updated: result.numUpdatedRows,
+        deleted: result.numDeletedRows,
+        version: result.version,
+      };
+    });
+  }
+
+  async deleteDocument(documentId: string): Promise<void> {
+    const where = sqlEquals("documentId", documentId, "Document id");
+    await this.writes.run(() => this.table.delete(where));
+  }
+
+  async deleteCollection(collectionId: string): Promise<void> {
+    const where = sqlEquals("collectionId", collectionId, "Collection id");
+    await this.writes.run(() => this.table.delete(where));
+  }
+
+  async countChunks(filter: ChunkFilter = {}): Promise<number> {
+    const where = this.filterSql(filter);
+    if (where === null) return 0;
+    return where === "" ? this.table.countRows() : this.table.countRows(where);
+  }
+
+  /** All chunks of a document, in ordinal order. */
+  async getChunks(documentId: string): Promise<ChunkRecord[]> {
+    const where = sqlEquals("documentId", documentId, "Document id");
+    const count = await this.table.countRows(where);
+    if (count === 0) return [];
+    const rows: Record<string, unknown>[] = await this.table
+      .query()
+      .where(where)
+      .select([...CHUNK_COLUMNS, "vector"])
+      .limit(count)
+      .toArray();
+    return rows.map(rowToChunk).sort((a, b) => a.ordinal - b.ordinal);
+  }
+
+  async getChunk(id: string): Promise<ChunkRecord | null> {
+    const rows: Record<string, unknown>[] = await this.table
+      .query()
+      .where(sqlEquals("id", id, "Chunk id"))
+      .select([...CHUNK_COLUMNS, "vector"])
+      .limit(1)
+      .toArray();
+    return rows.length > 0 ? rowToChunk(rows[0]) : null;
+  }
+
+  /** Vector ANN + BM25 within `collections`, fused by RRF; or either alone via `mode`. */
+  hybridSearch(query: SearchQuery): Promise<SearchHit[]> {
+    return searchChunks(this.table, query, this.dimensions, this.searchTuning);
+  }
+
+  /** Call after ingest batches: builds the ANN index when the table is large enough and refreshes the others. */
+  ensureIndexes(): Promise<IndexReport> {
+    return this.writes.run(() => ensureIndexes(this.table, this.dimensions, this.indexSettings));
+  }
+
+  close(): void {
+    this.table.close();
+    this.db.close();
+  }
+
+  private filterSql(filter: ChunkFilter): string | null {
+    const parts: string[] = [];
+    if (filter.documentId !== undefined) parts.push(sqlEquals("documentId", filter.documentId, "Document id"));
+    if (filter.collectionId !== undefined) {
+      const ids = Array.isArray(filter.collectionId) ? filter.collectionId : [filter.collectionId];
+      if (ids.length === 0) return null;
+      parts.push(sqlIn("collectionId", ids, "Collection id"));
+    }
+    return parts.join(" AND ");
+  }
+
+  private validateChunks(documentId: string, chunks: readonly ChunkRecord[]): void {
+    const ids = new Set<string>();
+    const collections = new Set<string>();
+    for (const c of chunks) {
+      assertValidId(c.id, "Chunk id");
+      assertValidId(c.collectionId, "Collection id");
+      if (c.documentId !== documentId)
+        throw new CairnError("bad_request:vectorstore", `Chunk ${c.id} belongs to document ${c.documentId}, not ${documentId}.`, {
+          reason: "document_mismatch",
+        });
+      if (ids.has(c.id))
+        throw new CairnError("bad_request:vectorstore", `Chunk id ${c.id} appears twice in one document.`, { reason: "duplicate_chunk_id" });
+      ids.add(c.id);
+      collections.add(c.collectionId);
+      assertVector(c.vector, this.dimensions, `The vector of chunk ${c.id}`);
+    }
+    if (collections.size > 1)
+      throw new CairnError("bad_request:vectorstore", `The chunks of document ${documentId} name ${collections.size} collections; a document lives in one.`, {
+        reason: "collection_mismatch",
+      });
+  }
+
+  /** A merge on `id` would silently move another document's chunk; refuse instead. */
+  private async assertIdsNotOwnedElsewhere(documentId: string, chunks: readonly ChunkRecord[]): Promise<void> {
+    const other = `NOT (${sqlEquals("documentId", documentId, "Document id")})`;
+    for (let i = 0; i < chunks.length; i += 500) {
+      const ids = chunks.slice(i, i + 500).map((c) => c.id);
+      if ((await this.table.countRows(`${sqlIn("id", ids, "Chunk id")} AND ${other}`)) > 0)
+        throw new CairnError("conflict:vectorstore", `Some chunk ids of document ${documentId} already belong to another document.`, {
+          reason: "chunk_id_taken",
+        });
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { Index, type Table } from "@lancedb/lancedb";
+
+// Which indexes the chunks table carries, and when they are built or refreshed.
+// LanceDB searches rows not yet covered by an index with a flat scan (FTS, scalar
+// and vector alike), so new chunks are findable at once; indexing is only for speed.
+
+export type AnnIndexType = "ivf_pq" | "ivf_hnsw_sq" | "ivf_flat";
+
+export interface IndexSettings {
+  /** Below this many rows vector search stays exact (flat); at or above it an ANN index is built. */
+  annMinRows: number;
+  annIndexType: AnnIndexType;
+  /** Refresh indexes and compact once this many rows are outside the indexes... */
+  optimizeMinUnindexedRows: number;
+  /** ...or once this many small (uncompacted) fragments have piled up, one per write. */
+  optimizeMinSmallFragments: number;
+}
+
+export const DEFAULT_INDEX_SETTINGS: IndexSettings = {
+  annMinRows: 50_000,
+  annIndexType: "ivf_pq",
+  optimizeMinUnindexedRows: 2_000,
+  optimizeMinSmallFragments: 32,
+};
+
+export const VECTOR_INDEX = "vector_idx";
+export const TEXT_INDEX = "text_idx";
+
+/** English BM25 with stemming and stop words; positions are not needed (no phrase queries). */
+const SCALAR_AND_TEXT_INDEXES: [column: string, make: () => Index][] = [
+  ["text", () => Index.fts({ withPosition: false })],
+  ["id", () => Index.btree()],
+  ["documentId", () => Index.btree()],
+  ["collectionId", () => Index.bitmap()],
+];
+
+export interface IndexReport {
+  rows: number;
+  created: string[];
+  optimized: boolean;
+  vectorIndex: AnnIndexType | "none";
+}
+
+/** Creates the FTS and scalar indexes if missing; they can be built on an empty table. */
+export async function ensureBaseIndexes(table: Table): Promise<string[]> {
+  const existing = new Set((await table.listIndices()).flatMap((i) => i.columns));
+  const created: string[] = [];
+  for (const [column, make] of SCALAR_AND_TEXT_INDEXES) {
+    if (existing.has(column)) continue;
+    await table.createIndex(column, { config: make() });
+    created.push(`${column}_idx`);
+  }
+  return created;
+}
+
+/** Call after ingest batches: builds the ANN index once the table is big enough, and refreshes stale indexes. */
+export async function ensureIndexes(table: Table, dimensions: number, settings: IndexSettings): Promise<IndexReport> {
+  const created = await ensureBaseIndexes(table);
+  const rows = await table.countRows();
+  const indices = await table.listIndices();
+  const vector = indices.find((i) => i.columns.includes("vector"));
+  let vectorIndex: IndexReport["vectorIndex"] = vector ? annTypeOf(vector.indexType) : "none";
+  if (!vector && rows >= settings.annMinRows) {
+    await table.createIndex("vector", { config: annIndex(settings.annIndexType, rows, dimensions), name: VECTOR_INDEX });
+    created.push(VECTOR_INDEX);
+    vectorIndex = settings.annIndexType;
+  }
+
+  let optimized = false;
+  if (created.length === 0 && (await needsOptimize(table, indices, settings))) {
+    // Folds unindexed rows into every index and compacts small fragments; old
+    // versions are kept (default 7 days) so readers mid-query are never cut off.
+    await table.optimize();
+    optimized = true;
+  }
+  return { rows, created, optimized, vectorIndex };
+}
+
+async function needsOptimize(table: Table, indices: Awaited<ReturnType<Table["listIndices"]>>, s: IndexSettings): Promise<boolean> {
+  const stats = await table.stats();
+  if (stats.fragmentStats.numSmallFragments >= s.optimizeMinSmallFragments) return true;
+  for (const i of indices) {
+    const st = await table.indexStats(i.name);
+    if (st && st.numUnindexedRows >= s.optimizeMinUnindexedRows) return true;
+  }
+  return false;
+}
+
+function annTypeOf(indexType: string): AnnIndexType {
+  const t = indexType.toLowerCase();
+  return t.includes("hnsw") ? "ivf_hnsw_sq" : t.includes("flat") ? "ivf_flat" : "ivf_pq";
+}
+
+/** Partitions ≈ √rows (LanceDB's own rule of thumb); PQ with 8 dimensions per sub-vector. */
+export function annIndex(type: AnnIndexType, rows: number, dimensions: number): Index {
+  const numPartitions = Math.max(1, Math.round(Math.sqrt(rows)));
+  switch (type) {
+    case "ivf_pq":
+      return Index.ivfPq({ distanceType: "cosine", numPartitions, numSubVectors: subVectors(dimensions) });
+    case "ivf_hnsw_sq":
+      // HNSW partitions can be far larger; fewer of them keeps the graphs useful.
+      return Index.hnswSq({ distanceType: "cosine", numPartitions: Math.max(1, Math.round(numPartitions / 8)) });
+    case "ivf_flat":
+      return Index.ivfFlat({ distanceType: "cosine", numPartitions });
+  }
+}
+
+function subVectors(dimensions: number): number {
+  for (let s = Math.floor(dimensions / 8); s > 1; s--) if (dimensions % s === 0) return s;
+  return 1;
+}

@@ -1,0 +1,80 @@
+import { connect } from "@lancedb/lancedb";
+import { CairnError } from "@/lib/errors";
+import { DEFAULT_INDEX_SETTINGS, ensureBaseIndexes, type IndexSettings } from "./indexes";
+import { CHUNKS_TABLE, chunkSchema } from "./schema";
+import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search";
+import { checkAndMigrateLayout, CHUNKS_SCHEMA_VERSION, MIGRATIONS, type Migration } from "./storeVersion";
+import { VectorStore } from "./VectorStore";
+
+export interface OpenVectorStoreOptions {
+  /** A local folder, or any URI LanceDB accepts (s3://…, gs://…) for object storage. */
+  uri: string;
+  /** Length of the embedder's vectors; must match the store. */
+  dimensions: number;
+  /** Recorded on first open; a different model later is refused (its vectors are not comparable). */
+  embeddingModel?: string;
+  /** Passed to LanceDB for object storage (credentials, endpoint). */
+  storageOptions?: Record<string, string>;
+  /**
+   * How stale a read may be with respect to writes from another process (the ingest
+   * worker), in seconds. 0 (default) checks for a newer version on every read.
+   */
+  readConsistencyIntervalSeconds?: number;
+  index?: Partial<IndexSettings>;
+  search?: Partial<SearchTuning>;
+}
+
+/** Opens (creating if needed) the chunks store, checking and migrating its layout. */
+export function openVectorStore(options: OpenVectorStoreOptions): Promise<VectorStore> {
+  return openVectorStoreWithLayout(options, CHUNKS_SCHEMA_VERSION, MIGRATIONS);
+}
+
+/** As openVectorStore, with the layout version and migrations given; lets tests exercise migration. */
+export async function openVectorStoreWithLayout(
+  options: OpenVectorStoreOptions,
+  schemaVersion: number,
+  migrations: readonly Migration[],
+): Promise<VectorStore> {
+  const { uri, dimensions, embeddingModel } = options;
+  if (typeof uri !== "string" || uri.trim() === "")
+    throw new CairnError("bad_request:config", "The vector store location (URI) is empty.", { reason: "invalid_uri" });
+  if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 16_384)
+    throw new CairnError("bad_request:config", `Embedding dimensions must be an integer from 1 to 16384, got ${dimensions}.`, {
+      reason: "invalid_dimensions",
+    });
+
+  let db;
+  try {
+    db = await connect(uri, {
+      readConsistencyInterval: options.readConsistencyIntervalSeconds ?? 0,
+      storageOptions: options.storageOptions,
+    });
+  } catch (cause) {
+    throw new CairnError("unavailable:vectorstore", `Cannot open the vector store at ${uri}: ${(cause as Error).message}`, { cause });
+  }
+  const schema = chunkSchema(dimensions, schemaVersion, embeddingModel);
+  // existOk: the web server and the worker may both open a brand-new store at once.
+  const table = (await db.tableNames()).includes(CHUNKS_TABLE)
+    ? await db.openTable(CHUNKS_TABLE)
+    : await db.createEmptyTable(CHUNKS_TABLE, schema, { mode: "create", existOk: true });
+  let tableSchema;
+  try {
+    await checkAndMigrateLayout(table, { uri, dimensions, embeddingModel, schemaVersion, migrations });
+    await ensureBaseIndexes(table);
+    // Writes use the table's own schema (after migration), not the one this build would create.
+    tableSchema = await table.schema();
+  } catch (e) {
+    table.close();
+    db.close();
+    throw e;
+  }
+  return new VectorStore(
+    uri,
+    dimensions,
+    db,
+    table,
+    tableSchema,
+    { ...DEFAULT_INDEX_SETTINGS, ...options.index },
+    { ...DEFAULT_SEARCH_TUNING, ...options.search },
+  );
+}
