@@ -1,4 +1,34 @@
-// Placeholder until the vector store lands; replaced by the real LanceDB accessor.
-export async function getVectorStore(): Promise<{ deleteDocument(id: string): Promise<void> }> {
-  throw new Error("vector store not wired yet");
+import { config } from "./config";
+import { CairnError } from "./errors";
+import { readGgufSummary } from "@/models/gguf";
+import { resolveModelFile } from "@/models/registry";
+import { openVectorStore } from "@/vectorstore/openVectorStore";
+import type { VectorStore } from "@/vectorstore/VectorStore";
+
+let opening: Promise<VectorStore> | undefined;
+
+/**
+ * The process-wide chunk store. Its vector width comes from the embedder's GGUF header,
+ * so deleting or listing never has to load the embedder itself.
+ */
+export function getVectorStore(): Promise<VectorStore> {
+  opening ??= open().catch((e) => {
+    opening = undefined;
+    throw e;
+  });
+  return opening;
+}
+
+async function open(): Promise<VectorStore> {
+  const embedder = resolveModelFile("embedder");
+  if (!embedder) {
+    throw new CairnError("unavailable:model", "No embedding model is installed, so documents cannot be indexed or searched. See the Models page.", {
+      reason: "model_missing",
+    });
+  }
+  const summary = await readGgufSummary(embedder.path);
+  if (!summary.embeddingLength) {
+    throw new CairnError("bad_request:model", `${embedder.name} does not declare its embedding width; is it an embedding model?`);
+  }
+  return openVectorStore({ uri: config().lancedbUri, dimensions: summary.embeddingLength, embeddingModel: embedder.name });
 }

@@ -1,0 +1,129 @@
+import type { CairnConfig } from "@/lib/config";
+import type { Db } from "@/lib/db";
+import { finishJob, getDocument, reportJobProgress, updateDocument, type JobRow } from "@/lib/db/queries";
+import { CairnError, isCairnError } from "@/lib/errors";
+import { storedFilePath } from "@/lib/files";
+import type { Embedder } from "@/models/types";
+import type { VectorStore } from "@/vectorstore/VectorStore";
+import type { ChunkRecord } from "@/vectorstore/types";
+import type { ChunkDraft, ParsedDocument } from "./types";
+
+export interface JobDeps {
+  db: Db;
+  cfg: CairnConfig;
+  workerId: string;
+  store: () => Promise<VectorStore>;
+  embedder: () => Promise<Embedder>;
+  parse: (filePath: string, opts: { declaredName: string; timeoutMs: number; maxMemoryMb: number }) => Promise<ParsedDocument>;
+  chunk: (doc: ParsedDocument, opts: { countTokens: (t: string) => number; maxTokens: number; chunkTokens: number; overlapTokens: number }) => ChunkDraft[];
+}
+
+const EMBED_BATCH = 16;
+export const MAX_ATTEMPTS = 3;
+
+/** Thrown when the job was cancelled or its document deleted while we worked. */
+class Superseded extends Error {}
+
+/**
+ * parse → chunk → embed → store, reporting progress. The old chunks stay searchable until
+ * the new set replaces them in one LanceDB commit, so a re-index has no gap.
+ */
+export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "failed" | "superseded"> {
+  const { db, cfg } = deps;
+  const progress = (stage: string, done: number, total: number) => {
+    if (!reportJobProgress(db, job.id, deps.workerId, { stage, done, total })) throw new Superseded();
+  };
+  const doc = getDocument(db, job.documentId);
+  if (!doc || doc.sha256 !== job.sha256) {
+    finishJob(db, job.id, "failed", "superseded");
+    return "superseded";
+  }
+  try {
+    if (job.attempts > MAX_ATTEMPTS) {
+      throw new CairnError("unprocessable:job", `Indexing stopped the worker ${MAX_ATTEMPTS} times; this file was set aside.`, {
+        reason: "too_many_attempts",
+      });
+    }
+    updateDocument(db, doc.id, { status: "parsing", errorCode: null, errorMessage: null });
+    progress("parsing", 0, 1);
+    const parsed = await deps.parse(storedFilePath(job.sha256, cfg.filesDir), {
+      declaredName: doc.name,
+      timeoutMs: cfg.parseTimeoutMs,
+      maxMemoryMb: cfg.parseMaxMemoryMb,
+    });
+    updateDocument(db, doc.id, {
+      kind: parsed.kind,
+      pageCount: parsed.pageCount,
+      pagesWithoutText: parsed.pagesWithoutText,
+      warnings: parsed.warnings,
+    });
+    progress("parsing", 1, 1);
+
+    const embedder = await deps.embedder();
+    const drafts = deps.chunk(parsed, {
+      countTokens: (t) => embedder.countTokens(t),
+      maxTokens: embedder.maxTokens,
+      chunkTokens: Math.min(cfg.chunkTokens, embedder.maxTokens),
+      overlapTokens: cfg.chunkOverlapTokens,
+    });
+    if (drafts.length === 0) {
+      const scanned = parsed.pagesWithoutText.length;
+      throw new CairnError(
+        "unprocessable:parse",
+        scanned > 0
+          ? `No text could be extracted: all ${scanned} page${scanned === 1 ? " is" : "s are"} scanned images. OCR is not available yet.`
+          : "The document contains no text to index.",
+        { reason: "no_text" },
+      );
+    }
+
+    updateDocument(db, doc.id, { status: "embedding" });
+    const vectors: Float32Array[] = [];
+    progress("embedding", 0, drafts.length);
+    for (let i = 0; i < drafts.length; i += EMBED_BATCH) {
+      vectors.push(...(await embedder.embed(drafts.slice(i, i + EMBED_BATCH).map((d) => d.text))));
+      progress("embedding", vectors.length, drafts.length);
+    }
+
+    const records: ChunkRecord[] = drafts.map((d, i) => ({
+      id: `${doc.id}:${job.sha256.slice(0, 16)}:${d.ordinal}`,
+      documentId: doc.id,
+      collectionId: doc.collectionId,
+      documentSha256: job.sha256,
+      ordinal: d.ordinal,
+      page: d.page,
+      headingPath: d.headingPath.join(" > "),
+      charStart: d.charStart,
+      charEnd: d.charEnd,
+      tokenCount: d.tokenCount,
+      text: d.text,
+      vector: vectors[i],
+    }));
+    progress("storing", 0, 1);
+    const store = await deps.store();
+    await store.replaceDocumentChunks(doc.id, records);
+    // Deleted while we embedded: the delete already ran, so remove what we just wrote.
+    if (!getDocument(db, doc.id)) {
+      await store.deleteDocument(doc.id);
+      throw new Superseded();
+    }
+    db.transaction(() => {
+      updateDocument(db, doc.id, { status: "indexed", chunkCount: records.length, indexedSha256: job.sha256 });
+      finishJob(db, job.id, "done");
+    })();
+    return "done";
+  } catch (e) {
+    if (e instanceof Superseded) return "superseded";
+    const err = isCairnError(e) ? e : new CairnError("internal:job", (e as Error)?.message ?? String(e), { cause: e });
+    if (err.type === "internal" || err.type === "unavailable") console.error(`job ${job.id} (${doc.name}):`, e);
+    if (getDocument(db, doc.id)?.sha256 === job.sha256) {
+      updateDocument(db, doc.id, {
+        status: "failed",
+        errorCode: err.reason ?? err.code,
+        errorMessage: err.type === "internal" ? `Indexing failed unexpectedly: ${err.message}` : err.message,
+      });
+    }
+    finishJob(db, job.id, "failed", err.message);
+    return "failed";
+  }
+}

@@ -1,0 +1,80 @@
+// The ingestion worker: its own process beside the web app (npm start runs both).
+// Jobs live in SQLite, so a killed worker picks up where it stopped.
+import os from "node:os";
+import { config } from "@/lib/config";
+import { openDb } from "@/lib/db";
+import { claimNextJob } from "@/lib/db/queries";
+import { isCairnError } from "@/lib/errors";
+import { getVectorStore } from "@/lib/store";
+import { getEmbedder } from "@/models";
+import { resolveModelFile } from "@/models/registry";
+import { chunkDocument } from "./chunk";
+import { parseFile } from "./parse";
+import { processJob, type JobDeps } from "./processJob";
+import { releaseOrphanedJobs } from "./recovery";
+import { startWatching } from "./watch";
+
+const cfg = config();
+const db = openDb(cfg.dbPath);
+const workerId = `${os.hostname()}:${process.pid}`;
+const HEARTBEAT_STALE_MS = 60_000;
+
+const deps: JobDeps = { db, cfg, workerId, store: getVectorStore, embedder: getEmbedder, parse: parseFile, chunk: chunkDocument };
+
+let running = true;
+let idleSince = Date.now();
+let dirty = false;
+
+async function loop(): Promise<void> {
+  let warnedNoModel = false;
+  while (running) {
+    if (!resolveModelFile("embedder")) {
+      // Jobs wait rather than fail: installing a model later indexes everything queued.
+      if (!warnedNoModel) console.warn("worker: no embedding model installed; jobs wait until one is (npm run models -- list)");
+      warnedNoModel = true;
+      await sleep(cfg.workerPollMs * 4);
+      continue;
+    }
+    warnedNoModel = false;
+    const job = claimNextJob(db, workerId, Date.now() - HEARTBEAT_STALE_MS);
+    if (!job) {
+      if (dirty && Date.now() - idleSince > 2000) await maintainIndexes();
+      await sleep(cfg.workerPollMs);
+      continue;
+    }
+    const t0 = Date.now();
+    const outcome = await processJob(job, deps);
+    console.log(`worker: job ${job.id} for document ${job.documentId}: ${outcome} in ${Date.now() - t0} ms`);
+    dirty = true;
+    idleSince = Date.now();
+  }
+}
+
+async function maintainIndexes(): Promise<void> {
+  dirty = false;
+  try {
+    const report = await (await getVectorStore()).ensureIndexes();
+    console.log("worker: indexes", JSON.stringify(report));
+  } catch (e) {
+    console.error("worker: index maintenance failed (search still works, unindexed):", isCairnError(e) ? e.message : e);
+  }
+}
+
+function sleep(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+const released = releaseOrphanedJobs(db, os.hostname());
+if (released > 0) console.log(`worker: resumed ${released} job(s) left by a stopped worker`);
+const watcher = cfg.watchDir ? await startWatching({ dir: cfg.watchDir, collectionId: cfg.watchCollection, db }) : undefined;
+console.log(`worker ${workerId} ready${cfg.watchDir ? `, watching ${cfg.watchDir}` : ""}`);
+
+const stop = async () => {
+  running = false;
+  await watcher?.close();
+  setTimeout(() => process.exit(0), 200).unref();
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
+
+await loop();

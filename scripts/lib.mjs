@@ -1,0 +1,73 @@
+// Shared by start.mjs and test.mjs. Plain Node on purpose: it runs before `npm ci`.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+// No step may download a binary of its own or phone home.
+export const offlineEnv = {
+  NEXT_TELEMETRY_DISABLED: "1",
+  NODE_LLAMA_CPP_SKIP_DOWNLOAD: "true",
+  HF_HUB_OFFLINE: "1",
+};
+
+export function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...offlineEnv, ...opts.env } });
+  if (r.error) throw r.error;
+  if (r.status !== 0 && !opts.allowFailure) {
+    console.error(`\n✖ ${cmd} ${args.join(" ")} exited with ${r.status}`);
+    process.exit(r.status ?? 1);
+  }
+  return r.status ?? 1;
+}
+
+/** `npm ci` when node_modules is missing or older than the lockfile. */
+export function ensureDependencies() {
+  const marker = path.join(root, "node_modules", ".package-lock.json");
+  const lock = path.join(root, "package-lock.json");
+  if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  console.log("› Installing npm packages (npm ci)…");
+  run("npm", ["ci", "--no-audit", "--no-fund"]);
+}
+
+/** Debian's chromium for browser tests; playwright's own browser download cannot work offline. */
+export function ensureChromium() {
+  if (fs.existsSync("/usr/bin/chromium")) return;
+  console.log("› Installing Debian's chromium for browser tests…");
+  const sudo = process.getuid?.() === 0 ? [] : ["sudo"];
+  const apt = (args) => (sudo.length ? run("sudo", ["apt-get", ...args]) : run("apt-get", args));
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  spawnSync(sudo.length ? "sudo" : "apt-get", sudo.length ? ["apt-get", "update"] : ["update"], { stdio: "inherit", env: { ...process.env, ...env } });
+  apt(["install", "-y", "--no-install-recommends", "chromium"]);
+}
+
+export function npmBin(name) {
+  return path.join(root, "node_modules", ".bin", name);
+}
+
+/** Build the web app unless the build is newer than every source file. */
+export function ensureBuild({ force = false } = {}) {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (!force && fs.existsSync(buildId)) {
+    const built = fs.statSync(buildId).mtimeMs;
+    if (newestSourceMtime() <= built) return;
+  }
+  console.log("› Building the web app (next build)…");
+  run(npmBin("next"), ["build"]);
+}
+
+function newestSourceMtime() {
+  let newest = 0;
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (["node_modules", ".next", "data", "test", ".git", "bench-results"].includes(e.name)) continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else newest = Math.max(newest, fs.statSync(p).mtimeMs);
+    }
+  };
+  walk(root);
+  return newest;
+}

@@ -1,0 +1,37 @@
+// `npm start`: install, build, then run the ingestion worker beside the web app.
+import { spawn } from "node:child_process";
+import { ensureBuild, ensureDependencies, npmBin, offlineEnv, root } from "./lib.mjs";
+
+ensureDependencies();
+ensureBuild();
+
+const host = process.env.CAIRN_HOST ?? "127.0.0.1";
+const port = process.env.CAIRN_PORT ?? "3000";
+const env = { ...process.env, ...offlineEnv, NODE_ENV: "production" };
+let stopping = false;
+
+function startWorker(attempt = 0) {
+  const worker = spawn(npmBin("tsx"), ["ingest/worker.ts"], { cwd: root, stdio: "inherit", env });
+  worker.on("exit", (code, signal) => {
+    if (stopping) return;
+    // The worker is supervised: a crash must not leave uploads stuck. Jobs resume from SQLite.
+    const delay = Math.min(30_000, 1000 * 2 ** attempt);
+    console.error(`worker exited (${signal ?? code}); restarting in ${delay / 1000}s`);
+    setTimeout(() => startWorker(attempt + 1), delay);
+  });
+  return worker;
+}
+
+const worker = startWorker();
+const web = spawn(npmBin("next"), ["start", "-H", host, "-p", port], { cwd: root, stdio: "inherit", env });
+console.log(`\nCairn is starting on http://${host}:${port}\n`);
+
+function stop(code = 0) {
+  stopping = true;
+  worker.kill("SIGTERM");
+  web.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 2000).unref();
+}
+web.on("exit", (code) => stop(code ?? 0));
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));

@@ -1,0 +1,41 @@
+// `npm test`: installs what the tests need (npm packages, Debian's chromium, the real test
+// models), type-checks, then runs every vitest project and prints one closing tally.
+import fs from "node:fs";
+import path from "node:path";
+import { ensureChromium, ensureDependencies, npmBin, root, run } from "./lib.mjs";
+
+const only = process.argv.slice(2);
+const projects = only.length ? only : ["standalone", "modelDependent", "browser"];
+
+ensureDependencies();
+if (projects.includes("browser")) ensureChromium();
+if (projects.some((p) => p !== "standalone")) run(npmBin("tsx"), ["models/testModels/cli.ts"]);
+run(npmBin("tsc"), ["--noEmit", "-p", "."]);
+
+const outDir = path.join(root, "test", "artifacts");
+fs.mkdirSync(outDir, { recursive: true });
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+let failedRuns = 0;
+for (const project of projects) {
+  const report = path.join(outDir, `vitest-${project}.json`);
+  fs.rmSync(report, { force: true });
+  console.log(`\n› vitest project "${project}"`);
+  const status = run(npmBin("vitest"), ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], {
+    allowFailure: true,
+    env: { CI: process.env.CI ?? "" },
+  });
+  if (!fs.existsSync(report)) {
+    console.error(`✖ vitest project "${project}" produced no report (exit ${status})`);
+    failedRuns++;
+    continue;
+  }
+  const r = JSON.parse(fs.readFileSync(report, "utf8"));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  skipped += r.numPendingTests + r.numTodoTests;
+  if (status !== 0) failedRuns++;
+}
+console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+if (failed > 0 || failedRuns > 0 || passed === 0) process.exit(1);
