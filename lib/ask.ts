@@ -1,0 +1,180 @@
+import { config } from "./config";
+import { CairnError } from "./errors";
+import { createCitationStreamFilter, resolveCitations, type Citation, type DroppedCitation, type TextSpan } from "./citations";
+import { DEFAULT_SYSTEM_PROMPT, packPassages, type LeftOutPassage, type PromptPassage, type UsedPassage } from "./prompt";
+import { condenseQuery } from "./utils/followUp";
+import { partitionByRelevance, type RelevanceOptions } from "./utils/relevance";
+import type { ChatMessage, Embedder, LanguageModel } from "@/models/types";
+import type { SearchHit, SearchQuery } from "@/vectorstore/types";
+
+// One question, start to finish: search query → embed → hybrid search (filtered by the
+// caller's collections) → relevance gate → pack → stream → verify citations.
+
+export const NO_ANSWER = "I found nothing about this in your documents.";
+
+export interface AskDeps {
+  embedder: Pick<Embedder, "embed">;
+  llm: LanguageModel;
+  /** Usually `store.hybridSearch`; it must apply `collections` inside the search. */
+  search: (query: SearchQuery) => Promise<SearchHit[]>;
+  /** File names by document id (from the metadata db); missing names show the document id. */
+  documentNames?: (documentIds: string[]) => Promise<Map<string, string>>;
+}
+
+export interface AskOptions {
+  searchLimit: number;
+  relevance: RelevanceOptions;
+  reserveForAnswer: number;
+  systemPrompt: string;
+  temperature: number;
+}
+
+export interface AskInput {
+  question: string;
+  /** Earlier turns of this chat, oldest first. */
+  history?: ChatMessage[];
+  /** Collections the caller may read. Empty: nothing is readable. */
+  collections: string[];
+  deps: AskDeps;
+  signal?: AbortSignal;
+  /** Answer text as it is generated, with invalid citation markers already removed. */
+  onToken?: (text: string) => void;
+  options?: Partial<AskOptions>;
+}
+
+export interface AskTimings {
+  embedMs: number;
+  searchMs: number;
+  queuedMs: number;
+  generationMs: number;
+  totalMs: number;
+}
+
+export interface AskResult {
+  answer: string;
+  /** False when the relevance gate found nothing and the LLM was not called. */
+  answered: boolean;
+  aborted: boolean;
+  citations: Citation[];
+  dropped: DroppedCitation[];
+  unsupportedSentences: TextSpan[];
+  retrieval: {
+    query: string;
+    condensed: boolean;
+    used: UsedPassage[];
+    leftOut: LeftOutPassage[];
+    promptTokens: number;
+    historyLeftOut: number;
+  };
+  answerTokens: number;
+  timings: AskTimings;
+}
+
+export function defaultAskOptions(): AskOptions {
+  const c = config();
+  return {
+    searchLimit: c.askSearchLimit,
+    relevance: { maxVectorDistance: c.askMaxVectorDistance, minKeywordCoverage: c.askMinKeywordCoverage },
+    reserveForAnswer: c.askAnswerTokens,
+    systemPrompt: DEFAULT_SYSTEM_PROMPT,
+    temperature: 0,
+  };
+}
+
+async function withFileNames(hits: SearchHit[], deps: AskDeps): Promise<PromptPassage[]> {
+  if (!deps.documentNames || hits.length === 0) return hits;
+  const names = await deps.documentNames([...new Set(hits.map((h) => h.documentId))]);
+  return hits.map((h) => ({ ...h, fileName: names.get(h.documentId) }));
+}
+
+export async function ask(input: AskInput): Promise<AskResult> {
+  const t0 = performance.now();
+  const opts = { ...defaultAskOptions(), ...input.options };
+  const { deps, signal } = input;
+  const question = input.question.trim();
+  if (question === "") throw new CairnError("bad_request:chat", "Please type a question.", { reason: "empty_question" });
+
+  const { query, condensed } = condenseQuery(question, input.history);
+  const timings: AskTimings = { embedMs: 0, searchMs: 0, queuedMs: 0, generationMs: 0, totalMs: 0 };
+  const nothing = (leftOut: LeftOutPassage[]): AskResult => {
+    input.onToken?.(NO_ANSWER);
+    timings.totalMs = performance.now() - t0;
+    return {
+      answer: NO_ANSWER,
+      answered: false,
+      aborted: false,
+      citations: [],
+      dropped: [],
+      unsupportedSentences: [],
+      retrieval: { query, condensed, used: [], leftOut, promptTokens: 0, historyLeftOut: 0 },
+      answerTokens: 0,
+      timings,
+    };
+  };
+  if (input.collections.length === 0) return nothing([]);
+
+  signal?.throwIfAborted();
+  let t = performance.now();
+  const [vector] = await deps.embedder.embed([query]);
+  timings.embedMs = performance.now() - t;
+
+  signal?.throwIfAborted();
+  t = performance.now();
+  const hits = await deps.search({ query, vector, collections: input.collections, limit: opts.searchLimit, mode: "hybrid" });
+  timings.searchMs = performance.now() - t;
+
+  const { relevant, notRelevant } = partitionByRelevance(hits, query, opts.relevance);
+  const notRelevantLeftOut = (await withFileNames(notRelevant, deps)).map((hit) => ({ hit, reason: "not_relevant" as const }));
+  if (relevant.length === 0) return nothing(notRelevantLeftOut);
+
+  const packed = packPassages({
+    passages: await withFileNames(relevant, deps),
+    question,
+    history: input.history,
+    countTokens: (s) => deps.llm.countTokens(s),
+    contextSize: deps.llm.contextSize,
+    reserveForAnswer: opts.reserveForAnswer,
+    systemPrompt: opts.systemPrompt,
+  });
+  if (packed.used.length === 0) {
+    throw new CairnError("payload_too_large:chat", "The conversation leaves no room for any passage. Start a new chat or shorten the question.", {
+      reason: "context_full",
+    });
+  }
+
+  signal?.throwIfAborted();
+  const filter = createCitationStreamFilter(packed.used);
+  const emit = (s: string) => {
+    if (s) input.onToken?.(s);
+  };
+  const result = await deps.llm.generate(packed.messages, {
+    maxTokens: opts.reserveForAnswer,
+    temperature: opts.temperature,
+    signal,
+    onToken: (piece) => emit(filter.push(piece)),
+  });
+  emit(filter.flush());
+  timings.queuedMs = result.queuedMs;
+  timings.generationMs = result.generationMs;
+
+  const resolved = resolveCitations(result.text, packed.used);
+  timings.totalMs = performance.now() - t0;
+  return {
+    answer: resolved.answer,
+    answered: true,
+    aborted: result.aborted,
+    citations: resolved.citations,
+    dropped: resolved.dropped,
+    unsupportedSentences: resolved.unsupportedSentences,
+    retrieval: {
+      query,
+      condensed,
+      used: packed.used,
+      leftOut: [...packed.leftOut, ...notRelevantLeftOut],
+      promptTokens: packed.promptTokens,
+      historyLeftOut: packed.historyLeftOut,
+    },
+    answerTokens: result.tokens,
+    timings,
+  };
+}

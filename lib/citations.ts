@@ -1,0 +1,119 @@
+import type { PromptPassage, UsedPassage } from "./prompt";
+import {
+  CitationStreamFilter,
+  findMarkers,
+  markerRegex,
+  rewriteMarkers,
+  type DroppedCitation,
+  type MarkerSpan,
+} from "./utils/citationMarkers";
+import { sentenceSpans, type TextSpan } from "./utils/sentences";
+
+// After generation: map each [n] to the passage the model was given as n, drop
+// citations to numbers it was not given, and find sentences that cite nothing.
+
+export type { DroppedCitation, MarkerSpan, TextSpan };
+
+/** One cited passage: enough to open the file at the page and highlight the quote. */
+export interface Citation {
+  n: number;
+  chunkId: string;
+  documentId: string;
+  collectionId: string;
+  fileName: string;
+  /** 1-based PDF page, or null for formats without pages. */
+  page: number | null;
+  headingPath: string;
+  /** Offsets of the quote in the page text. */
+  charStart: number;
+  charEnd: number;
+  /** The passage exactly as given to the model. */
+  quote: string;
+}
+
+export interface AnswerSentence extends TextSpan {
+  /** Passage numbers cited by this sentence (including markers just after it). */
+  citations: number[];
+  supported: boolean;
+}
+
+export interface ResolvedAnswer {
+  /** The answer with invalid citation markers removed and valid ones written canonically. */
+  answer: string;
+  /** Cited passages, by order of first citation. */
+  citations: Citation[];
+  dropped: DroppedCitation[];
+  /** Every marker left in `answer`, with offsets, so the UI can link it. */
+  markers: MarkerSpan[];
+  sentences: AnswerSentence[];
+  /** Sentences that cite no passage: offsets into `answer`, for styling. */
+  unsupportedSentences: TextSpan[];
+}
+
+export function citationFor(n: number, hit: PromptPassage): Citation {
+  return {
+    n,
+    chunkId: hit.id,
+    documentId: hit.documentId,
+    collectionId: hit.collectionId,
+    fileName: hit.fileName ?? hit.documentId,
+    page: hit.page,
+    headingPath: hit.headingPath,
+    charStart: hit.charStart,
+    charEnd: hit.charEnd,
+    quote: hit.text,
+  };
+}
+
+const hasWords = (s: string) => /[\p{L}\p{N}]/u.test(s);
+
+/** Sentences of `answer` with the passages each cites. Markers opening a sentence belong to the one before. */
+function citeSentences(answer: string, markers: MarkerSpan[]): AnswerSentence[] {
+  const out: AnswerSentence[] = [];
+  for (const span of sentenceSpans(answer)) {
+    const inside = markers.filter((m) => m.start >= span.start && m.end <= span.end);
+    // Markers at the very start of a sentence (only whitespace between them).
+    let pos = span.start;
+    const leading: MarkerSpan[] = [];
+    for (const m of inside) {
+      if (answer.slice(pos, m.start).trim() !== "") break;
+      leading.push(m);
+      pos = m.end;
+    }
+    const prev = out[out.length - 1];
+    const own = prev ? inside.filter((m) => !leading.includes(m)) : inside;
+    if (prev) {
+      for (const m of leading) prev.citations.push(...m.numbers);
+      prev.supported = prev.citations.length > 0;
+    }
+    if (!hasWords(span.text.replace(markerRegex(), ""))) continue;
+    const rest = answer.slice(prev ? pos : span.start, span.end);
+    const startAt = span.end - rest.trimStart().length;
+    const citations = own.flatMap((m) => m.numbers);
+    out.push({ start: startAt, end: span.end, text: answer.slice(startAt, span.end), citations, supported: citations.length > 0 });
+  }
+  for (const s of out) s.citations = [...new Set(s.citations)];
+  return out;
+}
+
+export function resolveCitations(answerText: string, used: readonly UsedPassage[]): ResolvedAnswer {
+  const byNumber = new Map(used.map((u) => [u.n, u.hit]));
+  const dropped: DroppedCitation[] = [];
+  const answer = rewriteMarkers(answerText, new Set(byNumber.keys()), dropped);
+  const markers = findMarkers(answer);
+  const citations: Citation[] = [];
+  const seen = new Set<number>();
+  for (const n of markers.flatMap((m) => m.numbers)) {
+    if (seen.has(n)) continue;
+    seen.add(n);
+    citations.push(citationFor(n, byNumber.get(n)!));
+  }
+  const sentences = citeSentences(answer, markers);
+  const unsupportedSentences = sentences.filter((s) => !s.supported).map(({ start, end, text }) => ({ start, end, text }));
+  return { answer, citations, dropped, markers, sentences, unsupportedSentences };
+}
+
+/** For streaming: removes invalid markers from tokens as they arrive (same rule as resolveCitations). */
+export function createCitationStreamFilter(used: readonly UsedPassage[]): CitationStreamFilter {
+  return new CitationStreamFilter(new Set(used.map((u) => u.n)));
+}
