@@ -1,0 +1,117 @@
+import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
+import { CairnError } from "../lib/errors";
+import type { ChunkDraft, ParsedDocument, ParsedPage } from "./types";
+import { locatePieces, type Span } from "./utils/locatePieces";
+
+// Pages → chunks sized in the embedder's tokens. LangChain's recursive splitter
+// picks the cut points (paragraph, then line, then word; characters only for a
+// "word" longer than a chunk); we turn its pieces back into exact page offsets,
+// and re-split anything over maxTokens, because the embedder would truncate it.
+
+export interface ChunkOptions {
+  /** The embedder's token count for a text, without special tokens. */
+  countTokens: (text: string) => number;
+  /** Hard ceiling per chunk (the embedder's input limit). */
+  maxTokens: number;
+  /** Target size. */
+  chunkTokens: number;
+  overlapTokens: number;
+}
+
+function validate(o: ChunkOptions): void {
+  const ok = o.maxTokens >= 1 && o.chunkTokens >= 1 && o.chunkTokens <= o.maxTokens && o.overlapTokens >= 0 && o.overlapTokens < o.chunkTokens;
+  if (!ok) {
+    throw new CairnError(
+      "bad_request:parse",
+      `Invalid chunk sizes: chunk ${o.chunkTokens}, overlap ${o.overlapTokens}, max ${o.maxTokens} tokens (need 0 ≤ overlap < chunk ≤ max).`,
+      { reason: "invalid_chunk_options" },
+    );
+  }
+}
+
+/** Chunks never span pages: each page is split on its own, so every chunk cites one page. */
+export async function chunkDocument(doc: ParsedDocument, options: ChunkOptions): Promise<ChunkDraft[]> {
+  validate(options);
+  const splitter = new RecursiveCharacterTextSplitter({
+    chunkSize: options.chunkTokens,
+    chunkOverlap: options.overlapTokens,
+    lengthFunction: options.countTokens,
+  });
+  const chunks: ChunkDraft[] = [];
+  for (const page of doc.pages) {
+    if (!page.text.trim()) continue;
+    const pieces = await splitter.splitText(page.text);
+    const spans = locatePieces(page.text, pieces).flatMap((span) => enforceMax(page.text, span, options));
+    for (const span of spans) {
+      const text = page.text.slice(span.start, span.end);
+      chunks.push({
+        ordinal: chunks.length,
+        page: page.number,
+        headingPath: headingPathAt(page, span.start),
+        charStart: span.start,
+        charEnd: span.end,
+        tokenCount: options.countTokens(text),
+        text,
+      });
+    }
+  }
+  return chunks;
+}
+
+function headingPathAt(page: ParsedPage, offset: number): string[] {
+  let found: string[] = [];
+  for (const s of page.sections) {
+    if (s.start <= offset && offset < s.end) return [...s.headingPath];
+    if (s.start <= offset) found = s.headingPath;
+  }
+  return [...found];
+}
+
+const isSpace = (c: string) => /\s/.test(c);
+
+/** Splits a span whose text is over maxTokens: at the last whitespace that fits, else mid-word. */
+export function enforceMax(text: string, span: Span, o: Pick<ChunkOptions, "countTokens" | "maxTokens">): Span[] {
+  const count = (a: number, b: number) => o.countTokens(text.slice(a, b));
+  if (count(span.start, span.end) <= o.maxTokens) return [span];
+  const out: Span[] = [];
+  let pos = span.start;
+  while (pos < span.end) {
+    while (pos < span.end && isSpace(text[pos])) pos++;
+    if (pos >= span.end) break;
+    if (count(pos, span.end) <= o.maxTokens) {
+      out.push({ start: pos, end: span.end });
+      break;
+    }
+    // Largest end that fits (token counts grow with length, near enough for a binary search).
+    let lo = pos + 1;
+    let hi = span.end;
+    let best = pos;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (count(pos, mid) <= o.maxTokens) {
+        best = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (best === pos) {
+      throw new CairnError("internal:parse", `A single character counts more than ${o.maxTokens} tokens; cannot chunk.`, {
+        reason: "chunk_too_large",
+      });
+    }
+    // Never cut a surrogate pair; prefer the last whitespace so words stay whole.
+    if (best < span.end && /[\uD800-\uDBFF]/.test(text[best - 1]) && best - 1 > pos) best--;
+    let end = best;
+    for (let i = best; i > pos; i--) {
+      if (isSpace(text[i - 1])) {
+        end = i - 1;
+        break;
+      }
+    }
+    if (end <= pos) end = best;
+    let trimmed = end;
+    while (trimmed > pos && isSpace(text[trimmed - 1])) trimmed--;
+    out.push({ start: pos, end: trimmed > pos ? trimmed : end });
+    pos = end;
+  }
+  return out;
+}

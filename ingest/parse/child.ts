@@ -1,0 +1,55 @@
+import { CairnError } from "../../lib/errors";
+import { parseFileInProcess } from "./parseDocument";
+import type { ChildMessage, ParseJob, SerializedError } from "./protocol";
+
+// The sandboxed parser process: forked by ParserPool, parses one job at a time,
+// and dies with its parent. A hostile file can hang or crash only this process.
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+function serialize(err: unknown, job: ParseJob): SerializedError {
+  if (err instanceof CairnError) {
+    return { type: err.type, surface: err.surface, message: err.message, reason: err.reason };
+  }
+  // A parser library threw something we did not classify: log it for us, and give
+  // the user a specific outcome rather than an internal error.
+  console.error(`[parser] unclassified error on ${job.declaredName}:`, err);
+  const detail = err instanceof Error ? err.message : String(err);
+  return {
+    type: "unprocessable",
+    surface: "parse",
+    message: `${job.declaredName} could not be read: ${detail}`,
+    reason: "parse_failed",
+  };
+}
+
+function runTestHook(hook: ParseJob["testHook"]): void {
+  if (!hook || process.env.NODE_ENV !== "test") return;
+  if (hook === "hang") {
+    // A synchronous loop, like a parser stuck on a hostile file: the event loop is blocked.
+    for (;;);
+  }
+  if (hook === "crash") process.exit(70);
+  if (hook === "oom") {
+    const hog: string[][] = [];
+    for (;;) hog.push(new Array(1_000_000).fill("x".repeat(16) + hog.length));
+  }
+}
+
+async function handle(job: ParseJob): Promise<void> {
+  try {
+    runTestHook(job.testHook);
+    const doc = await parseFileInProcess(job.filePath, job.declaredName, { maxUnzippedBytes: job.maxUnzippedBytes });
+    send({ type: "result", id: job.id, doc });
+  } catch (err) {
+    send({ type: "error", id: job.id, error: serialize(err, job) });
+  }
+}
+
+process.on("message", (job: ParseJob) => {
+  void handle(job);
+});
+process.on("disconnect", () => process.exit(0));
+send({ type: "ready" });

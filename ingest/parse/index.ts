@@ -1,0 +1,62 @@
+import { config } from "../../lib/config";
+import type { ParsedDocument } from "../types";
+import { ParserPool } from "./pool";
+import type { TestHook } from "./protocol";
+
+// The one entry point the worker calls: detect and parse an untrusted file in a
+// sandboxed child process with a time limit and a memory cap.
+
+export { detectKind, type Detection } from "./detect";
+export { parseBytes, parseFileInProcess } from "./parseDocument";
+export { ParserPool } from "./pool";
+
+export interface ParseFileOptions {
+  /** The name the user gave the file; its extension is checked against the content. */
+  declaredName: string;
+  timeoutMs?: number;
+  maxMemoryMb?: number;
+}
+
+let pool: ParserPool | undefined;
+
+function defaultPool(): ParserPool {
+  pool ??= new ParserPool(1);
+  return pool;
+}
+
+/** Tests only: lets a test make the child hang, crash or run out of memory. */
+function testHook(): TestHook | undefined {
+  if (process.env.NODE_ENV !== "test") return undefined;
+  const hook = process.env.CAIRN_TEST_PARSE_HOOK;
+  return hook === "hang" || hook === "crash" || hook === "oom" ? hook : undefined;
+}
+
+/**
+ * Parses a file into pages and sections. Rejects with a CairnError (surface
+ * "parse") whose `reason` says why: empty_file, extension_mismatch, not_docx,
+ * unrecognized_format, encrypted, corrupt, no_pages, no_text, zip_bomb, timeout,
+ * parser_crashed, parse_failed.
+ */
+export function parseFile(filePath: string, options: ParseFileOptions): Promise<ParsedDocument> {
+  const c = config();
+  return defaultPool().parse({
+    filePath,
+    declaredName: options.declaredName,
+    maxUnzippedBytes: c.maxUnzippedBytes,
+    timeoutMs: options.timeoutMs ?? c.parseTimeoutMs,
+    maxMemoryMb: options.maxMemoryMb ?? c.parseMaxMemoryMb,
+    testHook: testHook(),
+  });
+}
+
+/** Starts the parser process ahead of the first file (the worker calls this at startup). */
+export function warmParserPool(maxMemoryMb = config().parseMaxMemoryMb): Promise<void> {
+  return defaultPool().warm(maxMemoryMb);
+}
+
+/** Stops the parser processes (the worker on shutdown, tests in afterAll). */
+export async function closeParserPool(): Promise<void> {
+  const p = pool;
+  pool = undefined;
+  await p?.close();
+}

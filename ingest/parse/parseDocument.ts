@@ -1,0 +1,37 @@
+import { readFile } from "node:fs/promises";
+import type { ParsedDocument } from "../types";
+import { detectKind } from "./detect";
+import { parseDocx } from "./docx";
+import { parseHtml } from "./html";
+import { parseMarkdown } from "./markdown";
+import { parsePdf } from "./pdf";
+import { parseTxt } from "./text";
+import { defaultZipLimits } from "./zip";
+
+// Detect and parse in the current process. Untrusted input belongs in the sandbox
+// (parseFile in ./index); this is what the sandboxed child runs.
+
+export interface ParseLimits {
+  maxUnzippedBytes: number;
+}
+
+export async function parseBytes(data: Uint8Array, declaredName: string, limits: ParseLimits): Promise<ParsedDocument> {
+  const detected = await detectKind(data, declaredName);
+  switch (detected.kind) {
+    case "pdf":
+      return parsePdf(data, declaredName);
+    case "docx":
+      return parseDocx(data, declaredName, { ...defaultZipLimits, maxUnzippedBytes: limits.maxUnzippedBytes });
+    case "html":
+      return parseHtml(detected.text ?? "", declaredName);
+    case "markdown":
+      return parseMarkdown(detected.text ?? "", declaredName);
+    case "txt":
+      return parseTxt(detected.text ?? "", declaredName);
+  }
+}
+
+export async function parseFileInProcess(filePath: string, declaredName: string, limits: ParseLimits): Promise<ParsedDocument> {
+  const data = await readFile(filePath);
+  return parseBytes(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), declaredName, limits);
+}

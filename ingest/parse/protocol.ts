@@ -1,0 +1,27 @@
+import type { ErrorType, Surface } from "../../lib/errors";
+import type { ParsedDocument } from "../types";
+
+// Messages between the parser pool and its child processes.
+
+/** Test-only behaviours, honoured by the child only when NODE_ENV === "test". */
+export type TestHook = "hang" | "crash" | "oom";
+
+export interface ParseJob {
+  id: number;
+  filePath: string;
+  declaredName: string;
+  maxUnzippedBytes: number;
+  testHook?: TestHook;
+}
+
+export interface SerializedError {
+  type: ErrorType;
+  surface: Surface;
+  message: string;
+  reason?: string;
+}
+
+export type ChildMessage =
+  | { type: "ready" }
+  | { type: "result"; id: number; doc: ParsedDocument }
+  | { type: "error"; id: number; error: SerializedError };
