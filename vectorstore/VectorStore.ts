@@ -81,14 +81,11 @@ export class VectorStore {
 
   /** All chunks of a document, in ordinal order. */
   async getChunks(documentId: string): Promise<ChunkRecord[]> {
-    const where = sqlEquals("documentId", documentId, "Document id");
-    const count = await this.table.countRows(where);
-    if (count === 0) return [];
+    // One query, no limit: a count followed by a read could straddle a replace.
     const rows: Record<string, unknown>[] = await this.table
       .query()
-      .where(where)
+      .where(sqlEquals("documentId", documentId, "Document id"))
       .select([...CHUNK_COLUMNS, "vector"])
-      .limit(count)
       .toArray();
     return rows.map(rowToChunk).sort((a, b) => a.ordinal - b.ordinal);
   }
