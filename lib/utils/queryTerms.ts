@@ -10,7 +10,7 @@ const QUESTION_WORDS = [
   "document", "documents", "file", "files", "pdf", "page", "pages", "passage", "passages",
   "tell", "please", "explain", "describe", "mention", "mentioned", "mentions", "say", "says", "said",
   "according", "find", "show", "give", "list", "summarize", "summarise", "know", "can", "could",
-  "would", "should", "also", "one", "ones",
+  "would", "should", "also", "one", "ones", "what", "which", "who", "whom", "whose", "when", "where", "why", "how",
 ];
 const STOPWORDS = new Set([...eng, ...QUESTION_WORDS]);
 

@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import { ask, NO_ANSWER, type AskDeps, type AskOptions } from "@/lib/ask";
+import type { ChatMessage, GenerateOptions, LanguageModel } from "@/models/types";
+import type { SearchHit, SearchQuery } from "@/vectorstore/types";
+import { countWords, hit } from "./fixtures";
+
+// Test doubles here only check calls (was the LLM called? which query reached search?)
+// and stream wiring. What the real model does is covered in test/modelDependent/ask.
+
+const options: Partial<AskOptions> = {
+  relevance: { maxVectorDistance: 0.5, minKeywordCoverage: 0.5 },
+  reserveForAnswer: 64,
+  searchLimit: 5,
+};
+
+function recordingLlm(script: string[] = []) {
+  const calls: { messages: ChatMessage[]; options?: GenerateOptions }[] = [];
+  const llm: LanguageModel = {
+    modelName: "recording",
+    contextSize: 2048,
+    countTokens: countWords,
+    async generate(messages, opts) {
+      calls.push({ messages, options: opts });
+      for (const piece of script) opts?.onToken?.(piece);
+      return { text: script.join(""), tokens: script.length, promptTokens: 0, aborted: false, queuedMs: 0, generationMs: 0 };
+    },
+  };
+  return { llm, calls };
+}
+
+function deps(hits: SearchHit[], llm: LanguageModel) {
+  const searches: SearchQuery[] = [];
+  const embedded: string[] = [];
+  const d: AskDeps = {
+    embedder: {
+      async embed(texts) {
+        embedded.push(...texts);
+        return texts.map(() => new Float32Array(4));
+      },
+    },
+    llm,
+    async search(q) {
+      searches.push(q);
+      return hits;
+    },
+    async documentNames(ids) {
+      return new Map(ids.map((id) => [id, `${id}.pdf`]));
+    },
+  };
+  return { deps: d, searches, embedded };
+}
+
+const pumpHit = hit("To isolate pump P-101, close valve V-12 and lock out breaker B-4.", { vectorDistance: 0.3 });
+const offTopic = [
+  hit("The cafeteria opens at eight.", { vectorDistance: 0.9 }),
+  hit("Parking permits are renewed in January.", { vectorDistance: 1.1 }),
+];
+
+describe("ask", () => {
+  it("answers 'nothing found' without calling the LLM when nothing relevant is retrieved", async () => {
+    const { llm, calls } = recordingLlm(["should never be generated"]);
+    const { deps: d, searches } = deps(offTopic, llm);
+    const tokens: string[] = [];
+    const r = await ask({ question: "What is the boiling point of mercury?", collections: ["col-a"], deps: d, options, onToken: (t) => tokens.push(t) });
+    expect(calls).toHaveLength(0);
+    expect(searches).toHaveLength(1);
+    expect(r.answer).toBe(NO_ANSWER);
+    expect(r.answered).toBe(false);
+    expect(r.citations).toEqual([]);
+    expect(tokens.join("")).toBe(NO_ANSWER);
+    expect(r.retrieval.leftOut.map((l) => l.reason)).toEqual(["not_relevant", "not_relevant"]);
+  });
+
+  it("reads nothing when the caller may read no collection", async () => {
+    const { llm, calls } = recordingLlm(["x"]);
+    const { deps: d, searches, embedded } = deps([pumpHit], llm);
+    const r = await ask({ question: "How do I isolate pump P-101?", collections: [], deps: d, options });
+    expect(r.answer).toBe(NO_ANSWER);
+    expect([calls.length, searches.length, embedded.length]).toEqual([0, 0, 0]);
+  });
+
+  it("passes the caller's collections into the search and gates on keywords even when vectors are far", async () => {
+    const { llm, calls } = recordingLlm(["Close valve V-12 [1]."]);
+    const farButMatching = { ...pumpHit, vectorDistance: 1.4 };
+    const { deps: d, searches } = deps([farButMatching, ...offTopic], llm);
+    const r = await ask({ question: "How do I isolate pump P-101?", collections: ["col-a", "col-b"], deps: d, options });
+    expect(searches[0]).toMatchObject({ collections: ["col-a", "col-b"], mode: "hybrid", limit: 5 });
+    expect(searches[0].vector).toBeInstanceOf(Float32Array);
+    expect(calls).toHaveLength(1);
+    expect(r.retrieval.used.map((u) => u.hit.id)).toEqual([pumpHit.id]);
+    expect(r.retrieval.used[0].hit.fileName).toBe(`${pumpHit.documentId}.pdf`);
+    expect(r.retrieval.leftOut.map((l) => [l.hit.id, l.reason])).toEqual(offTopic.map((h) => [h.id, "not_relevant"]));
+  });
+
+  it("streams exactly the final answer, invalid citations removed on the fly", async () => {
+    const script = ["Close", " valve V-12 [", "1]", " and lock", " B-4 [", "2", "]."];
+    const { llm } = recordingLlm(script);
+    const { deps: d } = deps([pumpHit], llm);
+    const tokens: string[] = [];
+    const r = await ask({ question: "How do I isolate pump P-101?", collections: ["col-a"], deps: d, options, onToken: (t) => tokens.push(t) });
+    expect(r.answer).toBe("Close valve V-12 [1] and lock B-4.");
+    expect(tokens.join("")).toBe(r.answer);
+    expect(r.dropped).toEqual([{ n: 2, marker: "[2]" }]);
+    expect(r.citations.map((c) => [c.n, c.chunkId, c.fileName])).toEqual([[1, pumpHit.id, `${pumpHit.documentId}.pdf`]]);
+    expect(r.unsupportedSentences).toEqual([]);
+  });
+
+  it("searches a follow-up with the earlier question's subject, but answers the question as asked", async () => {
+    const { llm, calls } = recordingLlm(["Close valve V-14 [1]."]);
+    const { deps: d, searches, embedded } = deps([pumpHit], llm);
+    const history: ChatMessage[] = [
+      { role: "user", content: "How do I isolate pump P-101 before maintenance?" },
+      { role: "assistant", content: "Close valve V-12 [1]." },
+    ];
+    const r = await ask({ question: "and what about the second one?", history, collections: ["col-a"], deps: d, options });
+    expect(r.retrieval.condensed).toBe(true);
+    expect(searches[0].query).toBe("How do I isolate pump P-101 before maintenance? and what about the second one?");
+    expect(embedded).toEqual([searches[0].query]);
+    const lastUser = calls[0].messages.at(-1)!.content;
+    expect(lastUser.endsWith("Question: and what about the second one?")).toBe(true);
+    expect(calls[0].messages.map((m) => m.role)).toEqual(["system", "user", "assistant", "user"]);
+  });
+
+  it("passes the abort signal to the model and stops before searching when already aborted", async () => {
+    const { llm, calls } = recordingLlm(["x [1]."]);
+    const { deps: d, searches } = deps([pumpHit], llm);
+    const controller = new AbortController();
+    await ask({ question: "How do I isolate pump P-101?", collections: ["col-a"], deps: d, options, signal: controller.signal });
+    expect(calls[0].options?.signal).toBe(controller.signal);
+    controller.abort();
+    await expect(ask({ question: "How do I isolate pump P-101?", collections: ["col-a"], deps: d, options, signal: controller.signal })).rejects.toThrow();
+    expect(searches).toHaveLength(1);
+  });
+
+  it("rejects an empty question with a clear error", async () => {
+    const { llm } = recordingLlm();
+    const { deps: d } = deps([], llm);
+    await expect(ask({ question: "   ", collections: ["col-a"], deps: d, options })).rejects.toMatchObject({ reason: "empty_question" });
+  });
+});
