@@ -17,9 +17,10 @@ export interface OpenVectorStoreOptions {
   storageOptions?: Record<string, string>;
   /**
    * How stale a read may be with respect to writes from another process (the ingest
-   * worker), in seconds. 0 (default) checks for a newer version on every read.
+   * worker), in seconds. 0 (default) checks for a newer version on every read; null
+   * never checks (only for a single process that does all the writing itself).
    */
-  readConsistencyIntervalSeconds?: number;
+  readConsistencyIntervalSeconds?: number | null;
   index?: Partial<IndexSettings>;
   search?: Partial<SearchTuning>;
 }
@@ -46,7 +47,7 @@ export async function openVectorStoreWithLayout(
   let db;
   try {
     db = await connect(uri, {
-      readConsistencyInterval: options.readConsistencyIntervalSeconds ?? 0,
+      readConsistencyInterval: options.readConsistencyIntervalSeconds === null ? undefined : (options.readConsistencyIntervalSeconds ?? 0),
       storageOptions: options.storageOptions,
     });
   } catch (cause) {

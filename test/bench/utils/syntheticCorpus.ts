@@ -1,0 +1,100 @@
+import type { ChunkRecord } from "@/vectorstore/types";
+
+// A synthetic corpus with structure, so ANN recall and BM25 ranking mean something:
+// chunks belong to topics; a topic has a direction in embedding space and its own words.
+
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+export function unitVector(dimensions: number, random: () => number): Float32Array {
+  const v = new Float32Array(dimensions);
+  let norm = 0;
+  for (let i = 0; i < dimensions; i++) norm += (v[i] = gaussian(random)) ** 2;
+  norm = Math.sqrt(norm);
+  for (let i = 0; i < dimensions; i++) v[i] /= norm;
+  return v;
+}
+
+/** normalize(center + spread · random unit direction). */
+export function near(center: Float32Array, spread: number, random: () => number): Float32Array {
+  const noise = unitVector(center.length, random);
+  const v = center.map((x, i) => x + spread * noise[i]);
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+const SYLLABLES = ["ka", "lo", "mi", "ten", "ro", "su", "val", "pe", "dor", "ni", "bra", "qu", "zet", "fa", "gil", "hu", "or", "ex", "ul", "sy"];
+
+/** `count` distinct pronounceable words, deterministic. */
+export function wordList(count: number): string[] {
+  const words = new Set<string>();
+  const random = rng(12345);
+  while (words.size < count) {
+    const n = 2 + Math.floor(random() * 3);
+    words.add(Array.from({ length: n }, () => SYLLABLES[Math.floor(random() * SYLLABLES.length)]).join(""));
+  }
+  return [...words];
+}
+
+export interface Corpus {
+  topics: { center: Float32Array; words: string[] }[];
+  common: string[];
+  dimensions: number;
+  collections: string[];
+}
+
+export function makeCorpus(dimensions: number, topicCount: number, collectionCount: number): Corpus {
+  const random = rng(99);
+  const words = wordList(topicCount * 6 + 400);
+  const common = words.slice(0, 400);
+  const topics = Array.from({ length: topicCount }, (_, t) => ({
+    center: unitVector(dimensions, random),
+    words: words.slice(400 + t * 6, 400 + (t + 1) * 6),
+  }));
+  return { topics, common, dimensions, collections: Array.from({ length: collectionCount }, (_, c) => `col${c}`) };
+}
+
+/** One document's chunks: a document has one topic and lives in one collection. */
+export function makeDocument(corpus: Corpus, docIndex: number, chunkCount: number, random: () => number): ChunkRecord[] {
+  const topic = corpus.topics[Math.floor(random() * corpus.topics.length)];
+  const documentId = `doc${docIndex}`;
+  const collectionId = corpus.collections[docIndex % corpus.collections.length];
+  return Array.from({ length: chunkCount }, (_, ordinal) => {
+    // ~120 words: mostly common words, a few topic words.
+    const text = Array.from({ length: 120 }, () =>
+      random() < 0.06 ? topic.words[Math.floor(random() * topic.words.length)] : corpus.common[Math.floor(random() * corpus.common.length)],
+    ).join(" ");
+    return {
+      id: `${documentId}:${ordinal}`,
+      documentId,
+      collectionId,
+      documentSha256: "0".repeat(64),
+      ordinal,
+      page: 1 + Math.floor(ordinal / 3),
+      headingPath: "",
+      charStart: 0,
+      charEnd: text.length,
+      tokenCount: 120,
+      text,
+      vector: near(topic.center, 1.0, random),
+    };
+  });
+}
+
+export function makeQuery(corpus: Corpus, random: () => number): { text: string; vector: Float32Array; collections: string[] } {
+  const topic = corpus.topics[Math.floor(random() * corpus.topics.length)];
+  const text = [topic.words[Math.floor(random() * 6)], topic.words[Math.floor(random() * 6)], corpus.common[Math.floor(random() * 400)]].join(" ");
+  return { text, vector: near(topic.center, 1.0, random), collections: [corpus.collections[Math.floor(random() * corpus.collections.length)]] };
+}
