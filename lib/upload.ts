@@ -96,7 +96,8 @@ export async function receiveUpload(request: Request, opts: { maxBytes: number; 
     });
     await Promise.all(pending);
   } catch (e) {
-    for (const out of outputs) out.destroy();
+    // A write stream still opening would re-create its file after rm: wait for each to close.
+    await Promise.all(outputs.map((out) => (out.closed ? undefined : new Promise((r) => out.destroy().once("close", r)))));
     cleanup(tempPaths);
     throw e;
   }
