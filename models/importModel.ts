@@ -2,7 +2,7 @@ import { mkdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { config, type CairnConfig } from "@/lib/config";
 import { CairnError } from "@/lib/errors";
-import { CATALOGUE } from "./catalogue";
+import { CATALOGUE, type CatalogueEntry } from "./catalogue";
 import { assertGgufComplete, hasGgufMagic, readGgufSummary } from "./gguf";
 import type { ModelRole } from "./types";
 import { copyFileHashed } from "./utils/hashFile";
@@ -14,6 +14,8 @@ export interface ImportOptions {
   /** Overrides the role guessed from the GGUF architecture. */
   role?: ModelRole;
   cfg?: CairnConfig;
+  /** Catalogue to match files against (defaults to the product catalogue). */
+  catalogue?: readonly CatalogueEntry[];
 }
 
 export interface ImportResult {
@@ -91,13 +93,14 @@ export async function importModel(sourcePath: string, opts: ImportOptions = {}):
 }
 
 async function chooseTarget(cfg: CairnConfig, source: string, sha256: string, opts: ImportOptions, architecture: string) {
-  const catalogue = CATALOGUE.find((e) => e.sha256 === sha256);
+  const entries = opts.catalogue ?? CATALOGUE;
+  const catalogue = entries.find((e) => e.sha256 === sha256);
   if (catalogue) {
     const dest = path.join(cfg.modelsDir, catalogue.fileName);
     return { name: catalogue.name, role: catalogue.role, path: dest, catalogueMatch: true, alreadyImported: false };
   }
   const name = opts.name ?? nameFromFile(source);
-  const clash = CATALOGUE.find((e) => e.name === name);
+  const clash = entries.find((e) => e.name === name);
   if (clash) {
     throw new CairnError(
       "conflict:model",
