@@ -1,12 +1,14 @@
 import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
 import { CairnError } from "../lib/errors";
 import type { ChunkDraft, ParsedDocument, ParsedPage } from "./types";
-import { locatePieces, type Span } from "./utils/locatePieces";
+import { locateConsecutivePieces, type Span } from "./utils/locatePieces";
 
 // Pages → chunks sized in the embedder's tokens. LangChain's recursive splitter
 // picks the cut points (paragraph, then line, then word; characters only for a
-// "word" longer than a chunk); we turn its pieces back into exact page offsets,
-// and re-split anything over maxTokens, because the embedder would truncate it.
+// "word" longer than a chunk). It runs without overlap so its pieces map back to
+// exact page offsets; anything over maxTokens is re-split (the embedder would
+// truncate it); then each chunk is extended back over whole words of the previous
+// one for the overlap.
 
 export interface ChunkOptions {
   /** The embedder's token count for a text, without special tokens. */
@@ -33,21 +35,24 @@ function validate(o: ChunkOptions): void {
 export async function chunkDocument(doc: ParsedDocument, options: ChunkOptions): Promise<ChunkDraft[]> {
   validate(options);
   const splitter = new RecursiveCharacterTextSplitter({
-    chunkSize: options.chunkTokens,
-    chunkOverlap: options.overlapTokens,
+    // The overlap added afterwards brings chunks back up to about chunkTokens.
+    chunkSize: options.chunkTokens - options.overlapTokens,
+    chunkOverlap: 0,
     lengthFunction: options.countTokens,
   });
   const chunks: ChunkDraft[] = [];
   for (const page of doc.pages) {
     if (!page.text.trim()) continue;
     const pieces = await splitter.splitText(page.text);
-    const spans = locatePieces(page.text, pieces).flatMap((span) => enforceMax(page.text, span, options));
-    for (const span of spans) {
+    const cut = locateConsecutivePieces(page.text, pieces).flatMap((span) => enforceMax(page.text, span, options));
+    const spans = addOverlap(page.text, cut, options);
+    for (const [i, span] of spans.entries()) {
       const text = page.text.slice(span.start, span.end);
       chunks.push({
         ordinal: chunks.length,
         page: page.number,
-        headingPath: headingPathAt(page, span.start),
+        // The section where the chunk's own text begins, not its overlap with the previous one.
+        headingPath: headingPathAt(page, cut[i].start),
         charStart: span.start,
         charEnd: span.end,
         tokenCount: options.countTokens(text),
@@ -67,7 +72,34 @@ function headingPathAt(page: ParsedPage, offset: number): string[] {
   return [...found];
 }
 
-const isSpace = (c: string) => /\s/.test(c);
+const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
+
+/**
+ * Moves each chunk's start back to the earliest word start in the previous chunk
+ * such that the repeated part stays within overlapTokens and the whole within maxTokens.
+ */
+export function addOverlap(text: string, spans: Span[], o: ChunkOptions): Span[] {
+  if (o.overlapTokens === 0) return spans;
+  return spans.map((cur, i) => {
+    if (i === 0) return cur;
+    const prev = spans[i - 1];
+    const starts: number[] = [];
+    for (let p = prev.start; p < Math.min(prev.end, cur.start); p++) {
+      if (!isSpace(text[p]) && (p === prev.start || isSpace(text[p - 1]))) starts.push(p);
+    }
+    const fits = (p: number) =>
+      o.countTokens(text.slice(p, cur.start)) <= o.overlapTokens && o.countTokens(text.slice(p, cur.end)) <= o.maxTokens;
+    // Both counts shrink as p moves right: binary search for the first start that fits.
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (fits(starts[mid])) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo < starts.length ? { start: starts[lo], end: cur.end } : cur;
+  });
+}
 
 /** Splits a span whose text is over maxTokens: at the last whitespace that fits, else mid-word. */
 export function enforceMax(text: string, span: Span, o: Pick<ChunkOptions, "countTokens" | "maxTokens">): Span[] {

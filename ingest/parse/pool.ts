@@ -68,9 +68,20 @@ export class ParserPool {
       if (this.slots[i] || this.closed) continue;
       const slot = this.spawn(maxMemoryMb);
       this.slots[i] = slot;
-      this.setRef(slot, false);
+      // Held while starting (so awaiting warm() keeps the process alive), released when idle.
+      slot.ready.then(
+        () => slot.task || this.setRef(slot, false),
+        () => undefined,
+      );
     }
     await Promise.all(this.slots.map((s) => s?.ready));
+  }
+
+  private refill(index: number, heapMb: number): void {
+    if (this.closed || this.slots[index]) return;
+    const slot = this.spawn(heapMb);
+    this.slots[index] = slot;
+    this.setRef(slot, false);
   }
 
   /** Kills every child; pending jobs fail with `unavailable`. */
@@ -191,7 +202,8 @@ export class ParserPool {
     if (outcome instanceof CairnError) task.reject(outcome);
     else task.resolve(outcome);
     if (killChild || slot.child.exitCode !== null || slot.child.signalCode !== null) {
-      void this.kill(index, slot);
+      // Replace the dead child right away, so the next file doesn't wait for a start.
+      void this.kill(index, slot).then(() => this.refill(index, slot.heapMb));
     } else {
       this.setRef(slot, false);
     }
@@ -203,6 +215,7 @@ export class ParserPool {
     slot.cleanup?.();
     const { child } = slot;
     if (child.exitCode !== null || child.signalCode !== null) return;
+    this.setRef(slot, true); // keep the process alive until the exit is seen
     await new Promise<void>((resolve) => {
       child.once("exit", () => resolve());
       child.kill("SIGKILL");

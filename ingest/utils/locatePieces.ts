@@ -1,8 +1,10 @@
 import { CairnError } from "../../lib/errors";
 
-// Text splitters return strings, not offsets. Pieces come in order and each starts
-// after the previous one's start (they may overlap), so searching forward from
-// there finds the right occurrence even when a passage repeats on the page.
+// Text splitters return strings, not offsets. Split WITHOUT overlap, the pieces are
+// consecutive: each one starts at the first non-whitespace character after the
+// previous one (the splitter trims whitespace). So every piece has exactly one
+// possible place, even when a passage repeats or the text is periodic ("xxxx…"),
+// where searching for the string alone would be ambiguous.
 
 export interface Span {
   start: number;
@@ -11,18 +13,18 @@ export interface Span {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-export function locatePieces(text: string, pieces: string[]): Span[] {
+export function locateConsecutivePieces(text: string, pieces: string[]): Span[] {
   const spans: Span[] = [];
-  let prevStart = -1;
+  let cursor = 0;
   for (const piece of pieces) {
     if (!piece) continue;
-    let start = text.indexOf(piece, prevStart + 1);
+    while (cursor < text.length && /\s/.test(text[cursor])) cursor++;
+    let start = text.startsWith(piece, cursor) ? cursor : text.indexOf(piece, cursor);
     let end = start + piece.length;
     if (start < 0) {
-      // A splitter that normalised whitespace: match the same words with any whitespace between.
-      const words = piece.split(/\s+/).filter(Boolean).map(escape);
-      const re = new RegExp(words.join("\\s+"), "g");
-      re.lastIndex = prevStart + 1;
+      // A splitter that normalised whitespace: the same words with any whitespace between.
+      const re = new RegExp(piece.split(/\s+/).filter(Boolean).map(escape).join("\\s+"), "g");
+      re.lastIndex = cursor;
       const m = re.exec(text);
       if (!m) {
         throw new CairnError("internal:parse", `Chunking lost track of a piece of text: "${piece.slice(0, 60)}…"`, {
@@ -33,7 +35,7 @@ export function locatePieces(text: string, pieces: string[]): Span[] {
       end = start + m[0].length;
     }
     spans.push({ start, end });
-    prevStart = start;
+    cursor = end;
   }
   return spans;
 }

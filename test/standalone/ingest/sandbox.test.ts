@@ -1,0 +1,79 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { closeParserPool, parseFile } from "@/ingest/parse";
+import { CairnError } from "@/lib/errors";
+import { makePdf, tempDir } from "./helpers";
+
+// parseFile runs the parser in a child process; these tests make that child hang,
+// crash and run out of memory (test-only hooks, honoured only when NODE_ENV=test)
+// and check that the caller gets a specific error and the next file still parses.
+
+const tmp = tempDir();
+let pdfPath = "";
+
+beforeAll(async () => {
+  pdfPath = tmp.write("ok.pdf", await makePdf([["first page"], ["second page"]]));
+}, 30_000);
+afterEach(() => {
+  delete process.env.CAIRN_TEST_PARSE_HOOK;
+});
+afterAll(async () => {
+  await closeParserPool();
+  tmp.cleanup();
+});
+
+const failure = async (p: Promise<unknown>) => {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(CairnError);
+  return err as CairnError;
+};
+
+async function expectStillWorks() {
+  const doc = await parseFile(pdfPath, { declaredName: "ok.pdf" });
+  expect(doc.pages.map((p) => p.text.trim())).toEqual(["first page", "second page"]);
+}
+
+describe("parseFile (sandboxed)", () => {
+  it("parses in the child and returns pages", async () => {
+    await expectStillWorks();
+  });
+
+  it("passes parser errors through with their reason", async () => {
+    const err = await failure(parseFile(tmp.write("empty.docx", ""), { declaredName: "empty.docx" }));
+    expect(err.reason).toBe("empty_file");
+    expect(err.code).toBe("unprocessable:parse");
+  });
+
+  it("kills a hanging parse after the time limit, and the next parse works", async () => {
+    process.env.CAIRN_TEST_PARSE_HOOK = "hang";
+    const started = Date.now();
+    const err = await failure(parseFile(pdfPath, { declaredName: "hang.pdf", timeoutMs: 1500 }));
+    expect(err.reason).toBe("timeout");
+    expect(err.message).toMatch(/Reading hang\.pdf took longer than 1\.5 s/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    delete process.env.CAIRN_TEST_PARSE_HOOK;
+    await expectStillWorks();
+  });
+
+  it("reports a crashed parser, and the next parse works", async () => {
+    process.env.CAIRN_TEST_PARSE_HOOK = "crash";
+    const err = await failure(parseFile(pdfPath, { declaredName: "boom.pdf" }));
+    expect(err.reason).toBe("parser_crashed");
+    expect(err.message).toMatch(/crashed \(exit code 70\) while reading boom\.pdf/);
+    delete process.env.CAIRN_TEST_PARSE_HOOK;
+    await expectStillWorks();
+  });
+
+  it("stops a parser that runs out of memory, and the next parse works", async () => {
+    process.env.CAIRN_TEST_PARSE_HOOK = "oom";
+    const err = await failure(parseFile(pdfPath, { declaredName: "hog.pdf", maxMemoryMb: 96, timeoutMs: 20_000 }));
+    expect(err.reason).toBe("parser_crashed");
+    expect(err.message).toMatch(/memory/);
+    delete process.env.CAIRN_TEST_PARSE_HOOK;
+    await expectStillWorks();
+  });
+
+  it("queues concurrent calls on the pool", async () => {
+    const docs = await Promise.all([1, 2, 3].map(() => parseFile(pdfPath, { declaredName: "ok.pdf" })));
+    expect(docs.map((d) => d.pageCount)).toEqual([2, 2, 2]);
+  });
+});
