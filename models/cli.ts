@@ -3,7 +3,6 @@ import { parseArgs } from "node:util";
 import { config } from "@/lib/config";
 import { CairnError, isCairnError } from "@/lib/errors";
 import { pullModel } from "./download";
-import { importModel } from "./importModel";
 import { createProgressReporter, formatBytes } from "./progress";
 import { listModels, resolveModelFile } from "./registry";
 import type { ModelRole } from "./types";
@@ -115,6 +114,8 @@ async function pull(name: string, allowUnverified: boolean): Promise<number> {
 }
 
 async function importFile(file: string, name: string | undefined, role: ModelRole | undefined): Promise<number> {
+  // Loaded on demand: it pulls in node-llama-cpp's GGUF reader, which list and pull never need.
+  const { importModel } = await import("./importModel");
   const result = await importModel(file, { name, role });
   const as = result.catalogueMatch ? `catalogue model ${result.name}` : `${result.role} "${result.name}"`;
   console.log(`Imported ${file} as ${as} (${result.architecture}, ${formatBytes(result.sizeBytes)}, sha256 ${result.sha256}): ${result.path}`);

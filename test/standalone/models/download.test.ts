@@ -4,11 +4,11 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { loadConfig } from "@/lib/config";
 import { CairnError } from "@/lib/errors";
 import type { CatalogueEntry } from "@/models/catalogue";
 import { downloadFile, pullModel, type DownloadProgress } from "@/models/download";
 import { startRangeServer, type RangeServer } from "./helpers/rangeServer";
+import { testConfig } from "./helpers/testConfig";
 
 const SIZE = 3 * 1024 * 1024 + 12_345; // a few MB, deliberately not a multiple of any chunk size
 const file = randomBytes(SIZE);
@@ -190,7 +190,7 @@ describe("pullModel", () => {
     contextSize: 512,
     ...over,
   });
-  const cfgFor = () => loadConfig({ CAIRN_DATA_DIR: dir, CAIRN_HF_BASE_URL: `${server.url}/` });
+  const cfgFor = () => testConfig({ CAIRN_DATA_DIR: dir, CAIRN_HF_BASE_URL: `${server.url}/` });
 
   it("installs a catalogue model into the models dir, then finds it already installed", async () => {
     const cfg = cfgFor();

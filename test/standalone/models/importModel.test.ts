@@ -3,17 +3,18 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadConfig, type CairnConfig } from "@/lib/config";
+import type { CairnConfig } from "@/lib/config";
 import { CairnError } from "@/lib/errors";
 import { importModel, roleForArchitecture } from "@/models/importModel";
 import { readManifest } from "@/models/utils/manifest";
 import { makeTinyGguf } from "./helpers/makeGguf";
+import { testConfig } from "./helpers/testConfig";
 
 let dir: string;
 let cfg: CairnConfig;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "cairn-import-"));
-  cfg = loadConfig({ CAIRN_DATA_DIR: path.join(dir, "data") });
+  cfg = testConfig({ CAIRN_DATA_DIR: path.join(dir, "data") });
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 

@@ -2,16 +2,17 @@ import { mkdir, mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadConfig, type CairnConfig } from "@/lib/config";
+import type { CairnConfig } from "@/lib/config";
 import { CairnError } from "@/lib/errors";
 import { defaultCatalogueEntry, getCatalogueEntry } from "@/models/catalogue";
 import { importModel } from "@/models/importModel";
 import { listModels, resolveModelFile } from "@/models/registry";
 import { makeTinyGguf } from "./helpers/makeGguf";
+import { testConfig } from "./helpers/testConfig";
 
 let dir: string;
 const cfgWith = (env: Record<string, string> = {}): CairnConfig =>
-  loadConfig({ CAIRN_DATA_DIR: path.join(dir, "data"), CAIRN_TEST_MODELS_DIR: path.join(dir, "test-models"), ...env });
+  testConfig({ CAIRN_DATA_DIR: path.join(dir, "data"), CAIRN_TEST_MODELS_DIR: path.join(dir, "test-models"), ...env });
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "cairn-registry-"));
