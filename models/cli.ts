@@ -81,7 +81,7 @@ function list(json: boolean): number {
     m.name,
     m.role,
     m.sizeBytes === null ? "?" : formatBytes(m.sizeBytes),
-    m.installed ? "installed" : "missing",
+    m.installed ? "installed" : m.partialBytes ? `partial ${formatBytes(m.partialBytes)}` : "missing",
     [m.isDefault ? "default" : "", m.testOnly ? "test" : "", m.kind === "imported" ? "imported" : ""].filter(Boolean).join(","),
     m.installed ? m.path : m.getCommand,
   ]);
@@ -108,6 +108,9 @@ async function pull(name: string, allowUnverified: boolean): Promise<number> {
       progress.done(`Installed ${result.name} (${formatBytes(result.sizeBytes)}, ${check}): ${result.path}`);
     }
     return 0;
+  } catch (e) {
+    progress.interrupt();
+    throw e;
   } finally {
     process.off("SIGINT", onSigint);
   }

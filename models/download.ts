@@ -95,8 +95,13 @@ async function transfer(opts: DownloadOptions, partPath: string, offset: number,
   if (response.status === 206) {
     const range = parseContentRange(response.headers.get("content-range"));
     if (!range || range.start !== offset) {
-      // A range we did not ask for: safest to throw the part away and start clean.
       await response.body?.cancel();
+      if (offset === 0) {
+        throw new CairnError("unavailable:download", `${opts.url} answered a plain request with a partial response; cannot download from it.`, {
+          reason: "bad_range",
+        });
+      }
+      // A range we did not ask for: safest to throw the part away and start clean.
       await rm(partPath, { force: true });
       state.receivedBytes = 0;
       return transfer(opts, partPath, 0, state);

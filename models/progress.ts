@@ -14,6 +14,8 @@ export interface ProgressReporter {
   update(progress: DownloadProgress): void;
   /** Ends the bar (or prints a last line) with a message. */
   done(message: string): void;
+  /** Ends a drawn bar's line without a message, so an error printed next starts on its own line. */
+  interrupt(): void;
 }
 
 /**
@@ -51,6 +53,11 @@ export function createProgressReporter(opts: ProgressReporterOptions): ProgressR
     },
     done(message) {
       stream.write(interactive && drewBar ? `\r\x1b[2K${message}\n` : `${message}\n`);
+      drewBar = false;
+    },
+    interrupt() {
+      if (interactive && drewBar) stream.write("\n");
+      drewBar = false;
     },
   };
 }

@@ -23,6 +23,8 @@ export interface ModelListing {
   /** Where the file is, or would be once installed. */
   path: string;
   installed: boolean;
+  /** Bytes of an unfinished download waiting in `<path>.part` (pull resumes it); null when none. */
+  partialBytes: number | null;
   /** Expected size (catalogue) or recorded size (imported); null when unknown. */
   sizeBytes: number | null;
   sha256: string | null;
@@ -112,6 +114,7 @@ export function listModels(cfg: CairnConfig = config()): ModelListing[] {
       fileName: entry.fileName,
       path: found ?? candidates[candidates.length - 1],
       installed: found !== undefined,
+      partialBytes: found ? null : partialSize(path.join(cfg.modelsDir, entry.fileName)),
       sizeBytes: entry.sizeBytes,
       sha256: entry.sha256,
       license: entry.license,
@@ -132,6 +135,7 @@ export function listModels(cfg: CairnConfig = config()): ModelListing[] {
       fileName: m.fileName,
       path: file,
       installed: isInstalled(file, m.sizeBytes),
+      partialBytes: null,
       sizeBytes: m.sizeBytes,
       sha256: m.sha256,
       license: null,
@@ -156,6 +160,11 @@ function isInstalled(file: string, expectedSize: number | null): boolean {
   const st = statSync(file, { throwIfNoEntry: false });
   if (!st?.isFile() || st.size === 0) return false;
   return expectedSize === null || st.size === expectedSize;
+}
+
+function partialSize(file: string): number | null {
+  const st = statSync(`${file}.part`, { throwIfNoEntry: false });
+  return st?.isFile() ? st.size : null;
 }
 
 function quoteArg(arg: string): string {

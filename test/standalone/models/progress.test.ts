@@ -61,4 +61,15 @@ describe("progress reporter", () => {
     expect(text.endsWith("\r\x1b[2KInstalled bge\n")).toBe(true);
     expect(text.split("\n")).toHaveLength(2);
   });
+
+  it("ends a drawn bar's line when the download fails, so the error starts on its own line", () => {
+    const out = sink(true);
+    const reporter = createProgressReporter({ label: "bge", stream: out.stream });
+    reporter.update(at(TOTAL / 2));
+    reporter.interrupt();
+    expect(out.text().endsWith("\n")).toBe(true);
+    const quiet = sink(true);
+    createProgressReporter({ label: "bge", stream: quiet.stream }).interrupt();
+    expect(quiet.text()).toBe("");
+  });
 });

@@ -103,16 +103,18 @@ describe("listModels", () => {
     const cfg = cfgWith();
     await placeCatalogueFile(cfg.modelsDir, "bge-small-en-v1.5");
     await importTiny(cfg, "tiny-llm", "llama");
+    await writeFile(path.join(cfg.modelsDir, "qwen2.5-1.5b-instruct-q4_k_m.gguf.part"), Buffer.alloc(4096));
     const models = listModels(cfg);
     const by = Object.fromEntries(models.map((m) => [m.name, m]));
     expect(Object.keys(by)).toEqual(["qwen2.5-1.5b-instruct-q4_k_m", "bge-small-en-v1.5", "gemma-3-270m-q4_k_m", "all-minilm-l6-v2", "tiny-llm"]);
     expect(by["qwen2.5-1.5b-instruct-q4_k_m"]).toMatchObject({
       installed: false,
+      partialBytes: 4096,
       isDefault: true,
       getCommand: "npm run models -- pull qwen2.5-1.5b-instruct-q4_k_m",
       path: path.join(cfg.modelsDir, "qwen2.5-1.5b-instruct-q4_k_m.gguf"),
     });
-    expect(by["bge-small-en-v1.5"]).toMatchObject({ installed: true, role: "embedder", embeddingDimensions: 384 });
+    expect(by["bge-small-en-v1.5"]).toMatchObject({ installed: true, partialBytes: null, role: "embedder", embeddingDimensions: 384 });
     expect(by["gemma-3-270m-q4_k_m"]).toMatchObject({ installed: false, testOnly: true, getCommand: "npm run test-models" });
     expect(by["tiny-llm"]).toMatchObject({ kind: "imported", role: "llm", installed: true, getCommand: expect.stringContaining("npm run models -- import ") });
   });
