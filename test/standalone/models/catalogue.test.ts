@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CairnError } from "@/lib/errors";
+import { TEST_MODELS } from "@/models/testModels/specs";
 import { CATALOGUE, defaultCatalogueEntry, downloadUrl, findCatalogueEntry, getCatalogueEntry, installCommand } from "@/models/catalogue";
 
 describe("catalogue", () => {
@@ -47,5 +48,16 @@ describe("catalogue", () => {
     expect(findCatalogueEntry("bge-small-en-v1.5-f16.gguf")?.name).toBe("bge-small-en-v1.5");
     expect(() => getCatalogueEntry("gpt-5")).toThrow(CairnError);
     expect(() => getCatalogueEntry("gpt-5")).toThrow(/Known models: .*bge-small-en-v1\.5/);
+  });
+
+  it("agrees with the test-model specs that npm run test-models builds from", () => {
+    const testEntries = CATALOGUE.filter((e) => e.testOnly);
+    expect(testEntries.map((e) => e.name).sort()).toEqual(TEST_MODELS.map((m) => m.name.toLowerCase()).sort());
+    for (const spec of TEST_MODELS) {
+      const entry = getCatalogueEntry(spec.name);
+      expect(entry).toMatchObject({ role: spec.role, fileName: spec.fileName, testOnly: true });
+      if (entry.sha256 !== null) expect(entry.sha256).toBe(spec.sha256);
+      if (entry.sizeBytes !== null) expect(entry.sizeBytes).toBe(spec.size);
+    }
   });
 });
