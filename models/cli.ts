@@ -124,7 +124,7 @@ async function importFile(file: string, name: string | undefined, role: ModelRol
   console.log(`Imported ${file} as ${as} (${result.architecture}, ${formatBytes(result.sizeBytes)}, sha256 ${result.sha256}): ${result.path}`);
   if (!result.catalogueMatch) {
     const variable = result.role === "llm" ? "CAIRN_LLM_MODEL" : "CAIRN_EMBED_MODEL";
-    console.log(`Use it with ${variable}=${result.name}, or leave ${variable} unset to use the catalogue default when installed.`);
+    console.log(`It is used when no catalogue ${result.role} is installed; to choose it explicitly, set ${variable}=${result.name}.`);
   }
   return 0;
 }
