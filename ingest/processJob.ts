@@ -15,7 +15,10 @@ export interface JobDeps {
   store: () => Promise<VectorStore>;
   embedder: () => Promise<Embedder>;
   parse: (filePath: string, opts: { declaredName: string; timeoutMs: number; maxMemoryMb: number }) => Promise<ParsedDocument>;
-  chunk: (doc: ParsedDocument, opts: { countTokens: (t: string) => number; maxTokens: number; chunkTokens: number; overlapTokens: number }) => ChunkDraft[];
+  chunk: (
+    doc: ParsedDocument,
+    opts: { countTokens: (t: string) => number; maxTokens: number; chunkTokens: number; overlapTokens: number },
+  ) => ChunkDraft[] | Promise<ChunkDraft[]>;
 }
 
 const EMBED_BATCH = 16;
@@ -60,7 +63,7 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
     progress("parsing", 1, 1);
 
     const embedder = await deps.embedder();
-    const drafts = deps.chunk(parsed, {
+    const drafts = await deps.chunk(parsed, {
       countTokens: (t) => embedder.countTokens(t),
       maxTokens: embedder.maxTokens,
       chunkTokens: Math.min(cfg.chunkTokens, embedder.maxTokens),

@@ -9,7 +9,7 @@ import { getVectorStore } from "@/lib/store";
 import { getEmbedder } from "@/models";
 import { resolveModelFile } from "@/models/registry";
 import { chunkDocument } from "./chunk";
-import { parseFile } from "./parse";
+import { closeParserPool, parseFile, warmParserPool } from "./parse";
 import { processJob, type JobDeps } from "./processJob";
 import { releaseOrphanedJobs } from "./recovery";
 import { startWatching } from "./watch";
@@ -66,12 +66,14 @@ function sleep(ms: number) {
 
 const released = releaseOrphanedJobs(db, os.hostname());
 if (released > 0) console.log(`worker: resumed ${released} job(s) left by a stopped worker`);
+await warmParserPool();
 const watcher = cfg.watchDir ? await startWatching({ dir: cfg.watchDir, collectionId: cfg.watchCollection, db }) : undefined;
 console.log(`worker ${workerId} ready${cfg.watchDir ? `, watching ${cfg.watchDir}` : ""}`);
 
 const stop = async () => {
   running = false;
   await watcher?.close();
+  await closeParserPool();
   setTimeout(() => process.exit(0), 200).unref();
 };
 process.on("SIGTERM", stop);
