@@ -61,10 +61,11 @@ export function resolveModelFile(role: ModelRole, cfg: CairnConfig = config()): 
     const file = path.join(cfg.modelsDir, model.fileName);
     if (isInstalled(file, model.sizeBytes)) return { path: file, name: model.name, source: "models-dir" };
   }
-  // Last resort: a test model someone copied or imported into the product models dir.
+  // Last resort: a test model in the models dir or in the `npm run test-models` cache, so an
+  // offline development machine gets a working setup from `npm start` alone.
   for (const entry of CATALOGUE.filter((e) => e.role === role && e.testOnly)) {
-    const file = path.join(cfg.modelsDir, entry.fileName);
-    if (isInstalled(file, entry.sizeBytes)) return { path: file, name: entry.name, source: "catalogue" };
+    const file = candidatePaths(entry, cfg).find((f) => isInstalled(f, entry.sizeBytes));
+    if (file) return { path: file, name: entry.name, source: "catalogue" };
   }
   return null;
 }
