@@ -82,7 +82,13 @@ function DocumentRowView({ doc, onDelete }: { doc: DocumentRow; onDelete: () => 
   return (
     <tr className="border-t border-stone-100 align-top" data-testid="document-row" data-status={doc.status}>
       <td className="px-3 py-2">
-        <div className="font-medium break-all">{doc.name}</div>
+        <div className="font-medium break-all">
+          {doc.status === "indexed" ? (
+            <a href={`/view/${doc.id}`} className="text-teal-800 underline underline-offset-2 hover:text-teal-950">{doc.name}</a>
+          ) : (
+            doc.name
+          )}
+        </div>
         <div className="text-xs text-stone-500">
           {doc.kind ?? "unknown type"} · {(doc.sizeBytes / 1024).toFixed(0)} KB
         </div>

@@ -1,0 +1,65 @@
+"use client";
+import Link from "next/link";
+import { useEffect, useState } from "react";
+import { Highlighted } from "./Highlighted";
+import { viewerHref, whereLabel, type SearchResult } from "./types";
+
+// Instant passage search (no LLM): results update as you type, matched words highlighted.
+
+export function SearchPanel({ query }: { query: string }) {
+  const [results, setResults] = useState<SearchResult[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    const q = query.trim();
+    if (!q) {
+      setResults(null);
+      setError(null);
+      return;
+    }
+    const ctl = new AbortController();
+    const t = setTimeout(async () => {
+      setBusy(true);
+      try {
+        const res = await fetch(`/api/search?${new URLSearchParams({ q, limit: "20" })}`, { signal: ctl.signal });
+        const body = await res.json();
+        if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
+        setResults(body.results);
+        setError(null);
+      } catch (e) {
+        if (ctl.signal.aborted) return;
+        setError((e as Error).message);
+      } finally {
+        if (!ctl.signal.aborted) setBusy(false);
+      }
+    }, 200);
+    return () => {
+      clearTimeout(t);
+      ctl.abort();
+    };
+  }, [query]);
+
+  if (!query.trim()) return <p className="text-sm text-stone-600">Type words to find passages instantly, without the language model.</p>;
+  return (
+    <div className="space-y-3" aria-live="polite" aria-busy={busy}>
+      {error && <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
+      {results && results.length === 0 && !error && <p className="text-sm text-stone-600">No passage matches “{query.trim()}”.</p>}
+      {results && results.length > 0 && (
+        <ol className="space-y-3" data-testid="search-results">
+          {results.map((r) => (
+            <li key={r.chunkId} className="rounded border border-stone-200 bg-white p-3 text-sm" data-testid="search-result">
+              <Link href={viewerHref(r)} className="font-medium text-teal-800 underline underline-offset-2 hover:text-teal-950 focus:outline-none focus:ring-2 focus:ring-teal-700">
+                {whereLabel(r)}
+              </Link>
+              {r.headingPath && <div className="text-xs text-stone-500">{r.headingPath}</div>}
+              <p className="mt-1 whitespace-pre-wrap text-stone-800">
+                <Highlighted text={r.text} ranges={r.highlights} />
+              </p>
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}

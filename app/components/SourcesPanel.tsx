@@ -1,0 +1,98 @@
+"use client";
+import Link from "next/link";
+import { useEffect, useRef } from "react";
+import { viewerHref, whereLabel, type Citation, type UiMessage } from "./types";
+
+// Every passage the model was given for one answer: cited ones first, each with
+// file, page, the quote and a link that opens the page with the passage highlighted.
+
+interface Props {
+  message: UiMessage | undefined;
+  selected: number | null;
+}
+
+function shorten(text: string, max = 420): string {
+  const t = text.replace(/\s+/g, " ").trim();
+  return t.length > max ? `${t.slice(0, max)}…` : t;
+}
+
+export function SourcesPanel({ message, selected }: Props) {
+  const refs = useRef(new Map<number, HTMLElement>());
+  useEffect(() => {
+    if (selected === null) return;
+    const el = refs.current.get(selected);
+    el?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    el?.querySelector<HTMLElement>("a")?.focus({ preventScroll: true });
+  }, [selected, message?.key]);
+
+  const result = message?.result;
+  if (!message || message.role !== "assistant") {
+    return <p className="text-sm text-stone-600">Sources for an answer appear here.</p>;
+  }
+  if (message.streaming && !result) return <p className="text-sm text-stone-600">Sources appear when the answer is finished.</p>;
+  if (!result) return <p className="text-sm text-stone-600">No sources for this answer.</p>;
+
+  const cited = new Set(result.citations.map((c) => c.n));
+  const sources = [...result.sources].sort((a, b) => Number(cited.has(b.n)) - Number(cited.has(a.n)) || a.n - b.n);
+  return (
+    <div className="space-y-3">
+      {sources.length === 0 ? (
+        <p className="text-sm text-stone-600">No passage in your documents was relevant enough, so the model was not asked.</p>
+      ) : (
+        <ol className="space-y-3" data-testid="sources">
+          {sources.map((s) => (
+            <SourceCard
+              key={s.n}
+              source={s}
+              cited={cited.has(s.n)}
+              selected={selected === s.n}
+              register={(el) => (el ? refs.current.set(s.n, el) : refs.current.delete(s.n))}
+            />
+          ))}
+        </ol>
+      )}
+      {result.citations.length === 0 && sources.length > 0 && (
+        <p className="text-xs text-stone-600">The answer cites no passage by number; these are the passages the model was given.</p>
+      )}
+      {result.leftOut.length > 0 && (
+        <details className="text-xs text-stone-600">
+          <summary className="cursor-pointer">{result.leftOut.length} passage(s) left out</summary>
+          <ul className="mt-1 list-disc pl-5">
+            {result.leftOut.map((l) => (
+              <li key={l.chunkId}>
+                {whereLabel(l)} — {l.reason === "not_relevant" ? "not relevant enough" : l.reason === "context_full" ? "did not fit the model's context" : "duplicate"}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </div>
+  );
+}
+
+function SourceCard({ source, cited, selected, register }: { source: Citation; cited: boolean; selected: boolean; register: (el: HTMLElement | null) => void }) {
+  return (
+    <li
+      ref={register}
+      data-testid="source"
+      data-n={source.n}
+      className={`rounded border bg-white p-3 text-sm ${selected ? "border-teal-600 ring-2 ring-teal-600" : "border-stone-200"}`}
+    >
+      <div className="flex items-baseline justify-between gap-2">
+        <span className="font-semibold text-teal-900">[{source.n}]</span>
+        <span className="flex-1 break-all font-medium">{whereLabel(source)}</span>
+        {!cited && <span className="text-xs text-stone-500">not cited</span>}
+      </div>
+      {source.headingPath && <div className="text-xs text-stone-500">{source.headingPath}</div>}
+      <blockquote className="mt-1 border-l-2 border-stone-300 pl-2 text-stone-700">{shorten(source.quote)}</blockquote>
+      <Link
+        href={viewerHref(source)}
+        data-testid="open-source"
+        className="mt-2 inline-block rounded text-teal-800 underline underline-offset-2 hover:text-teal-950 focus:outline-none focus:ring-2 focus:ring-teal-700"
+      >
+        Open {source.page !== null ? `page ${source.page}` : "passage"}
+        <span className="sr-only"> of {source.fileName}</span>
+      </Link>
+    </li>
+  );
+}

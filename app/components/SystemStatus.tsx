@@ -1,0 +1,99 @@
+"use client";
+import Link from "next/link";
+import type { ActiveModel } from "@/lib/modelsOverview";
+import { useEffect, useState } from "react";
+
+// What stands between the user and an answer: a missing model, no documents yet,
+// documents still being indexed. Polled while something is in progress.
+
+type Active = ActiveModel;
+interface Status {
+  llm: Active | null;
+  embedder: Active | null;
+  documents: { total: number; indexed: number; inProgress: number; failed: number } | null;
+  error: string | null;
+}
+
+async function getJson(url: string) {
+  const res = await fetch(url, { cache: "no-store" });
+  const body = await res.json();
+  if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
+  return body;
+}
+
+export function useSystemStatus(): Status {
+  const [status, setStatus] = useState<Status>({ llm: null, embedder: null, documents: null, error: null });
+  const busy = (status.documents?.inProgress ?? 0) > 0;
+  useEffect(() => {
+    let stop = false;
+    const load = async () => {
+      try {
+        const [models, docs] = await Promise.all([getJson("/api/models"), getJson("/api/documents")]);
+        const list = docs.documents as { status: string }[];
+        if (stop) return;
+        setStatus({
+          llm: models.active.llm,
+          embedder: models.active.embedder,
+          documents: {
+            total: list.length,
+            indexed: list.filter((d) => d.status === "indexed").length,
+            failed: list.filter((d) => d.status === "failed").length,
+            inProgress: list.filter((d) => d.status !== "indexed" && d.status !== "failed").length,
+          },
+          error: null,
+        });
+      } catch (e) {
+        if (!stop) setStatus((s) => ({ ...s, error: (e as Error).message }));
+      }
+    };
+    load();
+    const t = setInterval(load, busy ? 1500 : 10_000);
+    return () => {
+      stop = true;
+      clearInterval(t);
+    };
+  }, [busy]);
+  return status;
+}
+
+export function StatusBanners({ status }: { status: Status }) {
+  const notes: React.ReactNode[] = [];
+  if (status.error) notes.push(<span key="e">Could not check the service: {status.error}</span>);
+  if (status.embedder && !status.embedder.ok) {
+    notes.push(
+      <span key="emb">
+        No embedding model, so nothing can be indexed or searched ({status.embedder.message}). Install one: <code className="rounded bg-stone-100 px-1">{status.embedder.getCommand}</code>
+      </span>,
+    );
+  }
+  if (status.llm && !status.llm.ok) {
+    notes.push(
+      <span key="llm">
+        No language model, so questions cannot be answered; passage search still works ({status.llm.message}). Install one:{" "}
+        <code className="rounded bg-stone-100 px-1">{status.llm.getCommand}</code> — see <Link className="underline" href="/models">Models</Link>.
+      </span>,
+    );
+  }
+  const d = status.documents;
+  if (d && d.total === 0) {
+    notes.push(
+      <span key="docs">
+        No documents yet. <Link href="/library" className="font-medium underline">Add some in the library</Link> first.
+      </span>,
+    );
+  } else if (d && d.inProgress > 0) {
+    notes.push(
+      <span key="ingest" data-testid="ingest-note">
+        Indexing {d.inProgress} document{d.inProgress === 1 ? "" : "s"}… answers only use what is indexed so far (<Link href="/library" className="underline">progress</Link>).
+      </span>,
+    );
+  }
+  if (notes.length === 0) return null;
+  return (
+    <div role="status" className="space-y-1 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950">
+      {notes.map((n, i) => (
+        <p key={i}>{n}</p>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+// Shapes the chat page receives from the API (types only: nothing server-side is bundled).
+import type { AnswerDone } from "@/lib/answer";
+import type { Citation } from "@/lib/citations";
+import type { ChatRow } from "@/lib/db/queries";
+import type { Highlight } from "@/lib/searchPassages";
+
+export type { AnswerDone, ChatRow, Citation, Highlight };
+
+export interface UiMessage {
+  key: string;
+  role: "user" | "assistant";
+  content: string;
+  /** Set when the answer finished (or was reopened from a saved chat). */
+  result?: Omit<AnswerDone, "answer" | "messageId">;
+  streaming?: boolean;
+  error?: string;
+}
+
+export interface SearchResult {
+  chunkId: string;
+  documentId: string;
+  fileName: string;
+  page: number | null;
+  headingPath: string;
+  charStart: number;
+  charEnd: number;
+  text: string;
+  score: number;
+  highlights: Highlight[];
+}
+
+export function viewerHref(s: { documentId: string; page: number | null; charStart: number; charEnd: number; chunkId?: string }): string {
+  const q = new URLSearchParams();
+  if (s.page !== null) q.set("page", String(s.page));
+  q.set("start", String(s.charStart));
+  q.set("end", String(s.charEnd));
+  if (s.chunkId) q.set("chunk", s.chunkId);
+  return `/view/${encodeURIComponent(s.documentId)}?${q}`;
+}
+
+export function whereLabel(s: { fileName: string; page: number | null }): string {
+  return s.page !== null ? `${s.fileName}, page ${s.page}` : s.fileName;
+}

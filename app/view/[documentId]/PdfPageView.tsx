@@ -1,0 +1,177 @@
+"use client";
+import Link from "next/link";
+import { useEffect, useRef, useState } from "react";
+import type { PDFDocumentProxy, TextLayer as TextLayerType } from "pdfjs-dist";
+import { usePageText, type ViewerProps } from "./PassageViewer";
+import { buildPageTextMap, itemPieces, locateSpan, type SpanMatch, type TextItemLike } from "./utils/pdfTextMap";
+import "./textLayer.css";
+
+// One PDF page rendered by pdf.js in the browser (worker, CMaps, fonts from our own
+// origin), its text layer on top, and the cited span marked inside the text layer.
+
+const ASSETS = "/api/pdfjs";
+
+type Pdfjs = typeof import("pdfjs-dist");
+let pdfjsLoading: Promise<Pdfjs> | undefined;
+function loadPdfjs(): Promise<Pdfjs> {
+  pdfjsLoading ??= import("pdfjs-dist").then((lib) => {
+    lib.GlobalWorkerOptions.workerSrc = `${ASSETS}/build/pdf.worker.min.mjs`;
+    return lib;
+  });
+  return pdfjsLoading;
+}
+
+type HighlightState = { status: "none" } | { status: "found"; match: SpanMatch; text: string } | { status: "missing" };
+
+/** Wraps [from, to) of each listed text-layer span's text in <mark>. Returns the marks. */
+function markPieces(divs: HTMLElement[], pieces: { item: number; from: number; to: number }[]): HTMLElement[] {
+  const marks: HTMLElement[] = [];
+  for (const p of pieces) {
+    const div = divs[p.item];
+    const text = div?.textContent ?? "";
+    if (!div || p.to > text.length) continue;
+    const mark = document.createElement("mark");
+    mark.className = "cairn-hl";
+    mark.dataset.testid = "pdf-highlight";
+    mark.textContent = text.slice(p.from, p.to);
+    div.replaceChildren(text.slice(0, p.from), mark, text.slice(p.to));
+    marks.push(mark);
+  }
+  return marks;
+}
+
+export function PdfPageView({ documentId, pageCount, page, span }: ViewerProps & { page: number }) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const [pdf, setPdf] = useState<PDFDocumentProxy | null>(null);
+  const [current, setCurrent] = useState(page);
+  const [error, setError] = useState<string | null>(null);
+  const [rendering, setRendering] = useState(true);
+  const [highlight, setHighlight] = useState<HighlightState>({ status: "none" });
+  const total = pdf?.numPages ?? pageCount ?? null;
+  const onCitedPage = current === page && span !== null;
+  const { data: indexed } = usePageText(documentId, page);
+  const quote = indexed && span && span.end <= indexed.text.length ? indexed.text.slice(span.start, span.end) : undefined;
+
+  useEffect(() => {
+    let cancelled = false;
+    let doc: PDFDocumentProxy | undefined;
+    loadPdfjs()
+      .then((lib) =>
+        lib.getDocument({
+          url: `/api/documents/${encodeURIComponent(documentId)}/file`,
+          cMapUrl: `${ASSETS}/cmaps/`,
+          cMapPacked: true,
+          standardFontDataUrl: `${ASSETS}/standard_fonts/`,
+          wasmUrl: `${ASSETS}/wasm/`,
+          iccUrl: `${ASSETS}/iccs/`,
+          isEvalSupported: false,
+          enableXfa: false,
+        }).promise,
+      )
+      .then((d) => {
+        doc = d;
+        if (cancelled) d.destroy();
+        else setPdf(d);
+      })
+      .catch((e) => !cancelled && setError(`Could not open the PDF: ${(e as Error).message}`));
+    return () => {
+      cancelled = true;
+      doc?.destroy();
+    };
+  }, [documentId]);
+
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!pdf || !container) return;
+    let cancelled = false;
+    let textLayer: TextLayerType | undefined;
+    let renderTask: { cancel(): void; promise: Promise<void> } | undefined;
+    setRendering(true);
+    setHighlight({ status: "none" });
+    (async () => {
+      const lib = await loadPdfjs();
+      const p = await pdf.getPage(current);
+      const base = p.getViewport({ scale: 1 });
+      const scale = Math.min(2, Math.max(0.5, (container.parentElement?.clientWidth ?? 800) / base.width));
+      const viewport = p.getViewport({ scale });
+      const ratio = window.devicePixelRatio || 1;
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.floor(viewport.width * ratio);
+      canvas.height = Math.floor(viewport.height * ratio);
+      canvas.style.width = `${Math.floor(viewport.width)}px`;
+      canvas.style.height = `${Math.floor(viewport.height)}px`;
+      canvas.setAttribute("aria-hidden", "true");
+      const layer = document.createElement("div");
+      layer.className = "textLayer";
+      container.replaceChildren(canvas, layer);
+      container.style.setProperty("--scale-factor", String(scale));
+      container.style.width = `${Math.floor(viewport.width)}px`;
+      container.style.height = `${Math.floor(viewport.height)}px`;
+      renderTask = p.render({ canvas, viewport, transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : undefined });
+      // The same call, with the same options, that pdf-parse made when the worker indexed the page.
+      const content = await p.getTextContent();
+      textLayer = new lib.TextLayer({ textContentSource: content, container: layer, viewport });
+      await Promise.all([renderTask.promise, textLayer.render()]);
+      if (cancelled) return;
+      setRendering(false);
+      if (!onCitedPage || !span) return;
+      const items = content.items.filter((i): i is (typeof content.items)[number] & TextItemLike => "str" in i);
+      const map = buildPageTextMap(items, (x, y) => base.convertToViewportPoint(x, y));
+      const match = locateSpan(map.text, span.start, span.end, quote);
+      if (!match) return setHighlight({ status: "missing" });
+      const marks = markPieces(textLayer.textDivs, itemPieces(map, match.start, match.end));
+      if (marks.length === 0) return setHighlight({ status: "missing" });
+      marks[0].scrollIntoView({ block: "center" });
+      setHighlight({ status: "found", match, text: map.text.slice(match.start, match.end) });
+    })().catch((e) => {
+      if (!cancelled && (e as Error).name !== "RenderingCancelledException") setError(`Could not show page ${current}: ${(e as Error).message}`);
+    });
+    return () => {
+      cancelled = true;
+      renderTask?.cancel();
+      textLayer?.cancel();
+    };
+    // `quote` arrives a moment later than the PDF; re-render then so the highlight can use it.
+  }, [pdf, current, onCitedPage, span?.start, span?.end, quote]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const go = (n: number) => total !== null && n >= 1 && n <= total && setCurrent(n);
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center gap-2 text-sm">
+        <button type="button" onClick={() => go(current - 1)} disabled={current <= 1} className="rounded border border-stone-300 bg-white px-3 py-1 disabled:opacity-40 focus:outline-none focus:ring-2 focus:ring-teal-700">
+          Previous page
+        </button>
+        <span data-testid="viewer-page" aria-live="polite">
+          Page {current}
+          {total !== null ? ` of ${total}` : ""}
+        </span>
+        <button type="button" onClick={() => go(current + 1)} disabled={total === null || current >= total} className="rounded border border-stone-300 bg-white px-3 py-1 disabled:opacity-40 focus:outline-none focus:ring-2 focus:ring-teal-700">
+          Next page
+        </button>
+        {current !== page && span && (
+          <button type="button" onClick={() => setCurrent(page)} className="rounded px-2 py-1 text-teal-800 underline focus:outline-none focus:ring-2 focus:ring-teal-700">
+            Back to the cited page {page}
+          </button>
+        )}
+        <Link href={`/api/documents/${encodeURIComponent(documentId)}/file`} className="ml-auto text-teal-800 underline" target="_blank">
+          Open the original file
+        </Link>
+      </div>
+      {error && <p role="alert" className="rounded bg-red-50 px-3 py-2 text-red-800">{error}</p>}
+      {onCitedPage && highlight.status === "found" && (
+        <p className="text-sm text-stone-700" data-testid="highlight-note">
+          Highlighted: the cited passage{highlight.match.how !== "offsets" ? " (found by its words; the stored position had drifted)" : ""}.
+        </p>
+      )}
+      {onCitedPage && highlight.status === "missing" && !rendering && (
+        <p role="status" className="rounded bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          The cited passage could not be located on this page{quote ? `; it reads: “${quote.slice(0, 300)}”` : "."}
+        </p>
+      )}
+      {rendering && !error && <p className="text-sm text-stone-600">Rendering page {current}…</p>}
+      <div className="overflow-auto rounded border border-stone-200 bg-stone-200 p-2">
+        <div ref={containerRef} className="cairn-pdf-page mx-auto bg-white shadow" data-testid="pdf-page" data-page={current} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import { installHint } from "./answer";
+import { isCairnError } from "./errors";
+import { modelState } from "@/models";
+import { listModels, resolveModelFile, type ModelListing } from "@/models/registry";
+import type { ModelRole } from "@/models/types";
+
+// What the Models page and the chat's status banners need: every known model, which file
+// each role would load (or why none), and the loader's live state.
+
+export type ActiveModel = { ok: true; name: string; source: string } | { ok: false; message: string; getCommand: string };
+
+export function activeModel(role: ModelRole): ActiveModel {
+  try {
+    const file = resolveModelFile(role);
+    return file ? { ok: true, name: file.name, source: file.source } : { ok: false, message: "not installed", getCommand: installHint(role) };
+  } catch (e) {
+    // A setting that names a missing file is shown, not thrown: the page must still load.
+    if (!isCairnError(e)) throw e;
+    return { ok: false, message: e.userMessage, getCommand: installHint(role) };
+  }
+}
+
+export function modelsOverview(): { models: ModelListing[]; active: Record<ModelRole, ActiveModel>; state: ReturnType<typeof modelState> } {
+  return { models: listModels(), active: { llm: activeModel("llm"), embedder: activeModel("embedder") }, state: modelState() };
+}

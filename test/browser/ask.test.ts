@@ -1,0 +1,164 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PDFDocument, StandardFonts } from "pdf-lib";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { testModelPaths } from "../modelDependent/testModels";
+import { artifactsDir, launchChromium, startCairn, type RunningCairn } from "./utils/cairn";
+
+// Upload → index → ask → cited answer → viewer with the passage highlighted on the right
+// PDF page, against the real test models (missing models fail here, loudly).
+
+const FACT = "The isolation valve for pump P-101 is V-17.";
+
+async function manualPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const lines: string[][] = [
+    [
+      "Plant maintenance manual",
+      "This manual describes routine inspections of the cooling circuit.",
+      "Inspect the filters every month and record the readings in the log.",
+    ],
+    [
+      "Pump isolation",
+      "Before any maintenance on a pump, isolate it from the circuit.",
+      FACT,
+      "Close V-17 fully and lock it before opening the pump casing.",
+    ],
+    ["Appendix", "The emergency lighting is tested twice a year.", "Spare fuses are kept in the electrical room."],
+  ];
+  for (const pageLines of lines) {
+    const page = doc.addPage([595, 842]);
+    pageLines.forEach((text, i) => page.drawText(text, { x: 50, y: 780 - i * 24, size: i === 0 ? 18 : 12, font }));
+  }
+  return doc.save();
+}
+
+let app: RunningCairn;
+let browser: Browser;
+let pdfPath: string;
+
+beforeAll(async () => {
+  const models = testModelPaths();
+  pdfPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cairn-ask-")), "pump-manual.pdf");
+  fs.writeFileSync(pdfPath, await manualPdf());
+  app = await startCairn({ CAIRN_LLM_MODEL: models.llm, CAIRN_EMBED_MODEL: models.embedder });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  if (pdfPath) fs.rmSync(path.dirname(pdfPath), { recursive: true, force: true });
+});
+
+function shot(page: Page, name: string) {
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  return page.screenshot({ path: path.join(artifactsDir, name), fullPage: true });
+}
+
+function watchExternal(page: Page): string[] {
+  const external: string[] = [];
+  page.on("request", (r) => {
+    const u = new URL(r.url());
+    if (!["127.0.0.1", "localhost"].includes(u.hostname) && !["data:", "blob:"].includes(u.protocol)) external.push(r.url());
+  });
+  return external;
+}
+
+test("ask about an uploaded PDF, follow the citation to page 2 with the passage highlighted", async () => {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  const external = watchExternal(page);
+  page.on("pageerror", (e) => console.error("page error:", e));
+
+  // 1. Upload through the library page and watch it get indexed.
+  await page.goto(`${app.url}/library`);
+  await page.getByTestId("file-input").setInputFiles(pdfPath);
+  const row = page.getByTestId("document-row").filter({ hasText: "pump-manual.pdf" });
+  await row.waitFor({ timeout: 30_000 });
+  const seen = new Set<string>();
+  let sawProgressBar = false;
+  const deadline = Date.now() + 240_000;
+  for (;;) {
+    const status = (await row.getAttribute("data-status")) ?? "";
+    seen.add(status);
+    if ((await row.getByTestId("ingest-progress").count()) > 0) sawProgressBar = true;
+    if (status === "indexed") break;
+    if (status === "failed") throw new Error(`indexing failed: ${await row.textContent()}\n${app.logs()}`);
+    if (Date.now() > deadline) throw new Error(`not indexed in 240 s (statuses seen: ${[...seen].join(", ")})\n${app.logs()}`);
+    await page.waitForTimeout(200);
+  }
+  console.log(`ingest statuses seen: ${[...seen].join(" → ")}; progress bar seen: ${sawProgressBar}`);
+  expect(await row.textContent()).toContain("Indexed");
+
+  // 2. Ask on the home page; Enter sends.
+  await page.goto(app.url);
+  const box = page.getByLabel("Your question");
+  await box.fill("Which valve isolates pump P-101?");
+  await box.press("Enter");
+  const answer = page.getByTestId("answer").last();
+  await answer.waitFor();
+  // Streaming: text appears before the answer is finished.
+  await page.waitForFunction(() => {
+    const a = [...document.querySelectorAll('[data-testid="answer"]')].pop();
+    return !!a && (a.textContent ?? "").trim().length > 0;
+  }, undefined, { timeout: 180_000 });
+  await page.locator('[data-testid="answer"][aria-busy="false"]').last().waitFor({ timeout: 180_000 });
+  const answerText = (await answer.textContent()) ?? "";
+  console.log(`answer: ${answerText}`);
+  expect(await answer.getByRole("alert").count(), `answer failed: ${answerText}\n${app.logs()}`).toBe(0);
+  expect(answerText.trim().length).toBeGreaterThan(0);
+  expect(answerText).not.toContain("I found nothing about this");
+
+  const sources = page.getByTestId("source");
+  expect(await sources.count()).toBeGreaterThan(0);
+  const page2Source = sources.filter({ hasText: "page 2" });
+  expect(await page2Source.count(), "the passage on page 2 is among the sources").toBeGreaterThan(0);
+  await shot(page, "chat.png");
+
+  // 3. Follow a citation: the chip when the model wrote one, else the page-2 source.
+  const chips = answer.getByTestId("citation-chip");
+  let link;
+  if ((await chips.count()) > 0) {
+    console.log(`path: citation chip (${await chips.count()} chip(s))`);
+    const n = (await chips.first().textContent())!.trim();
+    await chips.first().click();
+    const card = page.locator(`[data-testid="source"][data-n="${n}"]`);
+    expect(await card.getAttribute("class")).toContain("ring-2");
+    link = (await card.textContent())?.includes("page 2") ? card.getByTestId("open-source") : page2Source.first().getByTestId("open-source");
+  } else {
+    console.log("path: no [n] marker in the answer; opening the page-2 source from the sources panel");
+    link = page2Source.first().getByTestId("open-source");
+  }
+  await link.click();
+
+  // 4. The viewer renders page 2 with pdf.js and highlights the cited words.
+  await page.waitForURL(/\/view\//);
+  await expect.poll(() => page.getByTestId("viewer-page").textContent(), { timeout: 60_000 }).toContain("Page 2 of 3");
+  await page.getByTestId("pdf-highlight").first().waitFor({ timeout: 60_000 });
+  const highlighted = (await page.getByTestId("pdf-highlight").allTextContents()).join("");
+  console.log(`highlighted: ${highlighted}`);
+  expect(highlighted).toContain("V-17");
+  expect(await page.getByTestId("pdf-page").getAttribute("data-page")).toBe("2");
+  expect(await page.locator(".cairn-pdf-page canvas").count()).toBe(1);
+  await shot(page, "viewer.png");
+
+  // 5. Instant passage search, without the LLM.
+  await page.goto(app.url);
+  await page.getByRole("tab", { name: "Search passages" }).click();
+  await page.getByRole("searchbox").fill("isolation valve");
+  await page.getByTestId("search-result").first().waitFor({ timeout: 30_000 });
+  const marks = await page.getByTestId("search-results").locator("mark").allTextContents();
+  expect(marks.map((m) => m.toLowerCase())).toContain("valve");
+  await shot(page, "search.png");
+
+  // 6. The chat was saved and reopens with its question and answer.
+  await page.getByRole("tab", { name: "Ask" }).click();
+  await page.getByTestId("chat-list").getByRole("button").first().click();
+  await page.getByTestId("answer").first().waitFor();
+  expect(await page.getByTestId("conversation").textContent()).toContain("Which valve isolates pump P-101?");
+
+  expect(external).toEqual([]);
+});
