@@ -35,7 +35,7 @@ function testHook(): TestHook | undefined {
  * Parses a file into pages and sections. Rejects with a CairnError (surface
  * "parse") whose `reason` says why: empty_file, extension_mismatch, not_docx,
  * unrecognized_format, encrypted, corrupt, no_pages, no_text, zip_bomb, timeout,
- * parser_crashed, parse_failed.
+ * parser_crashed, parse_failed; file_unreadable (type internal: the stored file is gone).
  */
 export function parseFile(filePath: string, options: ParseFileOptions): Promise<ParsedDocument> {
   const c = config();

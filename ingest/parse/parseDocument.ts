@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { CairnError } from "../../lib/errors";
 import type { ParsedDocument } from "../types";
 import { detectKind } from "./detect";
 import { parseDocx } from "./docx";
@@ -32,6 +33,15 @@ export async function parseBytes(data: Uint8Array, declaredName: string, limits:
 }
 
 export async function parseFileInProcess(filePath: string, declaredName: string, limits: ParseLimits): Promise<ParsedDocument> {
-  const data = await readFile(filePath);
+  let data: Buffer;
+  try {
+    data = await readFile(filePath);
+  } catch (err) {
+    // The stored upload is missing or unreadable: our problem, not the user's file (message stays internal).
+    throw new CairnError("internal:parse", `Cannot read the stored file for ${declaredName}: ${String(err)}`, {
+      reason: "file_unreadable",
+      cause: err,
+    });
+  }
   return parseBytes(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), declaredName, limits);
 }

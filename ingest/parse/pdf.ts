@@ -47,6 +47,22 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message || err.name : String(err);
 }
 
+/**
+ * Fonts without a Unicode map give "text" made of glyph ids, mostly control
+ * characters. Such a page is unreadable: indexing it would only add noise.
+ */
+function isGlyphGarbage(text: string): boolean {
+  let visible = 0;
+  let control = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    visible++;
+    if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c === 0xfffd) control++;
+  }
+  return visible > 0 && control / visible > 0.3;
+}
+
 export async function parsePdf(data: Uint8Array, name: string): Promise<ParsedDocument> {
   // pdfjs transfers/detaches the buffer it is given: hand it a copy.
   const parser = new PDFParse({ data: new Uint8Array(data), ...loadOptions });
@@ -75,6 +91,7 @@ export async function parsePdf(data: Uint8Array, name: string): Promise<ParsedDo
     const pages: ParsedPage[] = [];
     const pagesWithoutText: number[] = [];
     const failedPages: number[] = [];
+    const garbledPages: number[] = [];
     for (let n = 1; n <= total; n++) {
       let text = "";
       try {
@@ -83,6 +100,10 @@ export async function parsePdf(data: Uint8Array, name: string): Promise<ParsedDo
       } catch (err) {
         failedPages.push(n);
         warnings.push(`Page ${n} could not be read: ${errorText(err)}`);
+      }
+      if (isGlyphGarbage(text)) {
+        garbledPages.push(n);
+        text = "";
       }
       if (!text.trim()) pagesWithoutText.push(n);
       pages.push({ number: n, text, sections: text ? [{ headingPath: [], start: 0, end: text.length }] : [] });
@@ -95,9 +116,14 @@ export async function parsePdf(data: Uint8Array, name: string): Promise<ParsedDo
         { reason: "corrupt" },
       );
     }
+    if (garbledPages.length > 0) {
+      warnings.push(
+        `${garbledPages.length} page(s) have an unreadable text layer (fonts without a Unicode map) and were left out: ${garbledPages.join(", ")}.`,
+      );
+    }
     if (pagesWithoutText.length === total) {
       warnings.push(
-        `None of the ${total} page(s) has a text layer (scanned images?); they need OCR before they can be searched.`,
+        `None of the ${total} page(s) has usable text (scanned images, or blank pages); they need OCR before they can be searched.`,
       );
     } else if (pagesWithoutText.length > 0) {
       warnings.push(`${pagesWithoutText.length} of ${total} page(s) have no text layer: ${pagesWithoutText.join(", ")}.`);

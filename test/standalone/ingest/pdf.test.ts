@@ -46,7 +46,7 @@ describe("PDF", () => {
     const doc = await parse(await makeBlankPdf(3));
     expect(doc.pageCount).toBe(3);
     expect(doc.pagesWithoutText).toEqual([1, 2, 3]);
-    expect(doc.warnings.join(" ")).toMatch(/None of the 3 page\(s\) has a text layer/);
+    expect(doc.warnings.join(" ")).toMatch(/None of the 3 page\(s\) has usable text/);
   });
 
   it("refuses a truncated PDF as corrupt with a readable message", async () => {

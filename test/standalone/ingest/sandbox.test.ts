@@ -43,6 +43,13 @@ describe("parseFile (sandboxed)", () => {
     expect(err.code).toBe("unprocessable:parse");
   });
 
+  it("reports a missing stored file as an internal error that hides the path from users", async () => {
+    const err = await failure(parseFile(`${tmp.dir}/missing.pdf`, { declaredName: "gone.pdf" }));
+    expect(err.reason).toBe("file_unreadable");
+    expect(err.type).toBe("internal");
+    expect(err.userMessage).not.toContain(tmp.dir);
+  });
+
   it("kills a hanging parse after the time limit, and the next parse works", async () => {
     process.env.CAIRN_TEST_PARSE_HOOK = "hang";
     const started = Date.now();
