@@ -46,12 +46,15 @@ const watchEveryMs = 250;
 
 export class ParserPool {
   private readonly slots: (Slot | undefined)[];
+  /** Set synchronously when a task is assigned, so pump() never doubles up on a slot. */
+  private readonly busy: boolean[];
   private readonly queue: Task[] = [];
   private nextId = 1;
   private closed = false;
 
   constructor(size = 1) {
     this.slots = new Array(Math.max(1, size)).fill(undefined);
+    this.busy = new Array(this.slots.length).fill(false);
   }
 
   parse(job: PoolJob): Promise<ParsedDocument> {
@@ -95,7 +98,8 @@ export class ParserPool {
 
   private pump(): void {
     for (let i = 0; i < this.slots.length && this.queue.length; i++) {
-      if (this.slots[i]?.task) continue;
+      if (this.busy[i]) continue;
+      this.busy[i] = true;
       const task = this.queue.shift() as Task;
       void this.run(i, task);
     }
@@ -109,6 +113,8 @@ export class ParserPool {
       serialization: "advanced",
     });
     const slot: Slot = { child, heapMb, stderrTail: "", ready: Promise.resolve() };
+    // E.g. a send on a channel that just closed; the exit handler reports the job.
+    child.on("error", (err) => console.error("[parser pool] parser process error:", err));
     child.stderr?.setEncoding("utf8");
     child.stderr?.on("data", (chunk: string) => {
       process.stderr.write(chunk);
@@ -152,7 +158,9 @@ export class ParserPool {
       maxUnzippedBytes: task.maxUnzippedBytes,
       testHook: task.testHook,
     };
-    slot.child.send(job);
+    slot.child.send(job, (err) => {
+      if (err) this.finish(index, slot, new CairnError("unprocessable:parse", `The parser process stopped before reading ${task.declaredName}.`, { reason: "parser_crashed" }));
+    });
   }
 
   /** Wires the result, the time limit, the crash and the memory watchdog for one job. */
@@ -197,6 +205,7 @@ export class ParserPool {
     const task = slot.task;
     if (!task) return;
     slot.task = undefined;
+    this.busy[index] = false;
     slot.cleanup?.();
     slot.cleanup = undefined;
     if (outcome instanceof CairnError) task.reject(outcome);

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { closeParserPool, parseFile } from "@/ingest/parse";
+import { closeParserPool, parseFile, ParserPool } from "@/ingest/parse";
 import { CairnError } from "@/lib/errors";
 import { makePdf, tempDir } from "./helpers";
 
@@ -77,6 +77,25 @@ describe("parseFile (sandboxed)", () => {
     expect(err.message).toMatch(/memory/);
     delete process.env.CAIRN_TEST_PARSE_HOOK;
     await expectStillWorks();
+  });
+
+  it("a pool of two keeps parsing on one child while the other hangs", async () => {
+    const pool = new ParserPool(2);
+    try {
+      const job = { filePath: pdfPath, declaredName: "ok.pdf", maxUnzippedBytes: 2 ** 20, timeoutMs: 20_000, maxMemoryMb: 256 };
+      const hung = pool.parse({ ...job, declaredName: "hang.pdf", timeoutMs: 6000, testHook: "hang" });
+      let hungSettled = false;
+      hung.then(
+        () => (hungSettled = true),
+        () => (hungSettled = true),
+      );
+      const ok = await Promise.all([pool.parse(job), pool.parse(job), pool.parse(job)]);
+      expect(ok.map((d) => d.pageCount)).toEqual([2, 2, 2]);
+      expect(hungSettled).toBe(false); // served by the other child, not after the timeout
+      expect((await failure(hung)).reason).toBe("timeout");
+    } finally {
+      await pool.close();
+    }
   });
 
   it("queues concurrent calls on the pool", async () => {
