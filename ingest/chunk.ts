@@ -32,8 +32,21 @@ function validate(o: ChunkOptions): void {
 }
 
 /** Chunks never span pages: each page is split on its own, so every chunk cites one page. */
-export async function chunkDocument(doc: ParsedDocument, options: ChunkOptions): Promise<ChunkDraft[]> {
-  validate(options);
+export async function chunkDocument(doc: ParsedDocument, rawOptions: ChunkOptions): Promise<ChunkDraft[]> {
+  validate(rawOptions);
+  // LangChain measures the same split several times (split, merge, overlap); the real
+  // tokenizer is not free, so remember counts (per call, bounded).
+  const memo = new Map<string, number>();
+  const countTokens = (text: string) => {
+    let n = memo.get(text);
+    if (n === undefined) {
+      n = rawOptions.countTokens(text);
+      if (memo.size > 50_000) memo.clear();
+      memo.set(text, n);
+    }
+    return n;
+  };
+  const options = { ...rawOptions, countTokens };
   const splitter = new RecursiveCharacterTextSplitter({
     // The overlap added afterwards brings chunks back up to about chunkTokens.
     chunkSize: options.chunkTokens - options.overlapTokens,

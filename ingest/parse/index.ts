@@ -32,7 +32,13 @@ function testHook(): TestHook | undefined {
 }
 
 /**
- * Parses a file into pages and sections. Rejects with a CairnError (surface
+ * Parses a file into pages and sections.
+ *
+ * A PDF without any usable text (scanned, blank, or glyph-id garbage) is NOT an
+ * error: it comes back with every page in `pagesWithoutText` and a warning, so it
+ * can be recorded and OCR'd later. DOCX/TXT/Markdown/HTML without text have nothing
+ * to recover and are refused with `no_text`.
+ * Rejects with a CairnError (surface
  * "parse") whose `reason` says why: empty_file, extension_mismatch, not_docx,
  * unrecognized_format, encrypted, corrupt, no_pages, no_text, zip_bomb, timeout,
  * parser_crashed, parse_failed; file_unreadable (type internal: the stored file is gone).
