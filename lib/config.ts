@@ -28,6 +28,8 @@ const schema = z.object({
   CAIRN_CHUNK_TOKENS: intFrom(256, 32),
   CAIRN_CHUNK_OVERLAP_TOKENS: intFrom(32, 0),
   CAIRN_WORKER_POLL_MS: intFrom(500, 50),
+  /** CPU threads per loaded model; 0 = all math cores. Fewer threads avoid spin-wait thrash when processes share cores. */
+  CAIRN_MODEL_THREADS: intFrom(0, 0),
   /** Relevance gate for answers: vector distance (cosine) at most this counts as relevant. */
   CAIRN_ASK_MAX_VECTOR_DISTANCE: z.coerce.number().min(0).max(2).default(0.55),
   /** Relevance gate: share of the question's content words a passage must contain. */
@@ -58,6 +60,7 @@ export type CairnConfig = {
   chunkTokens: number;
   chunkOverlapTokens: number;
   workerPollMs: number;
+  modelThreads: number;
   askMaxVectorDistance: number;
   askMinKeywordCoverage: number;
   askSearchLimit: number;
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
     chunkTokens: e.CAIRN_CHUNK_TOKENS,
     chunkOverlapTokens: e.CAIRN_CHUNK_OVERLAP_TOKENS,
     workerPollMs: e.CAIRN_WORKER_POLL_MS,
+    modelThreads: e.CAIRN_MODEL_THREADS,
     askMaxVectorDistance: e.CAIRN_ASK_MAX_VECTOR_DISTANCE,
     askMinKeywordCoverage: e.CAIRN_ASK_MIN_KEYWORD_COVERAGE,
     askSearchLimit: e.CAIRN_ASK_SEARCH_LIMIT,

@@ -1,0 +1,120 @@
+import path from "node:path";
+import { LlamaChat, type ChatHistoryItem, type LlamaContext, type LlamaContextSequence, type LlamaModel } from "node-llama-cpp";
+import { CairnError } from "@/lib/errors";
+import { ModelQueue } from "./queue";
+import type { ChatMessage, GenerateOptions, GenerationResult, LanguageModel } from "./types";
+import { getLlamaInstance } from "./utils/llamaInstance";
+
+// The in-process LLM: one model, one context, one sequence, served one request at a time.
+// Every generate() is stateless: the sequence is cleared and the history rebuilt from `messages`.
+
+export interface LoadLanguageModelOptions {
+  contextSize: number;
+  /** Display name; defaults to the file name without extension. */
+  name?: string;
+  /** CPU threads; 0 or unset = all math cores. */
+  threads?: number;
+}
+
+export interface LocalLanguageModel extends LanguageModel {
+  dispose(): Promise<void>;
+}
+
+export function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
+  if (messages.length === 0 || messages.at(-1)!.role !== "user") {
+    throw new CairnError("bad_request:model", "A generation request must end with a user message.", { reason: "bad_messages" });
+  }
+  const history: ChatHistoryItem[] = messages.map((m) =>
+    m.role === "assistant" ? { type: "model", response: [m.content] } : { type: m.role, text: m.content },
+  );
+  // An empty model turn asks the chat template to open the assistant's answer.
+  history.push({ type: "model", response: [] });
+  return history;
+}
+
+export async function loadLanguageModel(modelPath: string, options: LoadLanguageModelOptions): Promise<LocalLanguageModel> {
+  const llama = await getLlamaInstance();
+  let model: LlamaModel;
+  try {
+    model = await llama.loadModel({ modelPath });
+  } catch (cause) {
+    throw new CairnError("unavailable:model", `Could not load the language model ${modelPath}: ${(cause as Error).message}`, { reason: "load_failed", cause });
+  }
+  let context: LlamaContext;
+  try {
+    context = await model.createContext({ contextSize: options.contextSize, sequences: 1, threads: options.threads || llama.cpuMathCores });
+  } catch (cause) {
+    await model.dispose();
+    throw new CairnError("unavailable:model", `Could not create a ${options.contextSize}-token context for ${modelPath}: ${(cause as Error).message}`, {
+      reason: "context_failed",
+      cause,
+    });
+  }
+  const sequence = context.getSequence();
+  // The model's own chat template (resolved from the GGUF), kept for the sequence's lifetime.
+  const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: "auto", autoDisposeSequence: false });
+  const queue = new ModelQueue();
+  const modelName = options.name ?? path.basename(modelPath).replace(/\.gguf$/i, "");
+
+  const countPromptTokens = (history: ChatHistoryItem[]) =>
+    chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer).length;
+
+  async function generateNow(messages: ChatMessage[], opts: GenerateOptions, queuedMs: number): Promise<GenerationResult> {
+    const history = toChatHistory(messages);
+    const promptTokens = countPromptTokens(history);
+    const room = context.contextSize - promptTokens;
+    if (room < 1) {
+      throw new CairnError("payload_too_large:model", `The prompt is ${promptTokens} tokens; the model's context holds ${context.contextSize}.`, {
+        reason: "prompt_too_long",
+      });
+    }
+    // Generation never shifts the context: a request that does not fit is capped, not silently truncated.
+    const maxTokens = Math.min(opts.maxTokens ?? room, room);
+    await clearSequence(sequence);
+    const started = performance.now();
+    let tokens = 0;
+    if (opts.signal?.aborted) return { text: "", tokens, promptTokens, aborted: true, queuedMs, generationMs: 0 };
+    const res = await chat.generateResponse(history, {
+      maxTokens,
+      temperature: opts.temperature ?? 0,
+      signal: opts.signal,
+      stopOnAbortSignal: true,
+      onToken: (t) => (tokens += t.length),
+      onTextChunk: opts.onToken,
+    });
+    return {
+      text: res.response,
+      tokens,
+      promptTokens,
+      aborted: res.metadata.stopReason === "abort",
+      queuedMs,
+      generationMs: performance.now() - started,
+    };
+  }
+
+  return {
+    modelName,
+    contextSize: context.contextSize,
+    countTokens: (text) => model.tokenize(text).length,
+    async generate(messages, opts = {}) {
+      try {
+        return await queue.run(({ queuedMs }) => generateNow(messages, opts, queuedMs), { signal: opts.signal });
+      } catch (e) {
+        // Cancelled while still waiting: report it like an abort during generation.
+        if (e instanceof CairnError && e.reason === "aborted") {
+          return { text: "", tokens: 0, promptTokens: 0, aborted: true, queuedMs: 0, generationMs: 0 };
+        }
+        throw e;
+      }
+    },
+    async dispose() {
+      chat.dispose();
+      await context.dispose();
+      await model.dispose();
+    },
+  };
+}
+
+async function clearSequence(sequence: LlamaContextSequence) {
+  if (sequence.nextTokenIndex > 0) await sequence.clearHistory();
+}
