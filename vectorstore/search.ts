@@ -17,6 +17,8 @@ export interface SearchTuning {
   nprobes?: number;
   /** Re-rank this many × limit ANN candidates by exact distance (IVF-PQ only). */
   refineFactor?: number;
+  /** HNSW search breadth (IVF-HNSW-SQ only); undefined = LanceDB's default. */
+  ef?: number;
   /** Longest keyword query kept, in characters. */
   maxQueryChars: number;
   maxLimit: number;
@@ -26,6 +28,7 @@ export const DEFAULT_SEARCH_TUNING: SearchTuning = {
   hybridCandidates: 40,
   nprobes: undefined,
   refineFactor: undefined,
+  ef: undefined,
   maxQueryChars: 2_000,
   maxLimit: 200,
 };
@@ -86,6 +89,7 @@ async function vectorCandidates(table: Table, vector: Float32Array, filter: stri
   let query = table.vectorSearch(vector).distanceType("cosine").where(filter).select([...CHUNK_COLUMNS, "_distance"]).limit(n);
   if (t.nprobes !== undefined) query = query.nprobes(t.nprobes);
   if (t.refineFactor !== undefined) query = query.refineFactor(t.refineFactor);
+  if (t.ef !== undefined) query = query.ef(t.ef);
   const rows: Record<string, unknown>[] = await query.toArray();
   return rows.map((r) => ({ fields: rowToChunkFields(r), value: r._distance as number }));
 }

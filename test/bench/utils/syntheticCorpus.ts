@@ -18,21 +18,35 @@ function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
-export function unitVector(dimensions: number, random: () => number): Float32Array {
-  const v = new Float32Array(dimensions);
-  let norm = 0;
-  for (let i = 0; i < dimensions; i++) norm += (v[i] = gaussian(random)) ** 2;
-  norm = Math.sqrt(norm);
-  for (let i = 0; i < dimensions; i++) v[i] /= norm;
-  return v;
+/**
+ * Real sentence embeddings have low intrinsic dimension: isotropic 384-d noise would
+ * put every chunk of a topic at the same distance from a query, which makes "recall"
+ * meaningless. So vectors live in a small latent space, projected to `dimensions`.
+ */
+export const LATENT_DIMS = 24;
+
+export class Projection {
+  private readonly w: Float32Array;
+  constructor(readonly dimensions: number, random: () => number) {
+    this.w = Float32Array.from({ length: dimensions * LATENT_DIMS }, () => gaussian(random));
+  }
+  /** normalize(W · latent + a little full-dimension noise). */
+  embed(latent: Float32Array, random: () => number): Float32Array {
+    const v = new Float32Array(this.dimensions);
+    let norm = 0;
+    for (let i = 0; i < this.dimensions; i++) {
+      let x = 0.05 * gaussian(random);
+      for (let j = 0; j < LATENT_DIMS; j++) x += this.w[i * LATENT_DIMS + j] * latent[j];
+      norm += (v[i] = x) ** 2;
+    }
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < this.dimensions; i++) v[i] /= norm;
+    return v;
+  }
 }
 
-/** normalize(center + spread · random unit direction). */
-export function near(center: Float32Array, spread: number, random: () => number): Float32Array {
-  const noise = unitVector(center.length, random);
-  const v = center.map((x, i) => x + spread * noise[i]);
-  const norm = Math.hypot(...v);
-  return v.map((x) => x / norm);
+export function jitter(latent: Float32Array, spread: number, random: () => number): Float32Array {
+  return latent.map((x) => x + spread * gaussian(random));
 }
 
 const SYLLABLES = ["ka", "lo", "mi", "ten", "ro", "su", "val", "pe", "dor", "ni", "bra", "qu", "zet", "fa", "gil", "hu", "or", "ex", "ul", "sy"];
@@ -50,6 +64,7 @@ export function wordList(count: number): string[] {
 
 export interface Corpus {
   topics: { center: Float32Array; words: string[] }[];
+  projection: Projection;
   common: string[];
   dimensions: number;
   collections: string[];
@@ -60,10 +75,10 @@ export function makeCorpus(dimensions: number, topicCount: number, collectionCou
   const words = wordList(topicCount * 6 + 400);
   const common = words.slice(0, 400);
   const topics = Array.from({ length: topicCount }, (_, t) => ({
-    center: unitVector(dimensions, random),
+    center: Float32Array.from({ length: LATENT_DIMS }, () => gaussian(random)),
     words: words.slice(400 + t * 6, 400 + (t + 1) * 6),
   }));
-  return { topics, common, dimensions, collections: Array.from({ length: collectionCount }, (_, c) => `col${c}`) };
+  return { topics, projection: new Projection(dimensions, random), common, dimensions, collections: Array.from({ length: collectionCount }, (_, c) => `col${c}`) };
 }
 
 /** One document's chunks: a document has one topic and lives in one collection. */
@@ -71,6 +86,7 @@ export function makeDocument(corpus: Corpus, docIndex: number, chunkCount: numbe
   const topic = corpus.topics[Math.floor(random() * corpus.topics.length)];
   const documentId = `doc${docIndex}`;
   const collectionId = corpus.collections[docIndex % corpus.collections.length];
+  const docLatent = jitter(topic.center, 0.5, random);
   return Array.from({ length: chunkCount }, (_, ordinal) => {
     // ~120 words: mostly common words, a few topic words.
     const text = Array.from({ length: 120 }, () =>
@@ -88,7 +104,7 @@ export function makeDocument(corpus: Corpus, docIndex: number, chunkCount: numbe
       charEnd: text.length,
       tokenCount: 120,
       text,
-      vector: near(topic.center, 1.0, random),
+      vector: corpus.projection.embed(jitter(docLatent, 0.5, random), random),
     };
   });
 }
@@ -96,5 +112,5 @@ export function makeDocument(corpus: Corpus, docIndex: number, chunkCount: numbe
 export function makeQuery(corpus: Corpus, random: () => number): { text: string; vector: Float32Array; collections: string[] } {
   const topic = corpus.topics[Math.floor(random() * corpus.topics.length)];
   const text = [topic.words[Math.floor(random() * 6)], topic.words[Math.floor(random() * 6)], corpus.common[Math.floor(random() * 400)]].join(" ");
-  return { text, vector: near(topic.center, 1.0, random), collections: [corpus.collections[Math.floor(random() * corpus.collections.length)]] };
+  return { text, vector: corpus.projection.embed(jitter(topic.center, 0.7, random), random), collections: [corpus.collections[Math.floor(random() * corpus.collections.length)]] };
 }
