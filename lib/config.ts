@@ -36,6 +36,8 @@ const schema = z.object({
   CAIRN_ASK_MIN_KEYWORD_COVERAGE: z.coerce.number().min(0).max(1).default(0.5),
   CAIRN_ASK_SEARCH_LIMIT: intFrom(8, 1),
   CAIRN_ASK_ANSWER_TOKENS: intFrom(512, 16),
+  /** Chunks before vector search switches from exact to an ANN index (vectorstore/indexes.ts). */
+  CAIRN_VECTOR_ANN_MIN_ROWS: intFrom(50_000, 256),
 });
 
 export type CairnConfig = {
@@ -65,6 +67,7 @@ export type CairnConfig = {
   askMinKeywordCoverage: number;
   askSearchLimit: number;
   askAnswerTokens: number;
+  vectorAnnMinRows: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
     askMinKeywordCoverage: e.CAIRN_ASK_MIN_KEYWORD_COVERAGE,
     askSearchLimit: e.CAIRN_ASK_SEARCH_LIMIT,
     askAnswerTokens: e.CAIRN_ASK_ANSWER_TOKENS,
+    vectorAnnMinRows: e.CAIRN_VECTOR_ANN_MIN_ROWS,
   };
 }
 
