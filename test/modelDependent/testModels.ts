@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { config } from "@/lib/config";
+import { loadConfig } from "@/lib/config";
 import { testModelPath } from "@/models/testModels/fetchTestModels";
 import { TEST_MODELS } from "@/models/testModels/specs";
 
@@ -8,7 +8,8 @@ import { TEST_MODELS } from "@/models/testModels/specs";
  * (never skip) when the cache is empty. Files are verified by `npm run test-models`, not here.
  */
 export function testModelPaths(): { llm: string; embedder: string } {
-  const dir = config().testModelsDir;
+  // A fresh read, so calling this does not freeze the process-wide config() before a test sets env vars.
+  const dir = loadConfig().testModelsDir;
   const pathFor = (role: "llm" | "embedder") => {
     const spec = TEST_MODELS.find((s) => s.role === role)!;
     const file = testModelPath(spec, dir);

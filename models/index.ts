@@ -1,0 +1,92 @@
+import { config } from "@/lib/config";
+import { CairnError } from "@/lib/errors";
+import { CATALOGUE, installCommand } from "./catalogue";
+import { loadEmbedder, type LocalEmbedder } from "./embedder";
+import { loadLanguageModel, type LocalLanguageModel } from "./llm";
+import { resolveModelFile } from "./registry";
+import type { ModelRole } from "./types";
+
+// Process-wide model singletons: each role is resolved and loaded once; concurrent first callers
+// share the same load promise. A failed load is remembered for modelState() and retried on the next call.
+
+export type ModelStatus = "missing" | "loading" | "ready" | "error";
+
+export interface ModelState {
+  role: ModelRole;
+  status: ModelStatus;
+  /** Model name, when one is installed. */
+  name?: string;
+  /** Why it failed to load (status "error"). */
+  error?: string;
+}
+
+interface Slot<T> {
+  name: string;
+  status: "loading" | "ready" | "error";
+  promise: Promise<T>;
+  value?: T;
+  error?: string;
+}
+
+const slots: { llm?: Slot<LocalLanguageModel>; embedder?: Slot<LocalEmbedder> } = {};
+
+function missingError(role: ModelRole): CairnError {
+  const entry = CATALOGUE.find((e) => e.role === role && e.isDefault && !e.testOnly);
+  const what = role === "llm" ? "No LLM installed." : "No embedding model installed.";
+  const pull = entry ? `Run \`${installCommand(entry)}\`` : "Download one with `npm run models -- pull <name>`";
+  return new CairnError("unavailable:model", `${what} ${pull} or import a .gguf file (\`npm run models -- import <file.gguf>\`).`, {
+    reason: "model_missing",
+  });
+}
+
+function getOrLoad<T>(role: ModelRole, load: (path: string, name: string) => Promise<T>): Promise<T> {
+  const existing = slots[role] as Slot<T> | undefined;
+  if (existing && existing.status !== "error") return existing.promise;
+  const file = resolveModelFile(role);
+  if (!file) return Promise.reject(missingError(role));
+  const slot: Slot<T> = { name: file.name, status: "loading", promise: load(file.path, file.name) };
+  slot.promise.then(
+    (value) => {
+      slot.status = "ready";
+      slot.value = value;
+    },
+    (e: unknown) => {
+      slot.status = "error";
+      slot.error = e instanceof Error ? e.message : String(e);
+    },
+  );
+  (slots as Record<ModelRole, Slot<T> | undefined>)[role] = slot;
+  return slot.promise;
+}
+
+export function getLanguageModel(): Promise<LocalLanguageModel> {
+  const cfg = config();
+  return getOrLoad("llm", (path, name) => loadLanguageModel(path, { contextSize: cfg.llmContextSize, name, threads: cfg.modelThreads }));
+}
+
+export function getEmbedder(): Promise<LocalEmbedder> {
+  const cfg = config();
+  return getOrLoad("embedder", (path, name) => loadEmbedder(path, { name, threads: cfg.modelThreads }));
+}
+
+/** What the UI shows per role; cheap, never loads anything. */
+export function modelState(role: ModelRole): ModelState {
+  const slot = slots[role];
+  if (slot) return { role, status: slot.status, name: slot.name, ...(slot.error ? { error: slot.error } : {}) };
+  const file = resolveModelFile(role);
+  // Installed but not loaded yet: it loads on first use, so the UI can call it ready to use.
+  return file ? { role, status: "ready", name: file.name } : { role, status: "missing" };
+}
+
+/** Unloads both models (tests, shutdown). Later calls load them again. */
+export async function disposeModels(): Promise<void> {
+  const current = [slots.llm, slots.embedder];
+  slots.llm = undefined;
+  slots.embedder = undefined;
+  for (const slot of current) {
+    if (!slot) continue;
+    // A load that failed left nothing to dispose; its error is already in modelState().
+    const value = await slot.promise.catch(() => undefined);
+    await value?.dispose();
+  }
+}
