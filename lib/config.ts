@@ -31,7 +31,7 @@ const schema = z.object({
   /** CPU threads per loaded model; 0 = all math cores. Fewer threads avoid spin-wait thrash when processes share cores. */
   CAIRN_MODEL_THREADS: intFrom(0, 0),
   /** Relevance gate for answers: vector distance (cosine) at most this counts as relevant. */
-  CAIRN_ASK_MAX_VECTOR_DISTANCE: z.coerce.number().min(0).max(2).default(0.55),
+  CAIRN_ASK_MAX_VECTOR_DISTANCE: z.coerce.number().min(0).max(2).default(0.6),
   /** Relevance gate: share of the question's content words a passage must contain. */
   CAIRN_ASK_MIN_KEYWORD_COVERAGE: z.coerce.number().min(0).max(1).default(0.5),
   CAIRN_ASK_SEARCH_LIMIT: intFrom(8, 1),
