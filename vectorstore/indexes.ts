@@ -4,14 +4,24 @@ import { Index, type Table } from "@lancedb/lancedb";
 // LanceDB searches rows not yet covered by an index with a flat scan (FTS, scalar
 // and vector alike), so new chunks are findable at once; indexing is only for speed.
 
+// Index listings would otherwise carry every IVF centroid (memory, and a warning per
+// call); opt into LanceDB's announced future default unless the operator set it.
+process.env.LANCE_INCLUDE_VECTOR_CENTROIDS ??= "false";
+
 export type AnnIndexType = "ivf_pq" | "ivf_hnsw_sq" | "ivf_flat";
 
 export interface IndexSettings {
   /** Below this many rows vector search stays exact (flat); at or above it an ANN index is built. */
   annMinRows: number;
   annIndexType: AnnIndexType;
-  /** Refresh indexes and compact once this many rows are outside the indexes... */
+  /**
+   * Refresh indexes and compact once this many rows are outside an index, and at least
+   * `optimizeMinUnindexedFraction` of the table: refreshing an IVF-HNSW index rebuilds
+   * graphs (cost ∝ table size), so refreshes are spaced geometrically; until then the
+   * unindexed rows are searched flat, which is cheap for a few thousand rows.
+   */
   optimizeMinUnindexedRows: number;
+  optimizeMinUnindexedFraction: number;
   /** ...or once this many small (uncompacted) fragments have piled up, one per write. */
   optimizeMinSmallFragments: number;
 }
@@ -22,7 +32,8 @@ export const DEFAULT_INDEX_SETTINGS: IndexSettings = {
   // LanceDB's default probes and built ~15× faster than IVF-PQ, which reached ≈ 0.4.
   annIndexType: "ivf_hnsw_sq",
   optimizeMinUnindexedRows: 2_000,
-  optimizeMinSmallFragments: 32,
+  optimizeMinUnindexedFraction: 0.1,
+  optimizeMinSmallFragments: 100,
 };
 
 export const VECTOR_INDEX = "vector_idx";
@@ -80,7 +91,8 @@ export async function ensureIndexes(table: Table, dimensions: number, settings: 
 async function needsOptimize(table: Table, indices: Awaited<ReturnType<Table["listIndices"]>>, s: IndexSettings): Promise<boolean> {
   const stats = await table.stats();
   if (stats.fragmentStats.numSmallFragments >= s.optimizeMinSmallFragments) return true;
-  return indices.some((i) => (i.numUnindexedRows ?? 0) >= s.optimizeMinUnindexedRows);
+  const threshold = Math.max(s.optimizeMinUnindexedRows, s.optimizeMinUnindexedFraction * stats.numRows);
+  return indices.some((i) => (i.numUnindexedRows ?? 0) >= threshold);
 }
 
 function annTypeOf(indexType: string): AnnIndexType {

@@ -69,6 +69,16 @@ describe("ensureIndexes", () => {
     expect(await store.countChunks()).toBe(360);
   });
 
+  it("spaces index refreshes by a fraction of the table, since refreshing costs as much as the table is large", async () => {
+    const store = await tempStore({ dimensions: D, index: { optimizeMinUnindexedRows: 10, optimizeMinUnindexedFraction: 0.5, optimizeMinSmallFragments: 1000 } });
+    await fill(store, 1, 100);
+    expect((await store.ensureIndexes()).optimized).toBe(true); // 100 unindexed ≥ max(10, 50)
+    await store.replaceDocumentChunks("more1", documentChunks("more1", 40, { dimensions: D }));
+    expect((await store.ensureIndexes()).optimized).toBe(false); // 40 < 70
+    await store.replaceDocumentChunks("more2", documentChunks("more2", 60, { dimensions: D }));
+    expect((await store.ensureIndexes()).optimized).toBe(true); // 100 ≥ 100
+  });
+
   it("compacts once many small write fragments pile up", async () => {
     const store = await tempStore({ dimensions: D, index: { optimizeMinSmallFragments: 5 } });
     for (let d = 0; d < 6; d++) await store.replaceDocumentChunks(`d${d}`, documentChunks(`d${d}`, 2, { dimensions: D, seed: d }));
