@@ -5,3 +5,4 @@ export function ensureDependencies(): void;
 export function ensureChromium(): void;
 export function npmBin(name: string): string;
 export function ensureBuild(opts?: { force?: boolean }): void;
+export const workerCommand: [string, string[]];

@@ -71,3 +71,6 @@ function newestSourceMtime() {
   walk(root);
   return newest;
 }
+
+/** The worker as one process (`node --import tsx`), so signals — even SIGKILL — reach the worker itself, not a wrapper. */
+export const workerCommand = [process.execPath, ["--import", "tsx", "ingest/worker.ts"]];

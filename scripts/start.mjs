@@ -1,6 +1,6 @@
 // `npm start`: install, build, then run the ingestion worker beside the web app.
 import { spawn } from "node:child_process";
-import { ensureBuild, ensureDependencies, npmBin, offlineEnv, root } from "./lib.mjs";
+import { ensureBuild, ensureDependencies, npmBin, offlineEnv, root, workerCommand } from "./lib.mjs";
 
 ensureDependencies();
 ensureBuild();
@@ -11,7 +11,7 @@ const env = { ...process.env, ...offlineEnv, NODE_ENV: "production" };
 let stopping = false;
 
 function startWorker(attempt = 0) {
-  const worker = spawn(npmBin("tsx"), ["ingest/worker.ts"], { cwd: root, stdio: "inherit", env });
+  const worker = spawn(workerCommand[0], workerCommand[1], { cwd: root, stdio: "inherit", env });
   worker.on("exit", (code, signal) => {
     if (stopping) return;
     // The worker is supervised: a crash must not leave uploads stuck. Jobs resume from SQLite.

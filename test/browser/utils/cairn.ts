@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
-import { ensureBuild, npmBin, offlineEnv, root } from "../../../scripts/lib.mjs";
+import { ensureBuild, npmBin, offlineEnv, root, workerCommand } from "../../../scripts/lib.mjs";
 
 export const artifactsDir = path.join(root, "test", "artifacts");
 
@@ -42,7 +42,7 @@ export async function startCairn(extraEnv: Record<string, string> = {}, opts: { 
   collect(web);
   procs.push(web);
   if (opts.worker !== false) {
-    const worker = spawn(npmBin("tsx"), ["ingest/worker.ts"], { cwd: root, env });
+    const worker = spawn(workerCommand[0], workerCommand[1], { cwd: root, env });
     collect(worker);
     procs.push(worker);
   }

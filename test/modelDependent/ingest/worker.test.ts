@@ -69,7 +69,7 @@ describe("ingestion worker", () => {
   });
 
   test("SIGKILL mid-document: a restarted worker finishes the job with no duplicate and no orphaned chunks", async () => {
-    const doc = await add("long-manual.md", longManual(60));
+    const doc = await add("long-manual.md", longManual(30));
     const first = startWorker(env);
     await waitFor(
       "embedding to start",
@@ -103,5 +103,5 @@ describe("ingestion worker", () => {
     } finally {
       await stopWorker(second.proc);
     }
-  });
+  }, 600_000);
 });

@@ -2,12 +2,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { root, npmBin } from "../../../scripts/lib.mjs";
+import { root, workerCommand } from "../../../scripts/lib.mjs";
 
 /** A real worker process (as `npm start` runs it) on the given data dir. */
 export function startWorker(env: Record<string, string>): { proc: ChildProcess; logs: () => string } {
   let log = "";
-  const proc = spawn(npmBin("tsx"), ["ingest/worker.ts"], {
+  const proc = spawn(workerCommand[0], workerCommand[1], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "production", CAIRN_WORKER_POLL_MS: "100", ...env },
   });
