@@ -48,8 +48,9 @@ test("CAIRN_WATCH_DIR: new, changed and deleted files are indexed, re-indexed an
 
     fs.rmSync(file);
     await waitFor("removal", () => !findWatchedDocument(db, file), 30_000, w.logs);
-    expect(await store.countChunks({ documentId: first.id })).toBe(0);
-    expect(fs.existsSync(path.join(dataDir, "files", second.sha256))).toBe(false);
+    // The row goes first (a running job sees it and stops), then chunks and the stored file.
+    await waitFor("chunks removed", async () => (await store.countChunks({ documentId: first.id })) === 0, 30_000, w.logs);
+    await waitFor("stored file removed", () => !fs.existsSync(path.join(dataDir, "files", second.sha256)), 30_000, w.logs);
   } finally {
     await stopWorker(w.proc);
   }
