@@ -16,9 +16,9 @@ export interface IndexSettings {
   annIndexType: AnnIndexType;
   /**
    * Refresh indexes and compact once this many rows are outside an index, and at least
-   * `optimizeMinUnindexedFraction` of the table: refreshing an IVF-HNSW index rebuilds
-   * graphs (cost ∝ table size), so refreshes are spaced geometrically; until then the
-   * unindexed rows are searched flat, which is cheap for a few thousand rows.
+   * `optimizeMinUnindexedFraction` of the table. Keep the count low: BM25 over unindexed
+   * rows tokenizes them at query time (~5 ms per 1,000 rows measured). The fraction
+   * spaces refreshes geometrically for IVF-HNSW, whose refresh rebuilds its graphs.
    */
   optimizeMinUnindexedRows: number;
   optimizeMinUnindexedFraction: number;
@@ -28,16 +28,17 @@ export interface IndexSettings {
 
 export const DEFAULT_INDEX_SETTINGS: IndexSettings = {
   annMinRows: 50_000,
-  // Measured (test/bench/search.ts, 384-d): IVF-HNSW-SQ reached recall@10 ≈ 0.96 with
-  // LanceDB's default probes and built ~15× faster than IVF-PQ, which reached ≈ 0.4.
-  annIndexType: "ivf_hnsw_sq",
+  // Measured at 20k–100k × 384-d (test/bench/search.ts, 2 busy cores): IVF-PQ took
+  // 40–150 s to train and reached recall@10 ≈ 0.4 (0.6 with refine); IVF-HNSW-SQ
+  // reached 0.95 but each refresh rebuilt its graphs (5–15 s per 2k new rows);
+  // IVF-flat builds in seconds and refreshes in ~1 s, and its recall is set by probes.
+  annIndexType: "ivf_flat",
   optimizeMinUnindexedRows: 2_000,
-  optimizeMinUnindexedFraction: 0.1,
+  optimizeMinUnindexedFraction: 0,
   optimizeMinSmallFragments: 100,
 };
 
 export const VECTOR_INDEX = "vector_idx";
-export const TEXT_INDEX = "text_idx";
 
 /** English BM25 with stemming and stop words; positions are not needed (no phrase queries). */
 const SCALAR_AND_TEXT_INDEXES: [column: string, make: () => Index][] = [
@@ -100,7 +101,7 @@ function annTypeOf(indexType: string): AnnIndexType {
   return t.includes("hnsw") ? "ivf_hnsw_sq" : t.includes("flat") ? "ivf_flat" : "ivf_pq";
 }
 
-/** Partitions ≈ √rows (LanceDB's own rule of thumb); PQ with 8 dimensions per sub-vector. */
+/** Partitions from √rows (LanceDB's rule of thumb), fewer for flat and HNSW; PQ with 8 dimensions per sub-vector. */
 export function annIndex(type: AnnIndexType, rows: number, dimensions: number): Index {
   const numPartitions = Math.max(1, Math.round(Math.sqrt(rows)));
   switch (type) {
@@ -110,7 +111,9 @@ export function annIndex(type: AnnIndexType, rows: number, dimensions: number): 
       // HNSW partitions can be far larger; fewer of them keeps the graphs useful.
       return Index.hnswSq({ distanceType: "cosine", numPartitions: Math.max(1, Math.round(numPartitions / 8)) });
     case "ivf_flat":
-      return Index.ivfFlat({ distanceType: "cosine", numPartitions });
+      // Few, large partitions: the default 20 probes then cover a third of the rows
+      // at 50k, which keeps recall high under a selective collection prefilter.
+      return Index.ivfFlat({ distanceType: "cosine", numPartitions: Math.max(1, Math.round(numPartitions / 4)) });
   }
 }
 
