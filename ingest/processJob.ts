@@ -74,7 +74,7 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
       throw new CairnError(
         "unprocessable:parse",
         scanned > 0
-          ? `No text could be extracted: all ${scanned} page${scanned === 1 ? " is" : "s are"} scanned images. OCR is not available yet.`
+          ? `No text could be extracted: ${scanned === 1 ? "its only page has" : `all ${scanned} pages have`} no text layer (scanned or blank). OCR is not available yet.`
           : "The document contains no text to index.",
         { reason: "no_text" },
       );

@@ -30,5 +30,10 @@ async function open(): Promise<VectorStore> {
   if (!summary.embeddingLength) {
     throw new CairnError("bad_request:model", `${embedder.name} does not declare its embedding width; is it an embedding model?`);
   }
-  return openVectorStore({ uri: config().lancedbUri, dimensions: summary.embeddingLength, embeddingModel: embedder.name });
+  return openVectorStore({
+    uri: config().lancedbUri,
+    dimensions: summary.embeddingLength,
+    embeddingModel: embedder.name,
+    index: { annMinRows: config().vectorAnnMinRows },
+  });
 }

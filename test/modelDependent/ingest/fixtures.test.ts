@@ -65,4 +65,4 @@ test("every real-world fixture ends indexed with text or failed with a specific 
   } finally {
     await stopWorker(w.proc);
   }
-});
+}, 1_500_000);
