@@ -1,6 +1,6 @@
 import { installHint } from "./answer";
 import { isCairnError } from "./errors";
-import { modelState } from "@/models";
+import { modelState, type ModelState } from "@/models";
 import { listModels, resolveModelFile, type ModelListing } from "@/models/registry";
 import type { ModelRole } from "@/models/types";
 
@@ -20,6 +20,25 @@ export function activeModel(role: ModelRole): ActiveModel {
   }
 }
 
-export function modelsOverview(): { models: ModelListing[]; active: Record<ModelRole, ActiveModel>; state: ReturnType<typeof modelState> } {
-  return { models: listModels(), active: { llm: activeModel("llm"), embedder: activeModel("embedder") }, state: modelState() };
+function stateOf(role: ModelRole): ModelState {
+  try {
+    return modelState(role);
+  } catch (e) {
+    if (!isCairnError(e)) throw e;
+    return { role, status: "error", error: e.userMessage };
+  }
+}
+
+export interface ModelsOverview {
+  models: ModelListing[];
+  active: Record<ModelRole, ActiveModel>;
+  state: Record<ModelRole, ModelState>;
+}
+
+export function modelsOverview(): ModelsOverview {
+  return {
+    models: listModels(),
+    active: { llm: activeModel("llm"), embedder: activeModel("embedder") },
+    state: { llm: stateOf("llm"), embedder: stateOf("embedder") },
+  };
 }

@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import type { ActiveModel } from "@/lib/modelsOverview";
+import type { ModelState } from "@/models";
 import { useEffect, useState } from "react";
 
 // What stands between the user and an answer: a missing model, no documents yet,
@@ -10,6 +11,7 @@ type Active = ActiveModel;
 interface Status {
   llm: Active | null;
   embedder: Active | null;
+  llmState: ModelState | null;
   documents: { total: number; indexed: number; inProgress: number; failed: number } | null;
   error: string | null;
 }
@@ -22,8 +24,8 @@ async function getJson(url: string) {
 }
 
 export function useSystemStatus(): Status {
-  const [status, setStatus] = useState<Status>({ llm: null, embedder: null, documents: null, error: null });
-  const busy = (status.documents?.inProgress ?? 0) > 0;
+  const [status, setStatus] = useState<Status>({ llm: null, embedder: null, llmState: null, documents: null, error: null });
+  const busy = (status.documents?.inProgress ?? 0) > 0 || status.llmState?.status === "loading";
   useEffect(() => {
     let stop = false;
     const load = async () => {
@@ -34,6 +36,7 @@ export function useSystemStatus(): Status {
         setStatus({
           llm: models.active.llm,
           embedder: models.active.embedder,
+          llmState: models.state.llm,
           documents: {
             total: list.length,
             indexed: list.filter((d) => d.status === "indexed").length,
@@ -74,6 +77,8 @@ export function StatusBanners({ status }: { status: Status }) {
       </span>,
     );
   }
+  if (status.llmState?.status === "loading") notes.push(<span key="loading">Loading the language model {status.llmState.name}…</span>);
+  if (status.llmState?.status === "error") notes.push(<span key="llmerr">The language model failed to load: {status.llmState.error}</span>);
   const d = status.documents;
   if (d && d.total === 0) {
     notes.push(

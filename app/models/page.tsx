@@ -3,6 +3,8 @@ import type { ModelListing } from "@/models/registry";
 
 export const dynamic = "force-dynamic";
 
+const stateLabel = { missing: "not installed", loading: "loading…", ready: "ready", error: "failed to load" } as const;
+
 const mb = (n: number | null) => (n === null ? "–" : n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : `${Math.round(n / 1e6)} MB`);
 
 function ActiveCard({ role, active }: { role: string; active: ActiveModel }) {
@@ -60,10 +62,14 @@ export default function ModelsPage() {
         <ActiveCard role="llm" active={active.llm} />
         <ActiveCard role="embedder" active={active.embedder} />
       </div>
-      <details className="text-sm text-stone-700">
-        <summary className="cursor-pointer">Loader state</summary>
-        <pre className="mt-1 overflow-x-auto rounded bg-white p-2 text-xs">{JSON.stringify(state, null, 2)}</pre>
-      </details>
+      <p className="text-sm text-stone-700" data-testid="model-state">
+        {(["llm", "embedder"] as const).map((role) => (
+          <span key={role} className="mr-4">
+            {role === "llm" ? "Language model" : "Embedder"}: {stateLabel[state[role].status]}
+            {state[role].error ? ` (${state[role].error})` : ""}
+          </span>
+        ))}
+      </p>
       <div className="overflow-x-auto rounded border border-stone-200 bg-white">
         <table className="w-full text-left text-sm">
           <thead className="bg-stone-100 text-stone-700">

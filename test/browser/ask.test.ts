@@ -44,7 +44,8 @@ beforeAll(async () => {
   const models = testModelPaths();
   pdfPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cairn-ask-")), "pump-manual.pdf");
   fs.writeFileSync(pdfPath, await manualPdf());
-  app = await startCairn({ CAIRN_LLM_MODEL: models.llm, CAIRN_EMBED_MODEL: models.embedder });
+  // One model thread and a bounded answer keep the test steady on a busy 2-core machine.
+  app = await startCairn({ CAIRN_LLM_MODEL: models.llm, CAIRN_EMBED_MODEL: models.embedder, CAIRN_MODEL_THREADS: "1", CAIRN_ASK_ANSWER_TOKENS: "160" });
   browser = await launchChromium();
 });
 
