@@ -110,20 +110,23 @@ export function listWatchedDocuments(db: Db): DocumentRow[] {
 export function updateDocument(
   db: Db,
   id: string,
-  patch: Partial<{
-    name: string;
-    sha256: string;
-    sizeBytes: number;
-    kind: string | null;
-    status: DocumentStatus;
-    errorCode: string | null;
-    errorMessage: string | null;
-    pageCount: number | null;
-    pagesWithoutText: number[];
-    warnings: string[];
-    chunkCount: number;
-    indexedSha256: string | null;
-  }>,
+  patch: Partial<
+    Pick<
+      DocumentRow,
+      | "name"
+      | "sha256"
+      | "sizeBytes"
+      | "kind"
+      | "status"
+      | "errorCode"
+      | "errorMessage"
+      | "pageCount"
+      | "pagesWithoutText"
+      | "warnings"
+      | "chunkCount"
+      | "indexedSha256"
+    >
+  >,
 ): void {
   const columns: Record<string, string> = {
     name: "name",

@@ -4,27 +4,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { PDFDocument, StandardFonts } from "pdf-lib";
+import { makeLongPdf } from "./utils/longPdf";
 import { PDFParse } from "pdf-parse";
 import { closeParserPool, parseFile, warmParserPool } from "../../ingest/parse";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const fixtures = path.resolve(repoRoot, "../shared/fixtures/real-world/pdf");
 const rounds = 3;
-
-async function makeLongPdf(pages: number): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.TimesRoman);
-  const words = "the pump must be isolated before maintenance and the valve closed and locked out by the operator on duty".split(" ");
-  for (let p = 0; p < pages; p++) {
-    const page = doc.addPage([595, 842]);
-    for (let line = 0; line < 48; line++) {
-      const text = Array.from({ length: 14 }, (_, i) => words[(p * 7 + line * 3 + i) % words.length]).join(" ");
-      page.drawText(`${p + 1}.${line + 1} ${text}`, { x: 40, y: 800 - line * 16, size: 10, font });
-    }
-  }
-  return doc.save();
-}
 
 async function rawPdfParse(file: string): Promise<number> {
   const parser = new PDFParse({ data: new Uint8Array(readFileSync(file)) });

@@ -5,26 +5,12 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { PDFDocument, StandardFonts } from "pdf-lib";
+import { makeLongPdf } from "./utils/longPdf";
 import { root, workerCommand } from "../../scripts/lib.mjs";
 import { testModelPaths } from "../modelDependent/testModels";
 
 const models = testModelPaths();
 const fixtures = path.resolve(root, "../shared/fixtures/real-world");
-
-async function makeLongPdf(pages: number): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.TimesRoman);
-  const words = "the pump must be isolated before maintenance and the valve closed and locked out by the operator on duty".split(" ");
-  for (let p = 0; p < pages; p++) {
-    const page = doc.addPage([595, 842]);
-    for (let line = 0; line < 40; line++) {
-      const text = Array.from({ length: 12 }, (_, i) => words[(p * 7 + line * 3 + i) % words.length]).join(" ");
-      page.drawText(`${p + 1}.${line + 1} ${text}`, { x: 40, y: 800 - line * 18, size: 10, font });
-    }
-  }
-  return doc.save();
-}
 
 /** Peak resident set (VmHWM) of a process, from /proc. */
 function peakRssMb(pid: number): number {
