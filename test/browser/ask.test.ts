@@ -4,6 +4,8 @@ import path from "node:path";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { openDb } from "@/lib/db";
+import { addChatMessage, createChat } from "@/lib/db/queries";
 import { testModelPaths } from "../modelDependent/testModels";
 import { artifactsDir, launchChromium, startCairn, type RunningCairn } from "./utils/cairn";
 
@@ -161,5 +163,69 @@ test("ask about an uploaded PDF, follow the citation to page 2 with the passage 
   await page.getByTestId("answer").first().waitFor();
   expect(await page.getByTestId("conversation").textContent()).toContain("Which valve isolates pump P-101?");
 
+  expect(external).toEqual([]);
+});
+
+test("a citation chip opens its source, and the source opens the page; text files highlight too", async () => {
+  // The tiny test LLM rarely writes [n] markers, so this answer is stored rather than generated:
+  // it reuses the real sources saved with the first test's answer (real chunk, real offsets).
+  const page = await browser.newPage({ viewport: { width: 820, height: 1100 } });
+  const external = watchExternal(page);
+  const chats = await (await fetch(`${app.url}/api/chats`)).json();
+  const saved = await (await fetch(`${app.url}/api/chats/${chats.chats[0].id}`)).json();
+  const meta = saved.messages.find((m: { role: string }) => m.role === "assistant").metadata;
+  const source = meta.sources.find((s: { page: number }) => s.page === 2);
+  expect(source, "the first answer's sources include page 2").toBeTruthy();
+  const db = openDb(path.join(app.dataDir, "cairn.db"));
+  const chatId = "5d0c2a55-9f7e-4d5e-a3a1-3b9d3c2b0001";
+  createChat(db, { id: chatId, userId: "local", title: "Stored answer with a citation" });
+  addChatMessage(db, { chatId, role: "user", content: "Which valve isolates pump P-101?" });
+  const answer = "The isolation valve for pump P-101 is V-17 [1]. It is always painted red.";
+  addChatMessage(db, {
+    chatId,
+    role: "assistant",
+    content: answer,
+    metadata: {
+      ...meta,
+      citations: [{ ...source, n: 1 }],
+      sources: [{ ...source, n: 1 }],
+      unsupportedSentences: [{ start: answer.indexOf("It is"), end: answer.length, text: "It is always painted red." }],
+    },
+  });
+
+  await page.goto(`${app.url}/?chat=${chatId}`);
+  const chip = page.getByTestId("citation-chip");
+  await chip.first().waitFor();
+  expect(await chip.count()).toBe(1);
+  expect(await page.getByTestId("unsupported").textContent()).toContain("painted red");
+  // Keyboard: the chip is a button; Enter selects its source and focuses the source's link.
+  await chip.first().focus();
+  await page.keyboard.press("Enter");
+  const card = page.locator('[data-testid="source"][data-n="1"]');
+  await expect.poll(() => card.getAttribute("class")).toContain("ring-2");
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("open-source");
+  await shot(page, "chat-tablet.png");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/\/view\//);
+  await page.getByTestId("pdf-highlight").first().waitFor({ timeout: 60_000 });
+  expect((await page.getByTestId("pdf-highlight").allTextContents()).join("")).toContain("V-17");
+  expect(await page.getByTestId("viewer-page").textContent()).toContain("Page 2 of 3");
+
+  // A text file: the viewer shows the extracted text with the passage highlighted.
+  const txt = path.join(path.dirname(pdfPath), "valves.txt");
+  fs.writeFileSync(txt, "Valve register\n\nThe drain valve for tank T-4 is D-9. It is checked weekly.\n");
+  await page.goto(`${app.url}/library`);
+  await page.getByTestId("file-input").setInputFiles(txt);
+  const row = page.getByTestId("document-row").filter({ hasText: "valves.txt" });
+  await expect.poll(() => row.getAttribute("data-status"), { timeout: 120_000, interval: 250 }).toBe("indexed");
+  await row.getByRole("link", { name: "valves.txt" }).waitFor();
+  await page.goto(app.url);
+  await page.getByRole("tab", { name: "Search passages" }).click();
+  await page.getByRole("searchbox").fill("drain valve tank");
+  await page.getByTestId("search-result").filter({ hasText: "valves.txt" }).getByRole("link").first().click();
+  await page.waitForURL(/\/view\//);
+  await page.getByTestId("text-highlight").waitFor({ timeout: 30_000 });
+  expect(await page.getByTestId("text-highlight").textContent()).toContain("D-9");
+  await shot(page, "viewer-text.png");
   expect(external).toEqual([]);
 });
