@@ -50,9 +50,10 @@ async function buildModel(spec: TestModelSpec, dir: string, log: (msg: string) =
     }
     const tmpOut = path.join(work, spec.fileName);
     if (spec.build === "concat") {
-      const out = createWriteStream(tmpOut);
-      for (const f of partFiles) await pipeline(createReadStream(f), out, { end: false });
-      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      // One pipeline over all parts: a pipeline per part onto a shared stream piles listeners on it.
+      await pipeline(async function* () {
+        for (const f of partFiles) yield* createReadStream(f);
+      }, createWriteStream(tmpOut));
     } else {
       const srcDir = path.join(work, "src");
       await extractZipEntries(partFiles[0]!, srcDir, (name) => name);

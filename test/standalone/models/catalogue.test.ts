@@ -36,10 +36,10 @@ describe("catalogue", () => {
     expect(downloadUrl(qwen, { hfBaseUrl: "http://127.0.0.1:9999/" })).toMatch(
       /^http:\/\/127\.0\.0\.1:9999\/Qwen\/Qwen2\.5-1\.5B-Instruct-GGUF\/resolve\/[0-9a-f]{40}\/qwen2\.5-1\.5b-instruct-q4_k_m\.gguf$/,
     );
-    const gemma = getCatalogueEntry("gemma-3-270m-q4_k_m");
-    expect(gemma).toMatchObject({ testOnly: true, sizeBytes: 253113024, sha256: "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818" });
-    expect(downloadUrl(gemma, { hfBaseUrl: "https://huggingface.co" })).toBeNull();
-    expect(installCommand(gemma)).toBe("npm run test-models");
+    const testLlm = getCatalogueEntry("qwen2.5-coder-0.5b-instruct-q4_k_m");
+    expect(testLlm).toMatchObject({ testOnly: true, sizeBytes: 491400064, sha256: "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32" });
+    expect(downloadUrl(testLlm, { hfBaseUrl: "https://huggingface.co" })).toBeNull();
+    expect(installCommand(testLlm)).toBe("npm run test-models");
     expect(installCommand(qwen)).toBe("npm run models -- pull qwen2.5-1.5b-instruct-q4_k_m");
   });
 

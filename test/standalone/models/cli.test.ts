@@ -70,7 +70,7 @@ describe("models CLI", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Models dir: ${path.join(dir, "data", "models")}`);
     expect(r.stdout).toMatch(/qwen2\.5-1\.5b-instruct-q4_k_m\s+llm\s+1\.12 GB\s+missing\s+default\s+npm run models -- pull qwen2\.5-1\.5b-instruct-q4_k_m/);
-    expect(r.stdout).toMatch(/gemma-3-270m-q4_k_m\s+llm.*missing\s+test\s+npm run test-models/);
+    expect(r.stdout).toMatch(/qwen2\.5-coder-0\.5b-instruct-q4_k_m\s+llm.*missing\s+test\s+npm run test-models/);
     expect(r.stdout).toMatch(/LLM\s+: none installed/);
 
     const json = JSON.parse((await cli(["list", "--json"])).stdout);

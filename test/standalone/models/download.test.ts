@@ -228,7 +228,7 @@ describe("pullModel", () => {
 
   it("refuses test models and unknown names", async () => {
     const cfg = cfgFor();
-    expect((await rejection(pullModel("gemma-3-270m-q4_k_m", { cfg }))).message).toContain("npm run test-models");
+    expect((await rejection(pullModel("qwen2.5-coder-0.5b-instruct-q4_k_m", { cfg }))).message).toContain("npm run test-models");
     const unknown = await rejection(pullModel("no-such-model", { cfg }));
     expect(unknown.code).toBe("not_found:model");
     expect(unknown.message).toContain("qwen2.5-1.5b-instruct-q4_k_m");

@@ -81,8 +81,12 @@ describe("resolveModelFile", () => {
     expect(resolveModelFile("llm", cfgWith({ CAIRN_LLM_MODEL: "tiny-llm" }))).toEqual({ path: imported.path, name: "tiny-llm", source: "env" });
 
     // A test model named in the env is found in the test-model cache.
-    const gemma = await placeCatalogueFile(path.join(dir, "test-models"), "gemma-3-270m-q4_k_m");
-    expect(resolveModelFile("llm", cfgWith({ CAIRN_LLM_MODEL: "gemma-3-270m-q4_k_m" }))).toEqual({ path: gemma, name: "gemma-3-270m-q4_k_m", source: "env" });
+    const testLlm = await placeCatalogueFile(path.join(dir, "test-models"), "qwen2.5-coder-0.5b-instruct-q4_k_m");
+    expect(resolveModelFile("llm", cfgWith({ CAIRN_LLM_MODEL: "qwen2.5-coder-0.5b-instruct-q4_k_m" }))).toEqual({
+      path: testLlm,
+      name: "qwen2.5-coder-0.5b-instruct-q4_k_m",
+      source: "env",
+    });
     // Without the setting, the catalogue default wins.
     expect(resolveModelFile("llm", base)?.name).toBe("qwen2.5-1.5b-instruct-q4_k_m");
   });
@@ -106,7 +110,7 @@ describe("listModels", () => {
     await writeFile(path.join(cfg.modelsDir, "qwen2.5-1.5b-instruct-q4_k_m.gguf.part"), Buffer.alloc(4096));
     const models = listModels(cfg);
     const by = Object.fromEntries(models.map((m) => [m.name, m]));
-    expect(Object.keys(by)).toEqual(["qwen2.5-1.5b-instruct-q4_k_m", "bge-small-en-v1.5", "gemma-3-270m-q4_k_m", "all-minilm-l6-v2", "tiny-llm"]);
+    expect(Object.keys(by)).toEqual(["qwen2.5-1.5b-instruct-q4_k_m", "bge-small-en-v1.5", "qwen2.5-coder-0.5b-instruct-q4_k_m", "all-minilm-l6-v2", "tiny-llm"]);
     expect(by["qwen2.5-1.5b-instruct-q4_k_m"]).toMatchObject({
       installed: false,
       partialBytes: 4096,
@@ -115,7 +119,7 @@ describe("listModels", () => {
       path: path.join(cfg.modelsDir, "qwen2.5-1.5b-instruct-q4_k_m.gguf"),
     });
     expect(by["bge-small-en-v1.5"]).toMatchObject({ installed: true, partialBytes: null, role: "embedder", embeddingDimensions: 384 });
-    expect(by["gemma-3-270m-q4_k_m"]).toMatchObject({ installed: false, testOnly: true, getCommand: "npm run test-models" });
+    expect(by["qwen2.5-coder-0.5b-instruct-q4_k_m"]).toMatchObject({ installed: false, testOnly: true, getCommand: "npm run test-models" });
     expect(by["tiny-llm"]).toMatchObject({ kind: "imported", role: "llm", installed: true, getCommand: expect.stringContaining("npm run models -- import ") });
   });
 });

