@@ -97,7 +97,7 @@ export async function receiveUpload(request: Request, opts: { maxBytes: number; 
     await Promise.all(pending);
   } catch (e) {
     // A write stream still opening would re-create its file after rm: wait for each to close.
-    await Promise.all(outputs.map((out) => (out.closed ? undefined : new Promise((r) => out.destroy().once("close", r)))));
+    await Promise.all(outputs.map((out) => (out.closed ? undefined : new Promise<void>((r) => out.destroy().once("close", () => r())))));
     cleanup(tempPaths);
     throw e;
   }
