@@ -11,8 +11,8 @@ import { openVectorStore, type VectorStore } from "@/vectorstore/index";
 import type { ChunkRecord } from "@/vectorstore/types";
 import { testModelPaths } from "../testModels";
 
-// The whole answer pipeline with the real test models (Gemma 3 270M, MiniLM) and a real
-// LanceDB store in a temp dir. A 270M model is not eloquent: these tests check mechanics
+// The whole answer pipeline with the real test models (Qwen2.5-Coder 0.5B Instruct, MiniLM) and a real
+// LanceDB store in a temp dir. A 0.5B model is not eloquent: these tests check mechanics
 // (streaming, citations kept or dropped, the gate, injection, queueing), not prose.
 
 interface Doc {

@@ -14,7 +14,7 @@ afterAll(async () => {
 
 const ask = (content: string) => [{ role: "user" as const, content }];
 
-describe("LLM (Gemma 3 270M test model)", () => {
+describe("LLM (small instruct test model)", () => {
   it("streams a non-empty answer in several pieces", async () => {
     const pieces: string[] = [];
     const res = await llm.generate([{ role: "system", content: "Answer briefly." }, ...ask("Name a color of the sky.")], {

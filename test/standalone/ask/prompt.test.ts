@@ -121,7 +121,8 @@ describe("packPassages", () => {
     // A tokenizer where joining costs extra: each "\n\n" boundary counts one more token.
     const uneven = (s: string) => countWords(s) + (s.match(/\n\n/g)?.length ?? 0) * 3;
     const passages = Array.from({ length: 6 }, (_, i) => hit(words(20, `u${i}w`)));
-    const packed = packPassages({ passages, question: "q?", countTokens: uneven, contextSize: 200, reserveForAnswer: 20 });
+    // A short system prompt of its own, so the budget does not depend on the default prompt's length.
+    const packed = packPassages({ passages, question: "q?", countTokens: uneven, contextSize: 200, reserveForAnswer: 20, systemPrompt: "Answer from the passages." });
     const total = packed.messages.reduce((s, m) => s + uneven(m.content) + OVERHEAD, 0);
     expect(total).toBe(packed.promptTokens);
     expect(total).toBeLessThanOrEqual(180);
