@@ -110,8 +110,8 @@ const rows = [
   { metric: "LLM generation tokens/s", ours: llm.ours.genTps, raw: llm.raw.genTps, ratio: llm.ours.genTps / llm.raw.genTps, target: "ratio >= 0.90" },
   { metric: `embedder chunks/s (${emb.chunkTokens} tokens)`, ours: emb.chunksPerSecond, raw: NaN, ratio: NaN, target: ">= 40" },
 ];
-console.log(`threads=${threads}  cpus=${os.cpus().length}  load average (1 min)=${load.toFixed(2)}  prompt=${llm.promptTokens} tokens  reps=${REPS}`);
+console.log(`llm=${path.basename(paths.llm)}  threads=${threads}  cpus=${os.cpus().length}  load average (1 min)=${load.toFixed(2)}  prompt=${llm.promptTokens} tokens  reps=${REPS}`);
 console.table(rows.map((r) => ({ ...r, ours: r.ours.toFixed(1), raw: Number.isNaN(r.raw) ? "-" : r.raw.toFixed(1), ratio: Number.isNaN(r.ratio) ? "-" : r.ratio.toFixed(3) })));
 const outDir = path.resolve("bench-results");
 await mkdir(outDir, { recursive: true });
-await writeFile(path.join(outDir, "models.json"), JSON.stringify({ date: new Date().toISOString(), threads, loadAverage1m: load, llm, embedder: emb }, null, 2));
+await writeFile(path.join(outDir, "models.json"), JSON.stringify({ date: new Date().toISOString(), llmFile: path.basename(paths.llm), threads, loadAverage1m: load, llm, embedder: emb }, null, 2));
