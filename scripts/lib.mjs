@@ -23,13 +23,17 @@ export function run(cmd, args, opts = {}) {
   return r.status ?? 1;
 }
 
-/** `npm ci` when node_modules is missing or older than the lockfile. */
+/**
+ * `npm install` when node_modules is missing or older than the lockfile. Not `npm ci`: the
+ * lockfile omits other platforms' optional binaries (lancedb, swc, node-llama-cpp), which
+ * `npm ci` treats as out of sync.
+ */
 export function ensureDependencies() {
   const marker = path.join(root, "node_modules", ".package-lock.json");
   const lock = path.join(root, "package-lock.json");
   if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
-  console.log("› Installing npm packages (npm ci)…");
-  run("npm", ["ci", "--no-audit", "--no-fund"]);
+  console.log("› Installing npm packages (npm install)…");
+  run("npm", ["install", "--no-audit", "--no-fund"]);
 }
 
 /** Debian's chromium for browser tests; playwright's own browser download cannot work offline. */
