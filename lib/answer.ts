@@ -1,7 +1,7 @@
 import { ask, type AskDeps, type AskResult } from "./ask";
 import type { Principal } from "./auth";
 import { addAssistantMessage, addUserMessage, chatHistory, getUserChat, openOrStartChat } from "./chats";
-import { citationFor, type Citation, type DroppedCitation, type TextSpan } from "./citations";
+import { citationFor, type Citation, type DroppedCitation, type TextSpan, type WordingAttribution } from "./citations";
 import { config } from "./config";
 import { openDb } from "./db";
 import { getDocument } from "./db/queries";
@@ -73,6 +73,8 @@ export interface AnswerDone {
   citations: Citation[];
   dropped: DroppedCitation[];
   unsupportedSentences: TextSpan[];
+  /** Markers added by wording, not by the model (offsets into `answer`). Missing in chats saved before it existed. */
+  attributed?: WordingAttribution[];
   /** Every passage the model was given, numbered as in the answer; cited or not. */
   sources: Citation[];
   leftOut: LeftOutSource[];
@@ -110,6 +112,7 @@ function toDone(result: AskResult, messageId: number): AnswerDone {
     citations: result.citations,
     dropped: result.dropped,
     unsupportedSentences: result.unsupportedSentences,
+    attributed: result.attributed,
     sources: result.retrieval.used.map((u) => citationFor(u.n, u.hit)),
     leftOut: result.retrieval.leftOut.map(({ hit, reason }) => {
       const { n: _n, ...rest } = citationFor(0, hit);

@@ -1,6 +1,16 @@
 import { config } from "./config";
 import { CairnError } from "./errors";
-import { createCitationStreamFilter, resolveCitations, type Citation, type DroppedCitation, type TextSpan } from "./citations";
+import {
+  attributeByWording,
+  createCitationStreamFilter,
+  DEFAULT_ATTRIBUTION,
+  resolveCitations,
+  type AttributionOptions,
+  type Citation,
+  type DroppedCitation,
+  type TextSpan,
+  type WordingAttribution,
+} from "./citations";
 import { DEFAULT_SYSTEM_PROMPT, packPassages, type LeftOutPassage, type PromptPassage, type UsedPassage } from "./prompt";
 import { condenseQuery } from "./utils/followUp";
 import { partitionByRelevance, type RelevanceOptions } from "./utils/relevance";
@@ -27,6 +37,8 @@ export interface AskOptions {
   reserveForAnswer: number;
   systemPrompt: string;
   temperature: number;
+  /** Credit uncited sentences to the passage their wording comes from; false: only the model's own markers. */
+  attribution: AttributionOptions | false;
 }
 
 export interface AskInput {
@@ -58,6 +70,8 @@ export interface AskResult {
   citations: Citation[];
   dropped: DroppedCitation[];
   unsupportedSentences: TextSpan[];
+  /** Markers added after generation by wording (the model did not write them); offsets into `answer`. */
+  attributed: WordingAttribution[];
   retrieval: {
     query: string;
     condensed: boolean;
@@ -78,6 +92,7 @@ export function defaultAskOptions(): AskOptions {
     reserveForAnswer: c.askAnswerTokens,
     systemPrompt: DEFAULT_SYSTEM_PROMPT,
     temperature: 0,
+    attribution: DEFAULT_ATTRIBUTION,
   };
 }
 
@@ -106,6 +121,7 @@ export async function ask(input: AskInput): Promise<AskResult> {
       citations: [],
       dropped: [],
       unsupportedSentences: [],
+      attributed: [],
       retrieval: { query, condensed, used: [], leftOut, promptTokens: 0, historyLeftOut: 0 },
       answerTokens: 0,
       timings,
@@ -157,7 +173,9 @@ export async function ask(input: AskInput): Promise<AskResult> {
   timings.queuedMs = result.queuedMs;
   timings.generationMs = result.generationMs;
 
-  const resolved = resolveCitations(result.text, packed.used);
+  // The streamed tokens stay as generated; the final answer carries the markers added by wording.
+  const byModel = resolveCitations(result.text, packed.used);
+  const resolved = opts.attribution ? attributeByWording(byModel, packed.used, opts.attribution) : byModel;
   timings.totalMs = performance.now() - t0;
   return {
     answer: resolved.answer,
@@ -166,6 +184,7 @@ export async function ask(input: AskInput): Promise<AskResult> {
     citations: resolved.citations,
     dropped: resolved.dropped,
     unsupportedSentences: resolved.unsupportedSentences,
+    attributed: resolved.attributed,
     retrieval: {
       query,
       condensed,

@@ -7,12 +7,30 @@ import {
   type DroppedCitation,
   type MarkerSpan,
 } from "./utils/citationMarkers";
+import { bestPassageByWording, DEFAULT_ATTRIBUTION, type AttributionOptions } from "./utils/attribution";
 import { sentenceSpans, type TextSpan } from "./utils/sentences";
 
 // After generation: map each [n] to the passage the model was given as n, drop
 // citations to numbers it was not given, and find sentences that cite nothing.
 
-export type { DroppedCitation, MarkerSpan, TextSpan };
+export type { AttributionOptions, DroppedCitation, MarkerSpan, TextSpan };
+export { DEFAULT_ATTRIBUTION };
+
+/** A marker added after generation because the sentence's wording matches a passage the model did not cite. */
+export interface WordingAttribution {
+  n: number;
+  /** Share of the sentence's content terms found in the passage. */
+  coverage: number;
+  /** Longest run of consecutive words the sentence shares with the passage. */
+  sharedRun: number;
+  /** Offsets of the added marker ("[n]") in the answer. */
+  start: number;
+  end: number;
+}
+
+/** Who put a marker in the answer: the model, or attribution by wording. */
+export type MarkerOrigin = "model" | "wording";
+export type ResolvedMarker = MarkerSpan & { origin: MarkerOrigin };
 
 /** One cited passage: enough to open the file at the page and highlight the quote. */
 export interface Citation {
@@ -44,10 +62,12 @@ export interface ResolvedAnswer {
   citations: Citation[];
   dropped: DroppedCitation[];
   /** Every marker left in `answer`, with offsets, so the UI can link it. */
-  markers: MarkerSpan[];
+  markers: ResolvedMarker[];
   sentences: AnswerSentence[];
   /** Sentences that cite no passage: offsets into `answer`, for styling. */
   unsupportedSentences: TextSpan[];
+  /** Markers added by attributeByWording (empty from resolveCitations). */
+  attributed: WordingAttribution[];
 }
 
 export function citationFor(n: number, hit: PromptPassage): Citation {
@@ -100,7 +120,13 @@ export function resolveCitations(answerText: string, used: readonly UsedPassage[
   const byNumber = new Map(used.map((u) => [u.n, u.hit]));
   const dropped: DroppedCitation[] = [];
   const answer = rewriteMarkers(answerText, new Set(byNumber.keys()), dropped);
-  const markers = findMarkers(answer);
+  return { ...analyse(answer, byNumber, []), dropped };
+}
+
+/** Markers, citations and sentences of an answer whose markers are all valid. */
+function analyse(answer: string, byNumber: Map<number, PromptPassage>, attributed: WordingAttribution[]): Omit<ResolvedAnswer, "dropped"> {
+  const added = new Set(attributed.map((a) => a.start));
+  const markers = findMarkers(answer).map((m): ResolvedMarker => ({ ...m, origin: added.has(m.start) ? "wording" : "model" }));
   const citations: Citation[] = [];
   const seen = new Set<number>();
   for (const n of markers.flatMap((m) => m.numbers)) {
@@ -110,7 +136,46 @@ export function resolveCitations(answerText: string, used: readonly UsedPassage[
   }
   const sentences = citeSentences(answer, markers);
   const unsupportedSentences = sentences.filter((s) => !s.supported).map(({ start, end, text }) => ({ start, end, text }));
-  return { answer, citations, dropped, markers, sentences, unsupportedSentences };
+  return { answer, citations, markers, sentences, unsupportedSentences, attributed };
+}
+
+/** Where a marker goes in a sentence: before its closing punctuation, as the model is taught ("… 4471 [2]."). */
+function markerPosition(sentence: string): number {
+  const m = /[.!?…:;]*["'”’)\]]*$/u.exec(sentence);
+  return m ? m.index : sentence.length;
+}
+
+/**
+ * Credits each sentence that cites nothing to the given passage its wording comes from
+ * (see lib/utils/attribution), by adding a marker at the sentence end. The added markers are
+ * listed in `attributed` and have origin "wording": the UI shows them as not cited by the model.
+ */
+export function attributeByWording(
+  resolved: ResolvedAnswer,
+  used: readonly UsedPassage[],
+  options: AttributionOptions = DEFAULT_ATTRIBUTION,
+): ResolvedAnswer {
+  const passages = used.map((u) => ({ n: u.n, text: u.hit.text }));
+  const inserts: { at: number; n: number; coverage: number; sharedRun: number }[] = [];
+  for (const s of resolved.sentences) {
+    if (s.supported) continue;
+    const match = bestPassageByWording(s.text, passages, options);
+    if (match) inserts.push({ at: s.start + markerPosition(s.text), ...match });
+  }
+  if (inserts.length === 0) return resolved;
+  let answer = "";
+  let from = 0;
+  const attributed: WordingAttribution[] = [];
+  for (const ins of inserts) {
+    answer += resolved.answer.slice(from, ins.at);
+    const start = answer.length + 1;
+    answer += ` [${ins.n}]`;
+    attributed.push({ n: ins.n, coverage: ins.coverage, sharedRun: ins.sharedRun, start, end: answer.length });
+    from = ins.at;
+  }
+  answer += resolved.answer.slice(from);
+  const byNumber = new Map(used.map((u) => [u.n, u.hit]));
+  return { ...analyse(answer, byNumber, attributed), dropped: resolved.dropped };
 }
 
 /** For streaming: removes invalid markers from tokens as they arrive (same rule as resolveCitations). */
