@@ -2,7 +2,8 @@
 import type { UiMessage } from "./types";
 
 // An answer with its [n] markers as buttons and, once finished, the sentences that cite
-// nothing marked (subtly: dotted underline plus a screen-reader note).
+// nothing marked (subtly: dotted underline plus a screen-reader note). Markers added after
+// generation by wording (result.attributed) are chips too, dashed, and say the model did not cite.
 
 const MARKER = /\[(\d+(?:\s*,\s*\d+)*)\]/g;
 
@@ -12,9 +13,12 @@ interface Props {
   citedNumbers: Set<number>;
 }
 
+export const WORDING_NOTE = "matched by wording — the model did not cite this itself";
+
 export function AnswerText({ message, onCite, citedNumbers }: Props) {
   const text = message.content;
   const unsupported = message.result?.unsupportedSentences ?? [];
+  const byWording = new Set((message.result?.attributed ?? []).map((a) => `${a.start}:${a.end}`));
   const cuts = new Set<number>([0, text.length]);
   for (const s of unsupported) {
     cuts.add(Math.max(0, Math.min(text.length, s.start)));
@@ -35,22 +39,25 @@ export function AnswerText({ message, onCite, citedNumbers }: Props) {
     if (marker) {
       parts.push(
         <span key={a} className="whitespace-nowrap">
-          {marker.numbers.map((n) =>
-            citedNumbers.has(n) || message.streaming ? (
+          {marker.numbers.map((n) => {
+            const wording = !message.streaming && byWording.has(`${marker.start}:${marker.end}`);
+            return citedNumbers.has(n) || message.streaming ? (
               <button
                 key={n}
                 type="button"
                 data-testid="citation-chip"
+                data-origin={wording ? "wording" : "model"}
                 onClick={() => onCite(n)}
-                className="mx-0.5 inline-flex min-w-6 items-center justify-center rounded bg-teal-100 px-1.5 align-baseline text-xs font-semibold text-teal-900 hover:bg-teal-200 focus:outline-none focus:ring-2 focus:ring-teal-700"
-                aria-label={`Source ${n}`}
+                className={`mx-0.5 inline-flex min-w-6 items-center justify-center rounded px-1.5 align-baseline text-xs font-semibold text-teal-900 hover:bg-teal-200 focus:outline-none focus:ring-2 focus:ring-teal-700 ${wording ? "border border-dashed border-teal-700 bg-white" : "bg-teal-100"}`}
+                aria-label={wording ? `Source ${n}, ${WORDING_NOTE}` : `Source ${n}`}
+                title={wording ? `Source ${n}: ${WORDING_NOTE}` : undefined}
               >
                 {n}
               </button>
             ) : (
               <span key={n} className="mx-0.5 text-xs text-stone-500">[{n}]</span>
-            ),
-          )}
+            );
+          })}
         </span>,
       );
       continue;

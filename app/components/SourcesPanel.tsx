@@ -33,6 +33,9 @@ export function SourcesPanel({ message, selected }: Props) {
   if (!result) return <p className="text-sm text-stone-600">No sources for this answer.</p>;
 
   const cited = new Set(result.citations.map((c) => c.n));
+  // Passages only credited by wording (no [n] from the model anywhere in the answer).
+  const fromModel = modelCitedNumbers(message.content, result.attributed ?? []);
+  const byWording = new Set([...cited].filter((n) => !fromModel.has(n)));
   const sources = [...result.sources].sort((a, b) => Number(cited.has(b.n)) - Number(cited.has(a.n)) || a.n - b.n);
   return (
     <div className="space-y-3">
@@ -45,11 +48,15 @@ export function SourcesPanel({ message, selected }: Props) {
               key={s.n}
               source={s}
               cited={cited.has(s.n)}
+              byWording={byWording.has(s.n)}
               selected={selected === s.n}
               register={(el) => (el ? refs.current.set(s.n, el) : refs.current.delete(s.n))}
             />
           ))}
         </ol>
+      )}
+      {byWording.size > 0 && (
+        <p className="text-xs text-stone-600">Dashed chips and “matched by wording”: the model did not cite these passages; the answer’s wording matches them.</p>
       )}
       {result.citations.length === 0 && sources.length > 0 && (
         <p className="text-xs text-stone-600">The answer cites no passage by number; these are the passages the model was given.</p>
@@ -70,18 +77,43 @@ export function SourcesPanel({ message, selected }: Props) {
   );
 }
 
-function SourceCard({ source, cited, selected, register }: { source: Citation; cited: boolean; selected: boolean; register: (el: HTMLElement | null) => void }) {
+/** Passage numbers in [n] markers the model wrote itself (every marker not added by wording). */
+function modelCitedNumbers(answer: string, attributed: readonly { start: number; end: number }[]): Set<number> {
+  const added = new Set(attributed.map((a) => a.start));
+  const out = new Set<number>();
+  for (const m of answer.matchAll(/\[(\d+(?:\s*,\s*\d+)*)\]/g)) {
+    if (added.has(m.index)) continue;
+    for (const n of m[1].split(",")) out.add(Number(n.trim()));
+  }
+  return out;
+}
+
+interface CardProps {
+  source: Citation;
+  cited: boolean;
+  byWording: boolean;
+  selected: boolean;
+  register: (el: HTMLElement | null) => void;
+}
+
+function SourceCard({ source, cited, byWording, selected, register }: CardProps) {
   return (
     <li
       ref={register}
       data-testid="source"
       data-n={source.n}
+      data-cited={!cited ? "no" : byWording ? "wording" : "model"}
       className={`rounded border bg-white p-3 text-sm ${selected ? "border-teal-600 ring-2 ring-teal-600" : "border-stone-200"}`}
     >
       <div className="flex items-baseline justify-between gap-2">
         <span className="font-semibold text-teal-900">[{source.n}]</span>
         <span className="flex-1 break-all font-medium">{whereLabel(source)}</span>
         {!cited && <span className="text-xs text-stone-500">not cited</span>}
+        {byWording && (
+          <span className="rounded border border-dashed border-teal-700 px-1 text-xs text-teal-900" title="The model did not cite this passage itself; the answer's wording matches it.">
+            matched by wording
+          </span>
+        )}
       </div>
       {source.headingPath && <div className="text-xs text-stone-500">{source.headingPath}</div>}
       <blockquote className="mt-1 border-l-2 border-stone-300 pl-2 text-stone-700">{shorten(source.quote)}</blockquote>

@@ -121,21 +121,28 @@ test("ask about an uploaded PDF, follow the citation to page 2 with the passage 
   expect(await page2Source.count(), "the passage on page 2 is among the sources").toBeGreaterThan(0);
   await shot(page, "chat.png");
 
-  // 3. Follow a citation: the chip when the model wrote one, else the page-2 source.
+  // 3. Follow a citation chip: the model's own [n], or one added because the sentence's wording
+  //    matches the passage (dashed, labelled as not cited by the model). Either way it must exist.
   const chips = answer.getByTestId("citation-chip");
-  let link;
-  if ((await chips.count()) > 0) {
-    console.log(`path: citation chip (${await chips.count()} chip(s))`);
-    const n = (await chips.first().textContent())!.trim();
-    await chips.first().click();
-    const card = page.locator(`[data-testid="source"][data-n="${n}"]`);
-    expect(await card.getAttribute("class")).toContain("ring-2");
-    link = (await card.textContent())?.includes("page 2") ? card.getByTestId("open-source") : page2Source.first().getByTestId("open-source");
-  } else {
-    console.log("path: no [n] marker in the answer; opening the page-2 source from the sources panel");
-    link = page2Source.first().getByTestId("open-source");
+  expect(await chips.count(), `a citation chip (by the model or by wording) in: ${answerText}`).toBeGreaterThan(0);
+  const origins = await chips.evaluateAll((els) => els.map((e) => e.getAttribute("data-origin")));
+  console.log(`chips: ${origins.join(", ")}`);
+  for (const [i, origin] of origins.entries()) {
+    expect(["model", "wording"]).toContain(origin);
+    const label = (await chips.nth(i).getAttribute("aria-label")) ?? "";
+    if (origin === "wording") expect(label).toContain("matched by wording — the model did not cite this itself");
+    else expect(label).not.toContain("wording");
   }
-  await link.click();
+  const chip = chips.first();
+  const n = (await chip.textContent())!.trim();
+  await chip.click();
+  const card = page.locator(`[data-testid="source"][data-n="${n}"]`);
+  await expect.poll(() => card.getAttribute("class")).toContain("ring-2");
+  expect(await card.textContent(), "the chip's source is the page-2 passage").toContain("page 2");
+  expect(await card.getAttribute("data-cited")).toBe(origins[0]);
+  if (origins[0] === "wording") expect(await card.textContent()).toContain("matched by wording");
+  await shot(page, "chat-chip.png");
+  await card.getByTestId("open-source").click();
 
   // 4. The viewer renders page 2 with pdf.js and highlights the cited words.
   await page.waitForURL(/\/view\//);
@@ -162,6 +169,10 @@ test("ask about an uploaded PDF, follow the citation to page 2 with the passage 
   await page.getByTestId("chat-list").getByRole("button").first().click();
   await page.getByTestId("answer").first().waitFor();
   expect(await page.getByTestId("conversation").textContent()).toContain("Which valve isolates pump P-101?");
+  // …with the same chips, wording-matched ones still marked as such.
+  const reopened = page.getByTestId("answer").first().getByTestId("citation-chip");
+  await reopened.first().waitFor();
+  expect(await reopened.evaluateAll((els) => els.map((e) => e.getAttribute("data-origin")))).toEqual(origins);
 
   expect(external).toEqual([]);
 });
@@ -190,6 +201,7 @@ test("a citation chip opens its source, and the source opens the page; text file
       citations: [{ ...source, n: 1 }],
       sources: [{ ...source, n: 1 }],
       unsupportedSentences: [{ start: answer.indexOf("It is"), end: answer.length, text: "It is always painted red." }],
+      attributed: [],
     },
   });
 
@@ -197,6 +209,7 @@ test("a citation chip opens its source, and the source opens the page; text file
   const chip = page.getByTestId("citation-chip");
   await chip.first().waitFor();
   expect(await chip.count()).toBe(1);
+  expect(await chip.first().getAttribute("data-origin")).toBe("model");
   expect(await page.getByTestId("unsupported").textContent()).toContain("painted red");
   // Keyboard: the chip is a button; Enter selects its source and focuses the source's link.
   await chip.first().focus();

@@ -1,0 +1,52 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { chunkDocument } from "@/ingest/chunk";
+import { parsePdf } from "@/ingest/parse/pdf";
+import type { AskDeps } from "@/lib/ask";
+import type { Embedder } from "@/models/types";
+import { openVectorStore } from "@/vectorstore/index";
+
+// A realistic passage set: the first pages of a real paper (tracemonkey.pdf), parsed and
+// chunked by the real ingestion code and stored in a real LanceDB in a temp dir.
+
+export const PAPER = path.resolve(import.meta.dirname, "../../../../shared/fixtures/real-world/pdf/tracemonkey.pdf");
+export const PAPER_COLLECTION = "papers";
+export const PAPER_ID = "tracemonkey";
+
+export async function openPaperStore(embedder: Embedder, pages: number): Promise<{ deps: Omit<AskDeps, "llm">; close: () => Promise<void> }> {
+  const parsed = await parsePdf(new Uint8Array(await readFile(PAPER)), "tracemonkey.pdf");
+  const doc = { ...parsed, pages: parsed.pages.slice(0, pages) };
+  const drafts = await chunkDocument(doc, {
+    countTokens: (t) => embedder.countTokens(t),
+    maxTokens: embedder.maxTokens,
+    chunkTokens: Math.min(256, embedder.maxTokens),
+    overlapTokens: 32,
+  });
+  const dir = await mkdtemp(path.join(os.tmpdir(), "cairn-paper-"));
+  const store = await openVectorStore({ uri: path.join(dir, "lancedb"), dimensions: embedder.dimensions, embeddingModel: embedder.modelName });
+  const vectors = await embedder.embed(drafts.map((d) => d.text));
+  await store.replaceDocumentChunks(
+    PAPER_ID,
+    drafts.map((d, i) => ({
+      ...d,
+      id: `${PAPER_ID}-${d.ordinal}`,
+      documentId: PAPER_ID,
+      collectionId: PAPER_COLLECTION,
+      documentSha256: "0".repeat(64),
+      headingPath: d.headingPath.join(" > "),
+      vector: vectors[i],
+    })),
+  );
+  return {
+    deps: {
+      embedder,
+      search: (q) => store.hybridSearch(q),
+      documentNames: async (ids) => new Map(ids.map((id) => [id, "tracemonkey.pdf"])),
+    },
+    close: async () => {
+      store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
