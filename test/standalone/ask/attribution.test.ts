@@ -72,6 +72,13 @@ describe("attributeByWording", () => {
     expect(bestPassageByWording("Boiler B-2 has a maximum operating pressure of 12 bar.", passages)).toMatchObject({ n: 4, coverage: 1 });
   });
 
+  it("needs a run of shared words, not just the same terms scattered through the passage", () => {
+    // Every term of this sentence is in passage 2, but never more than two in a row.
+    const s = "Function boundaries cross the program: loop traces path.";
+    expect(bestPassageByWording(s, passages, { minCoverage: 0.7, minTerms: 3, minSharedRun: 0 })).toMatchObject({ n: 2, coverage: 1 });
+    expect(bestPassageByWording(s, passages)).toBeNull();
+  });
+
   it("leaves short sentences (fewer than 3 content terms) and loosely related ones unsupported", () => {
     const r = attribute("Close V-17. Traces are fast. JavaScript compilers emit generic code for every loop edge in the trace tree.");
     expect(r.attributed).toEqual([]);
@@ -93,8 +100,11 @@ describe("attributeByWording", () => {
     ];
     const r = attributeByWording(resolveCitations("The isolation valve for pump P-101 is V-17.", two), two);
     expect(r.attributed.map((a) => a.n)).toEqual([2]);
+    // With a low run threshold both qualify, and the verbatim one still wins.
+    expect(bestPassageByWording("The isolation valve for pump P-101 is V-17.", two.map((u) => ({ n: u.n, text: u.hit.text })), { minCoverage: 0.7, minTerms: 3, minSharedRun: 1 })?.n).toBe(2);
     // Both cover every term; the verbatim one shares the longer run.
-    const [loose, exact] = two.map((u) => bestPassageByWording("The isolation valve for pump P-101 is V-17.", [{ n: u.n, text: u.hit.text }]));
+    const any = { minCoverage: 0, minTerms: 0, minSharedRun: 0 };
+    const [loose, exact] = two.map((u) => bestPassageByWording("The isolation valve for pump P-101 is V-17.", [{ n: u.n, text: u.hit.text }], any));
     expect(loose!.coverage).toBe(exact!.coverage);
     expect(exact!.sharedRun).toBeGreaterThan(loose!.sharedRun);
   });
