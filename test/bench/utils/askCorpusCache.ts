@@ -1,0 +1,58 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { root } from "../../../scripts/lib.mjs";
+import { ASK_CORPUS_VERSION } from "./askCorpus";
+
+// Embedding ~400 chunks takes minutes on 2 cores, so the ingested corpus is kept between runs
+// in the temp dir, keyed by corpus version, embedder file and chunking settings.
+
+export interface AskCorpusSummary {
+  version: string;
+  embedder: string;
+  builtAt: string;
+  ingestSeconds: number;
+  documents: { id: string; name: string; pages: number | null; chunks: number }[];
+}
+
+export interface AskCorpus {
+  /** A fresh copy of the cached data dir, for this run only. */
+  dataDir: string;
+  summary: AskCorpusSummary;
+  /** True when this run ingested the corpus (false: reused from the cache). */
+  built: boolean;
+}
+
+export function askCorpusCacheDir(embedderPath: string): string {
+  const chunking = `${process.env.CAIRN_CHUNK_TOKENS ?? "256"}-${process.env.CAIRN_CHUNK_OVERLAP_TOKENS ?? "32"}`;
+  const key = `${ASK_CORPUS_VERSION}-${path.basename(embedderPath, ".gguf")}-${chunking}`.replace(/[^\w.-]/g, "_");
+  return path.join(os.tmpdir(), `cairn-bench-ask-corpus-${key}`);
+}
+
+/** Builds the corpus once (BENCH_REBUILD=1 forces it), then copies it to `runDir`. */
+export function ensureAskCorpus(embedderPath: string, runDir: string): AskCorpus {
+  const cache = askCorpusCacheDir(embedderPath);
+  const marker = path.join(cache, "corpus.json");
+  let built = false;
+  if (process.env.BENCH_REBUILD === "1" || !fs.existsSync(marker)) {
+    fs.rmSync(cache, { recursive: true, force: true });
+    const partial = `${cache}.partial-${process.pid}`;
+    fs.rmSync(partial, { recursive: true, force: true });
+    console.log(`› Ingesting the ask corpus through the worker into ${cache} (once; cached for later runs)…`);
+    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "buildAskCorpus.ts"), partial], {
+      cwd: root,
+      stdio: ["ignore", "inherit", "inherit"],
+      env: process.env,
+    });
+    if (r.status !== 0 || !fs.existsSync(path.join(partial, "corpus.json"))) {
+      fs.rmSync(partial, { recursive: true, force: true });
+      throw new Error(`building the ask corpus failed (exit ${r.status})`);
+    }
+    fs.renameSync(partial, cache);
+    built = true;
+  }
+  fs.rmSync(runDir, { recursive: true, force: true });
+  fs.cpSync(cache, runDir, { recursive: true });
+  return { dataDir: runDir, summary: JSON.parse(fs.readFileSync(marker, "utf8")) as AskCorpusSummary, built };
+}

@@ -1,0 +1,68 @@
+// Child process: ingests the ask corpus into the data dir given as argv[2], through the real
+// path (addUploadedFile + the worker process), and writes corpus.json there when every
+// document is indexed. Its own process because config() reads CAIRN_DATA_DIR once.
+// Run by ensureAskCorpus(); alone: node --import tsx test/bench/utils/buildAskCorpus.ts <dir>
+import fs from "node:fs";
+import path from "node:path";
+import { testModelPaths } from "../../modelDependent/testModels";
+import { startWorker, stopWorker, waitFor } from "../../modelDependent/ingest/workerHarness";
+import { ASK_CORPUS_VERSION, makeAskCorpus } from "./askCorpus";
+
+const dataDir = path.resolve(process.argv[2] ?? "");
+if (!process.argv[2]) throw new Error("usage: buildAskCorpus.ts <data dir>");
+const models = testModelPaths();
+process.env.CAIRN_DATA_DIR = dataDir;
+process.env.CAIRN_EMBED_MODEL = models.embedder;
+
+const { openDb, closeDb } = await import("@/lib/db");
+const { config } = await import("@/lib/config");
+const { addUploadedFile } = await import("@/lib/library");
+const { getDocument, listJobs } = await import("@/lib/db/queries");
+const { currentPrincipal } = await import("@/lib/auth");
+const { sha256File, tempFilePath } = await import("@/lib/files");
+
+const db = openDb(config().dbPath);
+const ids: string[] = [];
+for (const f of await makeAskCorpus()) {
+  const temp = tempFilePath();
+  fs.writeFileSync(temp, f.bytes);
+  const { sha256, size } = await sha256File(temp);
+  ids.push(addUploadedFile(currentPrincipal(), "default", { tempPath: temp, name: f.name, sha256, size }).document.id);
+}
+
+const t0 = Date.now();
+const worker = startWorker({ CAIRN_DATA_DIR: dataDir, CAIRN_EMBED_MODEL: models.embedder });
+let lastLog = 0;
+try {
+  await waitFor(
+    "the ask corpus to be indexed",
+    () => {
+      const docs = ids.map((id) => getDocument(db, id)!);
+      if (Date.now() - lastLog > 15_000) {
+        lastLog = Date.now();
+        const jobs = ids.map((id) => listJobs(db, id).at(-1));
+        const done = jobs.reduce((s, j) => s + (j?.stage === "embedding" ? j.progressDone : 0), 0);
+        const indexed = docs.filter((d) => d.status === "indexed").length;
+        process.stderr.write(`  corpus: ${indexed}/${docs.length} documents indexed, ${done} chunks embedded in running jobs, ${Math.round((Date.now() - t0) / 1000)} s\n`);
+      }
+      const failed = docs.find((d) => d.status === "failed");
+      if (failed) throw new Error(`${failed.name} failed to index: ${failed.errorMessage}`);
+      return docs.every((d) => d.status === "indexed") && docs;
+    },
+    20 * 60_000,
+    worker.logs,
+  ).then((docs) => {
+    const summary = {
+      version: ASK_CORPUS_VERSION,
+      embedder: path.basename(models.embedder),
+      builtAt: new Date().toISOString(),
+      ingestSeconds: Math.round((Date.now() - t0) / 100) / 10,
+      documents: docs.map((d) => ({ id: d.id, name: d.name, pages: d.pageCount, chunks: d.chunkCount })),
+    };
+    fs.writeFileSync(path.join(dataDir, "corpus.json"), JSON.stringify(summary, null, 2));
+  });
+} finally {
+  await stopWorker(worker.proc);
+  closeDb(config().dbPath);
+}
+process.exit(0);
