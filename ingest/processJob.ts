@@ -110,6 +110,8 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
       await store.deleteDocument(doc.id);
       throw new Superseded();
     }
+    // Fold the new rows into the full-text index now: keyword ranking is only right over indexed rows.
+    await store.ensureIndexes();
     db.transaction(() => {
       updateDocument(db, doc.id, { status: "indexed", chunkCount: records.length, indexedSha256: job.sha256 });
       finishJob(db, job.id, "done");

@@ -33,7 +33,10 @@ export const DEFAULT_INDEX_SETTINGS: IndexSettings = {
   // reached 0.95 but each refresh rebuilt its graphs (5–15 s per 2k new rows);
   // IVF-flat builds in seconds and refreshes in ~1 s, and its recall is set by probes.
   annIndexType: "ivf_flat",
-  optimizeMinUnindexedRows: 2_000,
+  // Any unindexed row: LanceDB's flat BM25 over rows outside the FTS index does not rank
+  // ("Harrowgate calibration report" returned arbitrary rows until optimize, measured),
+  // so the index must cover every row for keyword search to be right.
+  optimizeMinUnindexedRows: 1,
   optimizeMinUnindexedFraction: 0,
   optimizeMinSmallFragments: 100,
 };

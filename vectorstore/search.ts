@@ -90,7 +90,20 @@ async function vectorCandidates(table: Table, vector: Float32Array, filter: stri
   if (t.nprobes !== undefined) query = query.nprobes(t.nprobes);
   if (t.refineFactor !== undefined) query = query.refineFactor(t.refineFactor);
   if (t.ef !== undefined) query = query.ef(t.ef);
-  const rows: Record<string, unknown>[] = await query.toArray();
+  let rows: Record<string, unknown>[] = await query.toArray();
+  if (rows.length < n) {
+    // An ANN index probes only some partitions; with a selective collection filter (a small
+    // private collection in a large store) that can miss rows that exist. Fewer hits than
+    // asked means the filtered set is small, so an exact scan of it is cheap and complete.
+    rows = await table
+      .vectorSearch(vector)
+      .distanceType("cosine")
+      .where(filter)
+      .bypassVectorIndex()
+      .select([...CHUNK_COLUMNS, "_distance"])
+      .limit(n)
+      .toArray();
+  }
   return rows.map((r) => ({ fields: rowToChunkFields(r), value: r._distance as number }));
 }
 
