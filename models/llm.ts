@@ -1,12 +1,14 @@
 import path from "node:path";
-import { LlamaChat, type ChatHistoryItem, type LlamaContext, type LlamaContextSequence, type LlamaModel } from "node-llama-cpp";
+import { LlamaChat, type ChatHistoryItem, type LlamaContext, type LlamaModel } from "node-llama-cpp";
 import { CairnError } from "@/lib/errors";
 import { ModelQueue } from "./queue";
 import type { ChatMessage, GenerateOptions, GenerationResult, LanguageModel } from "./types";
 import { getLlamaInstance } from "./utils/llamaInstance";
 
 // The in-process LLM: one model, one context, one sequence, served one request at a time.
-// Every generate() is stateless: the sequence is cleared and the history rebuilt from `messages`.
+// Every generate() is stateless: the history is rebuilt from `messages`; only the KV cache of a
+// prefix identical to the previous request (typically the system prompt) is reused, which
+// cuts time to first token without carrying any content over.
 
 export interface LoadLanguageModelOptions {
   contextSize: number;
@@ -70,7 +72,7 @@ export async function loadLanguageModel(modelPath: string, options: LoadLanguage
     }
     // Generation never shifts the context: a request that does not fit is capped, not silently truncated.
     const maxTokens = Math.min(opts.maxTokens ?? room, room);
-    await clearSequence(sequence);
+    // No clear: LlamaChat reuses the KV cache of the prefix shared with the last request (the system prompt).
     const started = performance.now();
     let tokens = 0;
     if (opts.signal?.aborted) return { text: "", tokens, promptTokens, aborted: true, queuedMs, generationMs: 0 };
@@ -113,8 +115,4 @@ export async function loadLanguageModel(modelPath: string, options: LoadLanguage
       await model.dispose();
     },
   };
-}
-
-async function clearSequence(sequence: LlamaContextSequence) {
-  if (sequence.nextTokenIndex > 0) await sequence.clearHistory();
 }
