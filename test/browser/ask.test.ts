@@ -191,7 +191,9 @@ test("a citation chip opens its source, and the source opens the page; text file
   const chatId = "5d0c2a55-9f7e-4d5e-a3a1-3b9d3c2b0001";
   createChat(db, { id: chatId, userId: "local", title: "Stored answer with a citation" });
   addChatMessage(db, { chatId, role: "user", content: "Which valve isolates pump P-101?" });
-  const answer = "The isolation valve for pump P-101 is V-17 [1]. It is always painted red.";
+  // The second [1] was added by wording (as lib/ask does when the model cites nothing): a dashed chip.
+  const answer = "The isolation valve for pump P-101 is V-17 [1]. Close V-17 fully and lock it before opening the pump casing [1]. It is always painted red.";
+  const added = answer.lastIndexOf("[1]");
   addChatMessage(db, {
     chatId,
     role: "assistant",
@@ -201,15 +203,17 @@ test("a citation chip opens its source, and the source opens the page; text file
       citations: [{ ...source, n: 1 }],
       sources: [{ ...source, n: 1 }],
       unsupportedSentences: [{ start: answer.indexOf("It is"), end: answer.length, text: "It is always painted red." }],
-      attributed: [],
+      attributed: [{ n: 1, coverage: 1, sharedRun: 12, start: added, end: added + 3 }],
     },
   });
 
   await page.goto(`${app.url}/?chat=${chatId}`);
   const chip = page.getByTestId("citation-chip");
   await chip.first().waitFor();
-  expect(await chip.count()).toBe(1);
-  expect(await chip.first().getAttribute("data-origin")).toBe("model");
+  expect(await chip.count()).toBe(2);
+  expect(await chip.evaluateAll((els) => els.map((e) => e.getAttribute("data-origin")))).toEqual(["model", "wording"]);
+  expect(await chip.nth(1).getAttribute("aria-label")).toBe("Source 1, matched by wording — the model did not cite this itself");
+  expect(await chip.nth(1).getAttribute("class")).toContain("border-dashed");
   expect(await page.getByTestId("unsupported").textContent()).toContain("painted red");
   // Keyboard: the chip is a button; Enter selects its source and focuses the source's link.
   await chip.first().focus();
