@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { ensureBuild, npmBin, offlineEnv, root } from "../../../scripts/lib.mjs";
+import { freePort } from "../../browser/utils/cairn";
 import { PLANTED_FACTS } from "./askCorpus";
 import { rng } from "./syntheticCorpus";
 import { percentile } from "./stats";
@@ -29,17 +29,6 @@ export function searchQueries(count: number): string[] {
     const topic = TOPICS[Math.floor(random() * TOPICS.length)]!;
     // Tags such as "P-412" appear in the corpus text, so some queries carry one.
     return random() < 0.3 ? `${topic} ${["P", "V", "B", "PG"][Math.floor(random() * 4)]}-${100 + Math.floor(random() * 800)}` : topic;
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
   });
 }
 
