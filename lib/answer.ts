@@ -1,7 +1,7 @@
 import { ask, type AskDeps, type AskResult } from "./ask";
 import type { Principal } from "./auth";
 import { addAssistantMessage, addUserMessage, chatHistory, getUserChat, openOrStartChat } from "./chats";
-import { citationFor, type Citation, type DroppedCitation, type TextSpan, type WordingAttribution } from "./citations";
+import { citationFor, type Citation } from "./citations";
 import { config } from "./config";
 import { openDb } from "./db";
 import { getDocument } from "./db/queries";
@@ -65,16 +65,11 @@ export interface LeftOutSource extends Omit<Citation, "n"> {
   reason: LeftOutReason;
 }
 
-export interface AnswerDone {
+// The answer fields are AskResult's own; `attributed` is optional because chats saved before it existed lack it.
+export interface AnswerDone
+  extends Pick<AskResult, "answer" | "answered" | "aborted" | "citations" | "dropped" | "unsupportedSentences">,
+    Partial<Pick<AskResult, "attributed">> {
   messageId: number;
-  answer: string;
-  answered: boolean;
-  aborted: boolean;
-  citations: Citation[];
-  dropped: DroppedCitation[];
-  unsupportedSentences: TextSpan[];
-  /** Markers added by wording, not by the model (offsets into `answer`). Missing in chats saved before it existed. */
-  attributed?: WordingAttribution[];
   /** Every passage the model was given, numbered as in the answer; cited or not. */
   sources: Citation[];
   leftOut: LeftOutSource[];

@@ -1,18 +1,9 @@
 import type { ChunkRecord } from "@/vectorstore/types";
+import { rng } from "../../utils/rng";
+export { rng };
 
 // A synthetic corpus with structure, so ANN recall and BM25 ranking mean something:
 // chunks belong to topics; a topic has a direction in embedding space and its own words.
-
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

@@ -4,6 +4,8 @@ import path from "node:path";
 import { afterEach } from "vitest";
 import { openVectorStore, type OpenVectorStoreOptions, type VectorStore } from "@/vectorstore";
 import type { ChunkRecord } from "@/vectorstore/types";
+import { rng } from "../../utils/rng";
+export { rng };
 
 /** A fresh temp folder per call, removed (with any store opened in it) after each test. */
 const cleanups: (() => void)[] = [];
@@ -21,18 +23,6 @@ export async function tempStore(options: Partial<OpenVectorStoreOptions> = {}): 
   const store = await openVectorStore({ uri: options.uri ?? tempDir(), dimensions: 8, ...options });
   cleanups.push(() => store.close());
   return store;
-}
-
-/** Deterministic PRNG (mulberry32), so random vectors are the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function normalize(v: ArrayLike<number>): Float32Array {
