@@ -1,5 +1,5 @@
 import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
-import { CairnError } from "../lib/errors";
+import { CairnError } from "@/core/errors";
 import type { ChunkDraft, ParsedDocument, ParsedPage } from "./types";
 import { locateConsecutivePieces, type Span } from "./utils/locatePieces";
 

@@ -1,8 +1,8 @@
-import type { CairnConfig } from "@/lib/config";
-import type { Db } from "@/lib/db";
-import { finishJob, getDocument, reportJobProgress, updateDocument, type JobRow } from "@/lib/db/queries";
-import { CairnError, isCairnError } from "@/lib/errors";
-import { storedFilePath } from "@/lib/files";
+import type { CairnConfig } from "@/core/config";
+import type { Db } from "@/core/db";
+import { finishJob, getDocument, reportJobProgress, updateDocument, type JobRow } from "@/core/db/queries";
+import { CairnError, isCairnError } from "@/core/errors";
+import { storedFilePath } from "@/core/files";
 import type { Embedder } from "@/models/types";
 import type { VectorStore } from "@/vectorstore/VectorStore";
 import type { ChunkRecord } from "@/vectorstore/types";

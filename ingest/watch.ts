@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import chokidar, { type FSWatcher } from "chokidar";
-import type { Db } from "@/lib/db";
-import { countDocumentsWithSha, enqueueJob, findWatchedDocument, insertDocument, listWatchedDocuments, updateDocument } from "@/lib/db/queries";
-import { sanitizeFileName } from "@/lib/fileName";
-import { commitToStore, removeStoredFile, sha256File, tempFilePath } from "@/lib/files";
+import type { Db } from "@/core/db";
+import { countDocumentsWithSha, enqueueJob, findWatchedDocument, insertDocument, listWatchedDocuments, updateDocument } from "@/core/db/queries";
+import { sanitizeFileName } from "@/core/fileName";
+import { commitToStore, removeStoredFile, sha256File, tempFilePath } from "@/core/files";
 import { removeDocumentEverywhere } from "@/lib/library";
 
 export interface WatchOptions {

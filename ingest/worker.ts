@@ -1,10 +1,10 @@
 // The ingestion worker: its own process beside the web app (npm start runs both).
 // Jobs live in SQLite, so a killed worker picks up where it stopped.
 import os from "node:os";
-import { config } from "@/lib/config";
-import { openDb } from "@/lib/db";
-import { claimNextJob } from "@/lib/db/queries";
-import { isCairnError } from "@/lib/errors";
+import { config } from "@/core/config";
+import { openDb } from "@/core/db";
+import { claimNextJob } from "@/core/db/queries";
+import { isCairnError } from "@/core/errors";
 import { getVectorStore } from "@/lib/store";
 import { getEmbedder } from "@/models";
 import { resolveModelFile } from "@/models/registry";

@@ -1,5 +1,5 @@
-import { config } from "./config";
-import { CairnError } from "./errors";
+import { config } from "@/core/config";
+import { CairnError } from "@/core/errors";
 import {
   attributeByWording,
   createCitationStreamFilter,

@@ -1,8 +1,8 @@
-import { config } from "./config";
-import { openDb } from "./db";
-import { collectionsForUser, type CollectionRole } from "./db/queries";
-import { LOCAL_USER_ID } from "./db/schema";
-import { CairnError } from "./errors";
+import { config } from "@/core/config";
+import { openDb } from "@/core/db";
+import { collectionsForUser, type CollectionRole } from "@/core/db/queries";
+import { LOCAL_USER_ID } from "@/core/db/schema";
+import { CairnError } from "@/core/errors";
 
 export interface Principal {
   userId: string;

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Principal } from "./auth";
-import { config } from "./config";
-import { openDb } from "./db";
-import { addChatMessage, createChat, getChat, listChatMessages, listChats, type ChatMessageRow, type ChatRow } from "./db/queries";
-import { CairnError } from "./errors";
+import { config } from "@/core/config";
+import { openDb } from "@/core/db";
+import { addChatMessage, createChat, getChat, listChatMessages, listChats, type ChatMessageRow, type ChatRow } from "@/core/db/queries";
+import { CairnError } from "@/core/errors";
 import type { ChatMessage } from "@/models/types";
 
 // Chats belong to one user: every read goes through the user's id, so another user's

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { CairnError, isCairnError } from "./errors";
+import { CairnError, isCairnError } from "@/core/errors";
 
 /** Maps thrown errors to JSON responses: CairnErrors by their status, anything else as a logged 500. */
 export function errorResponse(e: unknown): Response {

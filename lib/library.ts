@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { assertCanRead, assertCanWrite, readableCollections, type Principal } from "./auth";
-import { config } from "./config";
-import { openDb } from "./db";
+import { config } from "@/core/config";
+import { openDb } from "@/core/db";
 import {
   countDocumentsWithSha,
   deleteDocumentRow,
@@ -12,9 +12,9 @@ import {
   insertDocument,
   listDocuments,
   type DocumentRow,
-} from "./db/queries";
-import { CairnError } from "./errors";
-import { commitToStore, removeStoredFile, storedFilePath } from "./files";
+} from "@/core/db/queries";
+import { CairnError } from "@/core/errors";
+import { commitToStore, removeStoredFile, storedFilePath } from "@/core/files";
 import { getVectorStore } from "./store";
 import type { ReceivedFile } from "./upload";
 

@@ -1,5 +1,5 @@
 import { installHint } from "./answer";
-import { isCairnError } from "./errors";
+import { isCairnError } from "@/core/errors";
 import { modelState, type ModelState } from "@/models";
 import { listModels, resolveModelFile, type ModelListing } from "@/models/registry";
 import type { ModelRole } from "@/models/types";

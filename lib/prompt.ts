@@ -1,4 +1,4 @@
-import { CairnError } from "./errors";
+import { CairnError } from "@/core/errors";
 import type { ChatMessage } from "@/models/types";
 import type { SearchHit } from "@/vectorstore/types";
 import { rewriteMarkers } from "./utils/citationMarkers";

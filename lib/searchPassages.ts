@@ -1,4 +1,4 @@
-import { CairnError } from "./errors";
+import { CairnError } from "@/core/errors";
 import type { PromptPassage } from "./prompt";
 import { contentTerms, findTermMatches, wordSpans } from "./utils/queryTerms";
 import type { Embedder } from "@/models/types";

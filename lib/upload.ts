@@ -3,9 +3,9 @@ import fs from "node:fs";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
 import busboy from "busboy";
-import { CairnError } from "./errors";
-import { sanitizeFileName } from "./fileName";
-import { tempFilePath } from "./files";
+import { CairnError } from "@/core/errors";
+import { sanitizeFileName } from "@/core/fileName";
+import { tempFilePath } from "@/core/files";
 
 export interface ReceivedFile {
   tempPath: string;

@@ -1,5 +1,5 @@
-import type { CairnConfig } from "@/lib/config";
-import { CairnError } from "@/lib/errors";
+import type { CairnConfig } from "@/core/config";
+import { CairnError } from "@/core/errors";
 import type { ModelRole } from "./types";
 
 /**

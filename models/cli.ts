@@ -1,7 +1,7 @@
 // npm run models -- list | pull <name> [--allow-unverified] | import <path> [--name N] [--role llm|embedder]
 import { parseArgs } from "node:util";
-import { config } from "@/lib/config";
-import { CairnError, isCairnError } from "@/lib/errors";
+import { config } from "@/core/config";
+import { CairnError, isCairnError } from "@/core/errors";
 import { pullModel } from "./download";
 import { createProgressReporter, formatBytes } from "./progress";
 import { listModels, resolveModelFile } from "./registry";

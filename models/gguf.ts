@@ -1,6 +1,6 @@
 import { open, stat } from "node:fs/promises";
 import { readGgufFileInfo } from "node-llama-cpp";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { ggmlTensorBytes } from "./utils/ggmlTypeSizes";
 
 const GGUF_MAGIC = Buffer.from("GGUF", "ascii");

@@ -1,7 +1,7 @@
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { config, type CairnConfig } from "@/lib/config";
-import { CairnError } from "@/lib/errors";
+import { config, type CairnConfig } from "@/core/config";
+import { CairnError } from "@/core/errors";
 import { CATALOGUE, type CatalogueEntry } from "./catalogue";
 import { assertGgufComplete, hasGgufMagic, readGgufSummary } from "./gguf";
 import type { ModelRole } from "./types";

@@ -1,5 +1,5 @@
-import { config } from "@/lib/config";
-import { CairnError } from "@/lib/errors";
+import { config } from "@/core/config";
+import { CairnError } from "@/core/errors";
 import { CATALOGUE, installCommand } from "./catalogue";
 import { loadEmbedder, type LocalEmbedder } from "./embedder";
 import { loadLanguageModel, type LocalLanguageModel } from "./llm";

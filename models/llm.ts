@@ -1,6 +1,6 @@
 import path from "node:path";
 import { LlamaChat, type ChatHistoryItem, type LlamaContext, type LlamaModel } from "node-llama-cpp";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { ModelQueue } from "./queue";
 import type { ChatMessage, GenerateOptions, GenerationResult, LanguageModel } from "./types";
 import { getLlamaInstance } from "./utils/llamaInstance";

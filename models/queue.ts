@@ -1,4 +1,4 @@
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 
 // One model instance, one slot: concurrent callers wait their turn in FIFO order.
 // A caller whose AbortSignal fires while still waiting leaves the queue without running.

@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import path from "node:path";
-import { config, type CairnConfig } from "@/lib/config";
-import { CairnError } from "@/lib/errors";
+import { config, type CairnConfig } from "@/core/config";
+import { CairnError } from "@/core/errors";
 import { CATALOGUE, findCatalogueEntry, installCommand, type CatalogueEntry } from "./catalogue";
 import type { ModelRole } from "./types";
 import { readManifestSync, type ImportedModel } from "./utils/manifest";

@@ -1,6 +1,6 @@
 import type { Connection, Table } from "@lancedb/lancedb";
 import type { Schema } from "apache-arrow";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { ensureIndexes, type IndexReport, type IndexSettings } from "./indexes";
 import { CHUNK_COLUMNS, chunksToArrow, rowToChunk } from "./schema";
 import { searchChunks, type SearchTuning } from "./search";

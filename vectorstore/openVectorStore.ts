@@ -1,5 +1,5 @@
 import { connect } from "@lancedb/lancedb";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { DEFAULT_INDEX_SETTINGS, ensureBaseIndexes, type IndexSettings } from "./indexes";
 import { CHUNKS_TABLE, chunkSchema } from "./schema";
 import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search";

@@ -1,5 +1,5 @@
 import type { Table } from "@lancedb/lancedb";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { reciprocalRankFusion, RRF_K } from "./rrf";
 import { CHUNK_COLUMNS, rowToChunkFields, type ChunkFields } from "./schema";
 import { sqlIn } from "./sql";

@@ -1,4 +1,4 @@
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 
 // Every value that reaches a LanceDB `where` string goes through here. Ids come from
 // users indirectly (file names, collection names), so they are validated and quoted,

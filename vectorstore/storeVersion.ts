@@ -1,6 +1,6 @@
 import type { Table } from "@lancedb/lancedb";
 import { FixedSizeList } from "apache-arrow";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { CHUNK_COLUMNS, META_EMBEDDING_MODEL, META_SCHEMA_VERSION } from "./schema";
 
 // The chunks table records its own layout version (field metadata on `id`) and the

@@ -1,7 +1,7 @@
 // Shapes the chat page receives from the API (types only: nothing server-side is bundled).
 import type { AnswerDone } from "@/lib/answer";
 import type { Citation } from "@/lib/citations";
-import type { ChatRow } from "@/lib/db/queries";
+import type { ChatRow } from "@/core/db/queries";
 import type { Highlight } from "@/lib/searchPassages";
 
 export type { AnswerDone, ChatRow, Citation, Highlight };

@@ -1,6 +1,6 @@
 "use client";
 import { useCallback, useEffect, useState } from "react";
-import type { DocumentRow } from "@/lib/db/queries";
+import type { DocumentRow } from "@/core/db/queries";
 import { UploadDropzone } from "../components/UploadDropzone";
 
 const stageLabel: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { CairnError } from "../../lib/errors";
+import { CairnError } from "@/core/errors";
 import { parseFileInProcess } from "./parseDocument";
 import type { ChildMessage, ParseJob, SerializedError } from "./protocol";
 

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { fileTypeFromBuffer } from "file-type";
-import { CairnError } from "../../lib/errors";
+import { CairnError } from "@/core/errors";
 import type { DocumentKind } from "../types";
 import { looksLikeMarkdown } from "./markdown";
 import { decodeText } from "./text";

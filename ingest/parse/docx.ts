@@ -1,5 +1,5 @@
 import mammoth from "mammoth";
-import { CairnError } from "../../lib/errors";
+import { CairnError } from "@/core/errors";
 import type { ParsedDocument } from "../types";
 import { htmlToText } from "./html";
 import { assertHasText } from "./text";

@@ -1,4 +1,4 @@
-import { config } from "../../lib/config";
+import { config } from "@/core/config";
 import type { ParsedDocument } from "../types";
 import { ParserPool } from "./pool";
 import type { TestHook } from "./protocol";

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { CairnError } from "../../lib/errors";
+import { CairnError } from "@/core/errors";
 import type { ParsedDocument } from "../types";
 import { detectKind } from "./detect";
 import { parseDocx } from "./docx";

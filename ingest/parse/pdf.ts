@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PDFParse } from "pdf-parse";
-import { CairnError } from "../../lib/errors";
+import { CairnError } from "@/core/errors";
 import type { ParsedDocument, ParsedPage } from "../types";
 
 // PDF → pages with pdf-parse v2 (pdfjs-dist underneath), one page at a time so a

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { CairnError } from "../../lib/errors";
+import { CairnError } from "@/core/errors";
 import type { ParsedDocument } from "../types";
 import type { ChildMessage, ParseJob, TestHook } from "./protocol";
 

@@ -1,4 +1,4 @@
-import type { ErrorType, Surface } from "../../lib/errors";
+import type { ErrorType, Surface } from "@/core/errors";
 import type { ParsedDocument } from "../types";
 
 // Messages between the parser pool and its child processes.

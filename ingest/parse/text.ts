@@ -1,4 +1,4 @@
-import { CairnError } from "../../lib/errors";
+import { CairnError } from "@/core/errors";
 import type { ParsedDocument } from "../types";
 
 // Plain text: decoding, the binary check, and the one-page document shape shared

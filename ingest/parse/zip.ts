@@ -1,6 +1,6 @@
 import yauzl from "yauzl";
 import type { Entry, ZipFile } from "yauzl";
-import { CairnError } from "../../lib/errors";
+import { CairnError } from "@/core/errors";
 
 // Zip inspection with yauzl, before any DOCX library inflates anything: reading the
 // central directory is cheap, and yauzl stops a stream the moment an entry inflates

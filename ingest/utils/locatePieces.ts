@@ -1,4 +1,4 @@
-import { CairnError } from "../../lib/errors";
+import { CairnError } from "@/core/errors";
 
 // Text splitters return strings, not offsets. Split WITHOUT overlap, the pieces are
 // consecutive: each one starts at the first non-whitespace character after the

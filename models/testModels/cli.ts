@@ -1,5 +1,5 @@
-import { config } from "@/lib/config";
-import { isCairnError } from "@/lib/errors";
+import { config } from "@/core/config";
+import { isCairnError } from "@/core/errors";
 import { ensureTestModels } from "./fetchTestModels";
 
 // `npm run test-models`: fetch, assemble and verify the real small models tests use.

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { float32ArrayToFloat16Buffer } from "./float16";
 import { GGML_TYPE, writeGguf, type GgufTensor, type GgufValue } from "./ggufWriter";
 import { readSafetensors, tensorAsFloat32 } from "./safetensors";

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 
 function run(cmd: string, args: string[]): Promise<{ code: number | null; output: string; missing: boolean }> {
   return new Promise((resolve) => {

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 
 // Minimal safetensors reader: 8-byte little-endian header length, JSON header, raw tensor bytes.
 export interface SafetensorsTensor {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 
 export interface ExpectedFile {
   sha256: string;

@@ -3,7 +3,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import yauzl from "yauzl";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 
 /**
  * Extracts the entries `pick` maps to a destination path (relative to destDir; null skips the entry).

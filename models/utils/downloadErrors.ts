@@ -1,4 +1,4 @@
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 
 const mb = (n: number) => `${(n / 1_000_000).toFixed(1)} MB`;
 

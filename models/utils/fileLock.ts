@@ -1,5 +1,5 @@
 import { open, readFile, rm } from "node:fs/promises";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 
 /**
  * Runs `fn` holding an exclusive lock file (containing our pid), so two pulls of one model

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 
 // models/manifest.json records models imported from disk (the catalogue covers downloaded ones).
 export const MANIFEST_FILE = "manifest.json";

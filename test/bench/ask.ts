@@ -33,13 +33,13 @@ load.afterCorpus = loadAverage();
 // config() is read once per process: the env must be set before any lib/ module calls it.
 Object.assign(process.env, { CAIRN_DATA_DIR: runDir, CAIRN_EMBED_MODEL: models.embedder, CAIRN_LLM_MODEL: models.llm });
 
-const { config } = await import("@/lib/config");
+const { config } = await import("@/core/config");
 const { realAskDeps } = await import("@/lib/answer");
 const { ask } = await import("@/lib/ask");
 const { currentPrincipal } = await import("@/lib/auth");
 const { resolveCollections } = await import("@/lib/searchScope");
 const { getVectorStore } = await import("@/lib/store");
-const { closeDb } = await import("@/lib/db");
+const { closeDb } = await import("@/core/db");
 const { disposeModels } = await import("@/models");
 const { getLlamaInstance } = await import("@/models/utils/llamaInstance");
 const { packPassages } = await import("@/lib/prompt");

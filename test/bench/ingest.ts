@@ -23,13 +23,13 @@ async function runCorpus(label: string, files: { name: string; bytes: Buffer }[]
   // One corpus per process: config() reads CAIRN_DATA_DIR once.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-bench-ingest-"));
   process.env.CAIRN_DATA_DIR = dataDir;
-  const { openDb, closeDb } = await import("@/lib/db");
-  const { config } = await import("@/lib/config");
+  const { openDb, closeDb } = await import("@/core/db");
+  const { config } = await import("@/core/config");
   const cfg = config();
   const { addUploadedFile } = await import("@/lib/library");
-  const q = await import("@/lib/db/queries");
+  const q = await import("@/core/db/queries");
   const { currentPrincipal } = await import("@/lib/auth");
-  const { sha256File, tempFilePath } = await import("@/lib/files");
+  const { sha256File, tempFilePath } = await import("@/core/files");
   const db = openDb(cfg.dbPath);
   const ids: string[] = [];
   for (const f of files) {

@@ -4,8 +4,8 @@ import path from "node:path";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { openDb } from "@/lib/db";
-import { addChatMessage, createChat } from "@/lib/db/queries";
+import { openDb } from "@/core/db";
+import { addChatMessage, createChat } from "@/core/db/queries";
 import { testModelPaths } from "../modelDependent/testModels";
 import { artifactsDir, launchChromium, startCairn, type RunningCairn } from "./utils/cairn";
 

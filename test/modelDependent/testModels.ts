@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { loadConfig } from "@/lib/config";
+import { loadConfig } from "@/core/config";
 import { testModelPath } from "@/models/testModels/fetchTestModels";
 import { TEST_MODELS } from "@/models/testModels/specs";
 

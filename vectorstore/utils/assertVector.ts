@@ -1,4 +1,4 @@
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 
 /** A vector of the store's dimension with finite values; anything else would search garbage. */
 export function assertVector(vector: unknown, dimensions: number, what: string): asserts vector is Float32Array {

@@ -1,5 +1,5 @@
 import { currentPrincipal } from "@/lib/auth";
-import { config } from "@/lib/config";
+import { config } from "@/core/config";
 import { route, parseWith } from "@/lib/http";
 import { addUploadedFile, listLibrary } from "@/lib/library";
 import { receiveUpload } from "@/lib/upload";

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { currentPrincipal } from "@/lib/auth";
-import { isCairnError } from "@/lib/errors";
+import { isCairnError } from "@/core/errors";
 import { getLibraryDocument } from "@/lib/library";
 import { PassageViewer } from "./PassageViewer";
 

@@ -14,12 +14,12 @@ const models = testModelPaths();
 process.env.CAIRN_DATA_DIR = dataDir;
 process.env.CAIRN_EMBED_MODEL = models.embedder;
 
-const { openDb, closeDb } = await import("@/lib/db");
-const { config } = await import("@/lib/config");
+const { openDb, closeDb } = await import("@/core/db");
+const { config } = await import("@/core/config");
 const { addUploadedFile } = await import("@/lib/library");
-const { getDocument, listJobs } = await import("@/lib/db/queries");
+const { getDocument, listJobs } = await import("@/core/db/queries");
 const { currentPrincipal } = await import("@/lib/auth");
-const { sha256File, tempFilePath } = await import("@/lib/files");
+const { sha256File, tempFilePath } = await import("@/core/files");
 
 const db = openDb(config().dbPath);
 const ids: string[] = [];

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { loadConfig } from "@/lib/config";
+import { loadConfig } from "@/core/config";
 import { testModelPath } from "@/models/testModels/fetchTestModels";
 import { TEST_MODELS } from "@/models/testModels/specs";
 
@@ -22,9 +22,9 @@ for (const spec of TEST_MODELS) {
   process.env[spec.role === "llm" ? "CAIRN_LLM_MODEL" : "CAIRN_EMBED_MODEL"] = file;
 }
 
-const { openDb } = await import("@/lib/db");
-const { config } = await import("@/lib/config");
-const { insertDocument, updateDocument } = await import("@/lib/db/queries");
+const { openDb } = await import("@/core/db");
+const { config } = await import("@/core/config");
+const { insertDocument, updateDocument } = await import("@/core/db/queries");
 const { getUserChat } = await import("@/lib/chats");
 const { currentPrincipal } = await import("@/lib/auth");
 const { getVectorStore } = await import("@/lib/store");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask, type AskDeps, type AskOptions, type AskResult } from "@/lib/ask";
-import { config } from "@/lib/config";
+import { config } from "@/core/config";
 import { bestPassageByWording } from "@/lib/utils/attribution";
 import { loadEmbedder, type LocalEmbedder } from "@/models/embedder";
 import { loadLanguageModel, type LocalLanguageModel } from "@/models/llm";

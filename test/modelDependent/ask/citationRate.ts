@@ -7,7 +7,7 @@
 // neither "always [1]" nor "always the last" scores.
 // Each file replaces DEFAULT_SYSTEM_PROMPT in one more run (prompt variants).
 import { readFileSync } from "node:fs";
-import { config } from "@/lib/config";
+import { config } from "@/core/config";
 import { ask, type AskOptions } from "@/lib/ask";
 import { loadEmbedder } from "@/models/embedder";
 import { loadLanguageModel } from "@/models/llm";

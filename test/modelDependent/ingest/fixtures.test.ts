@@ -11,12 +11,12 @@ const dataDir = tempDataDir("cairn-fixtures-");
 process.env.CAIRN_DATA_DIR = dataDir;
 process.env.CAIRN_EMBED_MODEL = models.embedder;
 
-const { openDb } = await import("@/lib/db");
-const { config } = await import("@/lib/config");
-const { getDocument } = await import("@/lib/db/queries");
+const { openDb } = await import("@/core/db");
+const { config } = await import("@/core/config");
+const { getDocument } = await import("@/core/db/queries");
 const { addUploadedFile } = await import("@/lib/library");
 const { currentPrincipal } = await import("@/lib/auth");
-const { sha256File, tempFilePath } = await import("@/lib/files");
+const { sha256File, tempFilePath } = await import("@/core/files");
 const { getVectorStore } = await import("@/lib/store");
 
 const db = openDb(config().dbPath);

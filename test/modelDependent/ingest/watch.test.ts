@@ -11,9 +11,9 @@ fs.mkdirSync(watchDir, { recursive: true });
 process.env.CAIRN_DATA_DIR = dataDir;
 process.env.CAIRN_EMBED_MODEL = models.embedder;
 
-const { openDb } = await import("@/lib/db");
-const { config } = await import("@/lib/config");
-const { findWatchedDocument } = await import("@/lib/db/queries");
+const { openDb } = await import("@/core/db");
+const { config } = await import("@/core/config");
+const { findWatchedDocument } = await import("@/core/db/queries");
 const { getVectorStore } = await import("@/lib/store");
 
 const db = openDb(config().dbPath);

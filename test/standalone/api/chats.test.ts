@@ -7,9 +7,9 @@ import { afterAll, describe, expect, test } from "vitest";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-chats-"));
 process.env.CAIRN_DATA_DIR = dataDir;
 
-const { openDb } = await import("@/lib/db");
-const { config } = await import("@/lib/config");
-const { createChat, addChatMessage } = await import("@/lib/db/queries");
+const { openDb } = await import("@/core/db");
+const { config } = await import("@/core/config");
+const { createChat, addChatMessage } = await import("@/core/db/queries");
 const { currentPrincipal } = await import("@/lib/auth");
 const chats = await import("@/lib/chats");
 const { resolveCollections } = await import("@/lib/searchScope");

@@ -6,7 +6,7 @@ import { pageQuery } from "@/app/api/passages/schema";
 import { searchParamsObject, searchQuery } from "@/app/api/search/schema";
 import { readSse } from "@/app/components/utils/readSse";
 import { parseWith } from "@/lib/http";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 
 const uuid = "6f1c7a52-3c1b-4b8e-9a57-0f6e2f1f9b10";
 

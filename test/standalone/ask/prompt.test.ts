@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SYSTEM_PROMPT, packPassages, renderPassage, type PackInput } from "@/lib/prompt";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { countWords, hit, words } from "./fixtures";
 
 const OVERHEAD = 8;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { chunkDocument, type ChunkOptions } from "@/ingest/chunk";
 import type { ChunkDraft, ParsedDocument, ParsedPage } from "@/ingest/types";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { approxTokens } from "./helpers";
 
 // Token counts use approxTokens (helpers.ts), a deterministic WordPiece-like stand-in

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { detectKind } from "@/ingest/parse/detect";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { makeDocx, makePdf, makeZip } from "./helpers";
 
 const bytes = (s: string) => new TextEncoder().encode(s);

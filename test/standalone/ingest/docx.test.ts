@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseBytes } from "@/ingest/parse/parseDocument";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { docxSkeleton, makeDocx, makeZip, realWorldDir } from "./helpers";
 
 const limits = { maxUnzippedBytes: 50 * 2 ** 20 };

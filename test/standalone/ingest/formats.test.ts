@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseBytes } from "@/ingest/parse/parseDocument";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 
 const limits = { maxUnzippedBytes: 50 * 2 ** 20 };
 const parse = (s: string | Uint8Array, name: string) => parseBytes(typeof s === "string" ? new TextEncoder().encode(s) : s, name, limits);

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeParserPool, parseFile } from "@/ingest/parse";
 import type { ParsedDocument } from "@/ingest/types";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { realWorldDir } from "./helpers";
 
 // Every real-world fixture (PDF.js and mammoth test files) through the sandboxed

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { closeParserPool, parseFile, ParserPool } from "@/ingest/parse";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { makePdf, tempDir } from "./helpers";
 
 // parseFile runs the parser in a child process; these tests make that child hang,

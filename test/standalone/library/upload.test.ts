@@ -12,10 +12,10 @@ process.env.CAIRN_MAX_UPLOAD_MB = "1";
 const { receiveUpload } = await import("@/lib/upload");
 const { addUploadedFile, listLibrary } = await import("@/lib/library");
 const { currentPrincipal } = await import("@/lib/auth");
-const { sanitizeFileName } = await import("@/lib/fileName");
-const { openDb } = await import("@/lib/db");
-const { listJobs } = await import("@/lib/db/queries");
-const { config } = await import("@/lib/config");
+const { sanitizeFileName } = await import("@/core/fileName");
+const { openDb } = await import("@/core/db");
+const { listJobs } = await import("@/core/db/queries");
+const { config } = await import("@/core/config");
 
 const boundary = "----cairnTestBoundary";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { TEST_MODELS } from "@/models/testModels/specs";
 import { CATALOGUE, defaultCatalogueEntry, downloadUrl, findCatalogueEntry, getCatalogueEntry, installCommand } from "@/models/catalogue";
 

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import type { CatalogueEntry } from "@/models/catalogue";
 import { downloadFile, pullModel, type DownloadProgress } from "@/models/download";
 import { startRangeServer, type RangeServer } from "./helpers/rangeServer";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isCairnError } from "@/lib/errors";
+import { isCairnError } from "@/core/errors";
 import { ModelQueue } from "@/models/queue";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

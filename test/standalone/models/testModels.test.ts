@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { wheelPrefix } from "@/models/testModels/pip";
 import { verifyModelFile } from "@/models/testModels/verify";
 

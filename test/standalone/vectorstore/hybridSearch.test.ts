@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import type { SearchMode } from "@/vectorstore";
 import { axisVector, chunk, documentChunks, normalize, randomUnitVector, rng, tempStore } from "./helpers";
 

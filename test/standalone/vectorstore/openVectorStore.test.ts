@@ -1,7 +1,7 @@
 import { connect } from "@lancedb/lancedb";
 import { Field, Schema, Utf8 } from "apache-arrow";
 import { describe, expect, it } from "vitest";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { CHUNKS_SCHEMA_VERSION, openVectorStore } from "@/vectorstore";
 import { openVectorStoreWithLayout } from "@/vectorstore/openVectorStore";
 import type { Migration } from "@/vectorstore/storeVersion";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { axisVector, chunk, documentChunks, tempDir, tempStore } from "./helpers";
 
 async function reason(promise: Promise<unknown>): Promise<string | undefined> {

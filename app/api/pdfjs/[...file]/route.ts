@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { route } from "@/lib/http";
 
 export const runtime = "nodejs";

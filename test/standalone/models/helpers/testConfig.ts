@@ -1,4 +1,4 @@
-import { loadConfig, type CairnConfig } from "@/lib/config";
+import { loadConfig, type CairnConfig } from "@/core/config";
 
 /** A config from just these CAIRN_* variables, ignoring the test runner's own environment. */
 export function testConfig(env: Record<string, string>): CairnConfig {

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { currentPrincipal } from "@/lib/auth";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { route, parseWith } from "@/lib/http";
 import { documentFilePath } from "@/lib/library";
 import { documentId } from "../../schema";

@@ -226,6 +226,17 @@ export function listJobs(db: Db, documentId: string): JobRow[] {
   return db.prepare(`SELECT ${jobColumns} FROM jobs WHERE document_id = ? ORDER BY id`).all(documentId) as JobRow[];
 }
 
+/** Every running job with the worker that holds it (`host:pid`), for recovery after a crash. */
+export function listRunningJobs(db: Db): { id: number; lockedBy: string | null }[] {
+  return db.prepare("SELECT id, locked_by AS lockedBy FROM jobs WHERE status = 'running'").all() as { id: number; lockedBy: string | null }[];
+}
+
+/** Puts a running job back to pending (its worker is gone); false if it is no longer running. */
+export function releaseJob(db: Db, jobId: number): boolean {
+  const r = db.prepare("UPDATE jobs SET status = 'pending', locked_by = NULL, heartbeat_at = NULL WHERE id = ? AND status = 'running'").run(jobId);
+  return r.changes === 1;
+}
+
 // ---- users, collections, permissions ----
 
 export type CollectionRole = "owner" | "editor" | "reader";

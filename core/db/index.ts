@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { CairnError } from "@/lib/errors";
+import { CairnError } from "@/core/errors";
 import { DEFAULT_COLLECTION_ID, LOCAL_USER_ID, migrations } from "./schema";
 
 export type Db = Database.Database;
