@@ -5,6 +5,7 @@ import { config } from "@/core/config";
 import { openDb } from "@/core/db";
 import { claimNextJob } from "@/core/db/queries";
 import { isCairnError } from "@/core/errors";
+import { addWatchedFile, removeWatchedFile, watchedFilePaths } from "@/lib/library";
 import { getVectorStore } from "@/lib/store";
 import { getEmbedder } from "@/models";
 import { resolveModelFile } from "@/models/registry";
@@ -12,7 +13,7 @@ import { chunkDocument } from "./chunk";
 import { closeParserPool, parseFile, warmParserPool } from "./parse";
 import { processJob, type JobDeps } from "./processJob";
 import { releaseOrphanedJobs } from "./recovery";
-import { startWatching } from "./watch";
+import { startWatching, type WatchHandlers } from "./watch";
 
 const cfg = config();
 const db = openDb(cfg.dbPath);
@@ -67,7 +68,17 @@ function sleep(ms: number) {
 const released = releaseOrphanedJobs(db, os.hostname());
 if (released > 0) console.log(`worker: resumed ${released} job(s) left by a stopped worker`);
 await warmParserPool();
-const watcher = cfg.watchDir ? await startWatching({ dir: cfg.watchDir, collectionId: cfg.watchCollection, db }) : undefined;
+const watchHandlers: WatchHandlers = {
+  onFile: async (file) => {
+    const change = await addWatchedFile(cfg.watchCollection, file);
+    if (change !== "unchanged") console.log(`watch: ${change} ${file}`);
+  },
+  onRemoved: async (file) => {
+    if (await removeWatchedFile(file)) console.log(`watch: removed ${file}`);
+  },
+  knownPaths: watchedFilePaths,
+};
+const watcher = cfg.watchDir ? await startWatching({ dir: cfg.watchDir, handlers: watchHandlers }) : undefined;
 console.log(`worker ${workerId} ready${cfg.watchDir ? `, watching ${cfg.watchDir}` : ""}`);
 
 const stop = async () => {

@@ -8,15 +8,18 @@ import {
   deleteDocumentRow,
   enqueueJob,
   findUploadBySha,
+  findWatchedDocument,
   getDocument,
   insertDocument,
   listDocuments,
+  listWatchedDocuments,
+  updateDocument,
   type DocumentRow,
 } from "@/core/db/queries";
 import { CairnError } from "@/core/errors";
 import { commitToStore, removeStoredFile, storedFilePath } from "@/core/files";
 import { getVectorStore } from "./store";
-import type { ReceivedFile } from "./upload";
+import { receiveLocalFile, type ReceivedFile } from "./upload";
 
 const db = () => openDb(config().dbPath);
 
@@ -38,13 +41,60 @@ export function addUploadedFile(principal: Principal, collectionId: string, file
     fs.rmSync(file.tempPath, { force: true });
     return { document: existing, duplicate: true };
   }
+  return { document: storeNewDocument(collectionId, file, { source: "upload" }), duplicate: false };
+}
+
+/**
+ * Stores received bytes by their sha256, records a new document and queues it for the worker:
+ * the one way a document enters the library, for uploads and watched files alike.
+ */
+function storeNewDocument(collectionId: string, file: ReceivedFile, origin: { source: "upload" } | { source: "watch"; sourcePath: string }): DocumentRow {
   commitToStore(file.tempPath, file.sha256);
   const id = randomUUID();
   db().transaction(() => {
-    insertDocument(db(), { id, collectionId, name: file.name, sha256: file.sha256, sizeBytes: file.size, source: "upload" });
+    insertDocument(db(), { id, collectionId, name: file.name, sha256: file.sha256, sizeBytes: file.size, ...origin });
     enqueueJob(db(), id, file.sha256);
   })();
-  return { document: getDocument(db(), id)!, duplicate: false };
+  return getDocument(db(), id)!;
+}
+
+export type WatchedFileChange = "new" | "changed" | "unchanged";
+
+/**
+ * A file in the watched folder appeared or changed: index it, or re-index it (the worker
+ * replaces the old chunks in one step). Unchanged bytes (same sha256) do nothing.
+ */
+export async function addWatchedFile(collectionId: string, sourcePath: string): Promise<WatchedFileChange> {
+  const file = await receiveLocalFile(sourcePath);
+  const existing = findWatchedDocument(db(), sourcePath);
+  if (existing && existing.sha256 === file.sha256) {
+    fs.rmSync(file.tempPath, { force: true });
+    return "unchanged";
+  }
+  if (!existing) {
+    storeNewDocument(collectionId, file, { source: "watch", sourcePath });
+    return "new";
+  }
+  commitToStore(file.tempPath, file.sha256);
+  db().transaction(() => {
+    updateDocument(db(), existing.id, { sha256: file.sha256, sizeBytes: file.size, status: "queued", errorCode: null, errorMessage: null });
+    enqueueJob(db(), existing.id, file.sha256);
+  })();
+  if (countDocumentsWithSha(db(), existing.sha256) === 0) removeStoredFile(existing.sha256);
+  return "changed";
+}
+
+/** A watched file was deleted: its document goes, with its chunks. False if it was never indexed. */
+export async function removeWatchedFile(sourcePath: string): Promise<boolean> {
+  const existing = findWatchedDocument(db(), sourcePath);
+  if (!existing) return false;
+  await removeDocumentEverywhere(existing);
+  return true;
+}
+
+/** Source paths of every watched document, so a watcher can notice files deleted while it was stopped. */
+export function watchedFilePaths(): string[] {
+  return listWatchedDocuments(db()).flatMap((d) => (d.sourcePath ? [d.sourcePath] : []));
 }
 
 export function listLibrary(principal: Principal): DocumentRow[] {
@@ -72,7 +122,7 @@ export async function deleteLibraryDocument(principal: Principal, documentId: st
 }
 
 /** Shared by the API and the folder watcher. The row goes first so a running job notices and stops. */
-export async function removeDocumentEverywhere(doc: DocumentRow): Promise<void> {
+async function removeDocumentEverywhere(doc: DocumentRow): Promise<void> {
   deleteDocumentRow(db(), doc.id);
   const store = await getVectorStore();
   await store.deleteDocument(doc.id);

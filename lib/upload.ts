@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import path from "node:path";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
 import busboy from "busboy";
 import { CairnError } from "@/core/errors";
 import { sanitizeFileName } from "@/core/fileName";
-import { tempFilePath } from "@/core/files";
+import { sha256File, tempFilePath } from "@/core/files";
 
 export interface ReceivedFile {
   tempPath: string;
@@ -107,6 +108,22 @@ export async function receiveUpload(request: Request, opts: { maxBytes: number; 
   }
   if (received.length === 0) throw new CairnError("bad_request:upload", "The upload contained no file.");
   return received;
+}
+
+/**
+ * Takes a file from the local disk (a watched folder) the way an upload arrives: copied to a
+ * temp file first, then the copy hashed, so the stored bytes are exactly the hashed bytes.
+ */
+export async function receiveLocalFile(filePath: string, opts: { dataDir?: string } = {}): Promise<ReceivedFile> {
+  const tempPath = tempFilePath(opts.dataDir);
+  fs.copyFileSync(filePath, tempPath);
+  try {
+    const { sha256, size } = await sha256File(tempPath);
+    return { tempPath, name: sanitizeFileName(path.basename(filePath)), sha256, size };
+  } catch (e) {
+    fs.rmSync(tempPath, { force: true });
+    throw e;
+  }
 }
 
 function cleanup(paths: string[]): void {
