@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+// The answerability question set (test/fixtures/answerability/questions.json): questions
+// about documents nobody here wrote (../shared/fixtures), answerable ones with a gold span,
+// near-miss ones naming the terms whose absence makes them unanswerable.
+
+export const repoRoot = path.resolve(import.meta.dirname, "../..");
+export const sharedFixturesDir = path.resolve(repoRoot, "../shared/fixtures");
+export const questionsPath = path.resolve(repoRoot, "test/fixtures/answerability/questions.json");
+
+export type QuestionKind = "answerable" | "near_miss";
+
+export interface AnswerabilityQuestion {
+  id: string;
+  kind: QuestionKind;
+  /** Relative to ../shared/fixtures, e.g. "contracts/<file>.txt", "medical/<file>.txt". */
+  file: string;
+  question: string;
+  /** Answerable only: the sentence or clause holding the answer, and the value it states. */
+  gold?: { quote: string; value: string };
+  /** Near-miss only: terms (case-insensitive) that occur nowhere in `file`. */
+  absent?: string[];
+  /** Near-miss from outside the documents' fields: `absent` terms occur in no fixture file. */
+  outOfDomain?: boolean;
+}
+
+export function loadAnswerabilityQuestions(): AnswerabilityQuestion[] {
+  return JSON.parse(readFileSync(questionsPath, "utf8")) as AnswerabilityQuestion[];
+}
+
+export function fixturePath(file: string): string {
+  return path.resolve(sharedFixturesDir, file);
+}
+
+/** The document group a question belongs to: its top fixture folder ("contracts", "medical", "real-world"). */
+export function questionGroup(q: AnswerabilityQuestion): string {
+  return q.file.split("/")[0];
+}
+
+export function collapseWhitespace(text: string): string {
+  return text.replace(/\s+/g, " ");
+}
