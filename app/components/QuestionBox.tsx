@@ -1,12 +1,18 @@
 "use client";
-import { useRef, useState } from "react";
+import { useState } from "react";
 
 const MAX = 2000;
 
 // Enter sends, Shift+Enter starts a new line; Stop cancels a running answer.
-export function QuestionBox({ busy, onAsk, onStop }: { busy: boolean; onAsk: (q: string) => void; onStop: () => void }) {
+interface Props {
+  busy: boolean;
+  onAsk: (q: string) => void;
+  onStop: () => void;
+  inputRef?: React.Ref<HTMLTextAreaElement>;
+}
+
+export function QuestionBox({ busy, onAsk, onStop, inputRef }: Props) {
   const [text, setText] = useState("");
-  const ref = useRef<HTMLTextAreaElement>(null);
   const send = () => {
     const q = text.trim();
     if (!q || busy) return;
@@ -27,7 +33,7 @@ export function QuestionBox({ busy, onAsk, onStop }: { busy: boolean; onAsk: (q:
       <div className="flex items-end gap-2">
         <textarea
           id="question"
-          ref={ref}
+          ref={inputRef}
           rows={2}
           autoFocus
           value={text}

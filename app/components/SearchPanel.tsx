@@ -6,7 +6,13 @@ import { viewerHref, whereLabel, type SearchResult } from "./types";
 
 // Instant passage search (no LLM): results update as you type, matched words highlighted.
 
-export function SearchPanel({ query }: { query: string }) {
+interface Props {
+  query: string;
+  onQueryChange: (query: string) => void;
+  inputRef?: React.Ref<HTMLInputElement>;
+}
+
+export function SearchPanel({ query, onQueryChange, inputRef }: Props) {
   const [results, setResults] = useState<SearchResult[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -40,9 +46,36 @@ export function SearchPanel({ query }: { query: string }) {
     };
   }, [query]);
 
-  if (!query.trim()) return <p className="text-sm text-stone-600">Type words to find passages instantly, without the language model.</p>;
   return (
-    <div className="space-y-3" aria-live="polite" aria-busy={busy}>
+    <>
+      <label className="block">
+        <span className="sr-only">Search passages</span>
+        <input
+          ref={inputRef}
+          type="search"
+          value={query}
+          onChange={(e) => onQueryChange(e.target.value)}
+          placeholder="e.g. isolation valve P-101"
+          maxLength={500}
+          className="w-full rounded border border-stone-300 bg-white px-3 py-2 focus:outline-none focus:ring-2 focus:ring-teal-700"
+        />
+      </label>
+      {query.trim() ? (
+        <SearchResults query={query} results={results} error={error} busy={busy} />
+      ) : (
+        <p className="text-sm text-stone-600">Type words to find passages instantly, without the language model.</p>
+      )}
+    </>
+  );
+}
+
+function SearchResults({ query, results, error, busy }: { query: string; results: SearchResult[] | null; error: string | null; busy: boolean }) {
+  return (
+    <div className="space-y-3" aria-busy={busy}>
+      {/* Announce the count, not every passage (the list itself is not a live region). */}
+      <p role="status" className="sr-only">
+        {results && !error ? `${results.length} passage${results.length === 1 ? "" : "s"} found` : ""}
+      </p>
       {error && <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
       {results && results.length === 0 && !error && <p className="text-sm text-stone-600">No passage matches “{query.trim()}”.</p>}
       {results && results.length > 0 && (

@@ -1,10 +1,11 @@
 // Shapes the chat page receives from the API (types only: nothing server-side is bundled).
-import type { AnswerDone } from "@/lib/answer";
+import type { AnswerDone, AnswerEvent } from "@/lib/answer";
+import type { ChatWithMessages } from "@/lib/chats";
 import type { Citation } from "@/lib/citations";
 import type { ChatRow } from "@/core/db/queries";
 import type { Highlight } from "@/lib/searchPassages";
 
-export type { AnswerDone, ChatRow, Citation, Highlight };
+export type { AnswerDone, AnswerEvent, ChatRow, ChatWithMessages, Citation, Highlight };
 
 export interface UiMessage {
   key: string;
