@@ -128,7 +128,7 @@ function DocumentRowView({ doc, onDelete }: { doc: DocumentRow; onDelete: () => 
       <td className="px-3 py-2">{doc.pageCount ?? "–"}</td>
       <td className="px-3 py-2">{doc.chunkCount}</td>
       <td className="px-3 py-2 text-right">
-        <button onClick={onDelete} className="rounded px-2 py-1 text-red-700 hover:bg-red-50 focus:outline-none focus:ring-2 focus:ring-red-600">
+        <button type="button" onClick={onDelete} aria-label={`Delete ${doc.name}`} className="rounded px-2 py-1 text-red-700 hover:bg-red-50 focus:outline-none focus:ring-2 focus:ring-red-600">
           Delete
         </button>
       </td>
