@@ -20,3 +20,12 @@ export function testModelPaths(): { llm: string; embedder: string } {
   };
   return { llm: pathFor("llm"), embedder: pathFor("embedder") };
 }
+
+/**
+ * CPU threads for a test model: CAIRN_MODEL_THREADS when set (the suite must pass with 1 and with 2:
+ * thread counts change the floating-point path much as another CPU does), else 1, because this
+ * machine's cores are shared and llama.cpp's spinning threads thrash when oversubscribed.
+ */
+export function testModelThreads(): number {
+  return loadConfig().modelThreads || 1;
+}

@@ -2,28 +2,32 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask, type AskDeps, type AskOptions } from "@/lib/ask";
 import { loadEmbedder, type LocalEmbedder } from "@/models/embedder";
 import { loadLanguageModel, type LocalLanguageModel } from "@/models/llm";
-import type { LanguageModel } from "@/models/types";
-import type { SearchQuery } from "@/vectorstore/types";
-import { testModelPaths } from "../testModels";
-import { bestInMiddle, CORPUS, COLLECTION, openCorpusStore } from "./citationCorpus";
+import type { SearchHit, SearchQuery } from "@/vectorstore/types";
+import { testModelPaths, testModelThreads } from "../testModels";
+import { expectAnswerGuarantees } from "../utils/answerGuarantees";
+import { recordingModel, type Steering } from "../utils/recordingModel";
+import { CORPUS, COLLECTION, openCorpusStore } from "./citationCorpus";
 
-// Real citations from the real instruction-tuned test LLM: several passages are given, exactly
-// one holds the answer, and the model's [n] must resolve to that passage (chunk, file, page).
-// Hits are reordered so the answer passage is never [1]: a model that always cites [1] fails.
-// Greedy decoding, so the outcome is deterministic for a given model file.
+// Citations around the real test LLM, checked as guarantees whatever the model writes: markers to
+// passages that were not given are dropped from the stream and the answer; every kept citation
+// resolves to the passage given (and shown to the model) under its number, with its file, page,
+// offsets and quote. The markers the test needs are slipped into the real model's stream by a
+// recording wrapper, so no assertion depends on which passage a 0.5B model picks on this CPU
+// (that is quality: test/modelDependent/ask/citationRate.ts measures it as a rate).
 
 let llm: LocalLanguageModel;
 let embedder: LocalEmbedder;
 let corpus: Awaited<ReturnType<typeof openCorpusStore>>;
 let deps: AskDeps;
-const options: Partial<AskOptions> = { reserveForAnswer: 64, temperature: 0 };
-/** Every passage given (relevance gate open), the top hit moved to the middle: the answer is [4] of 7. */
-const allPassages: Partial<AskOptions> = { ...options, relevance: { maxVectorDistance: 2, minKeywordCoverage: 0 } };
+/** Every passage given (relevance gate open), so the numbers the test injects exist. */
+const allPassages: Partial<AskOptions> = { reserveForAnswer: 64, temperature: 0, relevance: { maxVectorDistance: 2, minKeywordCoverage: 0 } };
+/** Each CORPUS passage is one chunk covering its whole page. */
+const pageText = (documentId: string) => CORPUS.find((p) => p.documentId === documentId)!.text;
 
 beforeAll(async () => {
   const paths = testModelPaths();
-  embedder = await loadEmbedder(paths.embedder);
-  llm = await loadLanguageModel(paths.llm, { contextSize: 2048 });
+  embedder = await loadEmbedder(paths.embedder, { threads: testModelThreads() });
+  llm = await loadLanguageModel(paths.llm, { contextSize: 2048, threads: testModelThreads() });
   corpus = await openCorpusStore(embedder);
   deps = { ...corpus.deps, llm };
 });
@@ -34,73 +38,75 @@ afterAll(async () => {
   await embedder?.dispose();
 });
 
-/** The real model, with `marker` slipped into its stream after the first piece (and into its text). */
-function withInjectedMarker(model: LanguageModel, marker: string): LanguageModel {
-  return {
-    modelName: model.modelName,
-    contextSize: model.contextSize,
-    countTokens: (text) => model.countTokens(text),
-    async generate(messages, opts = {}) {
-      // Held in an object: TypeScript does not see the callback assign it.
-      const seen = { first: null as string | null };
-      const res = await model.generate(messages, {
-        ...opts,
-        onToken: (piece) => {
-          opts.onToken?.(seen.first === null ? `${piece}${marker}` : piece);
-          seen.first ??= piece;
-        },
-      });
-      const at = seen.first?.length ?? 0;
-      return { ...res, text: res.text.slice(0, at) + marker + res.text.slice(at) };
+/** Asks with the real model, steered; returns the result, what was streamed, and the recorded call. */
+async function askSteered(question: string, steering: Steering, reorder: (hits: SearchHit[]) => SearchHit[] = (h) => h) {
+  const model = recordingModel(llm, steering);
+  const searched: SearchHit[][] = [];
+  const streamed: string[] = [];
+  const r = await ask({
+    question,
+    collections: [COLLECTION],
+    deps: {
+      ...deps,
+      llm: model,
+      search: async (q: SearchQuery) => {
+        const hits = reorder(await corpus.deps.search(q));
+        searched.push(hits);
+        return hits;
+      },
     },
-  };
+    options: allPassages,
+    onToken: (t) => streamed.push(t),
+  });
+  if (process.env.CAIRN_TEST_VERBOSE) console.info(JSON.stringify({ answer: r.answer, cited: r.citations.map((c) => [c.n, c.chunkId]), dropped: r.dropped }));
+  expect(model.calls).toHaveLength(1);
+  const call = model.calls[0]!;
+  expectAnswerGuarantees(r, { streamed: streamed.join(""), raw: call.result!.text, messages: call.messages, pageText });
+  // Passages are numbered in the order the search returned them.
+  expect(r.retrieval.used.map((u) => u.hit.id)).toEqual(searched[0]!.map((h) => h.id));
+  return { r, streamed: streamed.join(""), call };
 }
 
-function expectCitesOnly(r: Awaited<ReturnType<typeof ask>>, documentId: string, n: number) {
-  const passage = CORPUS.find((p) => p.documentId === documentId)!;
-  expect(r.retrieval.used.find((u) => u.hit.documentId === documentId)?.n, "where the answer passage was given").toBe(n);
-  expect(r.citations.length).toBeGreaterThan(0);
-  for (const c of r.citations) {
-    expect(c).toMatchObject({ n, chunkId: `${documentId}-0`, documentId, collectionId: COLLECTION, fileName: passage.fileName, page: passage.page, quote: passage.text });
-  }
-  expect(r.answer).toContain(`[${n}]`);
-}
-
-describe("citations written by the real test LLM", () => {
-  it("cites the passage that holds the answer, not the other passage about the same pump", async () => {
-    // The relevance gate passes both P-101 passages; reversed, the answer is [2] and the distractor [1].
-    const streamed: string[] = [];
-    const r = await ask({
-      question: "What is the isolation valve for pump P-101?",
-      collections: [COLLECTION],
-      deps: { ...deps, search: async (q: SearchQuery) => (await corpus.deps.search(q)).reverse() },
-      options,
-      onToken: (t) => streamed.push(t),
-    });
-    if (process.env.CAIRN_TEST_VERBOSE) console.info(JSON.stringify({ answer: r.answer, cited: r.citations.map((c) => [c.n, c.chunkId]) }));
-    expect(r.answered).toBe(true);
-    expect(r.answer).toMatch(/V-17/);
-    expect(r.retrieval.used.map((u) => u.hit.documentId)).toEqual(["pump-lubrication", "pump-isolation"]);
-    expectCitesOnly(r, "pump-isolation", 2);
-    expect(r.dropped).toEqual([]);
-    expect(streamed.join("")).toBe(r.answer);
+describe("citations around the real test LLM", () => {
+  it("a citation names the passage given under its number, whatever order the search returns", async () => {
+    const question = "What is the isolation valve for pump P-101?";
+    const steering: Steering = { afterFirstPiece: [" [1]"] };
+    const inOrder = await askSteered(question, steering);
+    const reversed = await askSteered(question, steering, (hits) => [...hits].reverse());
+    for (const { r } of [inOrder, reversed]) {
+      expect(r.retrieval.used).toHaveLength(CORPUS.length);
+      const first = r.retrieval.used.find((u) => u.n === 1)!.hit;
+      const passage = CORPUS.find((p) => p.documentId === first.documentId)!;
+      expect(r.citations.find((c) => c.n === 1)).toMatchObject({ chunkId: first.id, fileName: passage.fileName, page: passage.page, quote: passage.text });
+      expect(r.answer).toContain("[1]");
+    }
+    // Reversed, [1] is another passage, and the citation follows it.
+    const cited = (x: typeof inOrder) => x.r.citations.find((c) => c.n === 1)!.chunkId;
+    expect(cited(reversed)).not.toBe(cited(inOrder));
+    expect(cited(reversed)).toBe(inOrder.r.retrieval.used.at(-1)!.hit.id);
   });
 
   it("drops a marker to a passage that was not given, in the stream and the answer, and keeps the real citation", async () => {
-    const streamed: string[] = [];
-    const r = await ask({
-      question: "What is the maximum operating pressure of boiler B-2?",
-      collections: [COLLECTION],
-      deps: { ...deps, llm: withInjectedMarker(llm, " [9]"), search: async (q: SearchQuery) => bestInMiddle(await corpus.deps.search(q)) },
-      options: allPassages,
-      onToken: (t) => streamed.push(t),
+    // Split across pieces as a model streams it: the filter must hold "[" back until it knows.
+    const { r, streamed, call } = await askSteered("What is the maximum operating pressure of boiler B-2?", {
+      afterFirstPiece: [" [", "9", "]", " [4", "]"],
     });
-    if (process.env.CAIRN_TEST_VERBOSE) console.info(JSON.stringify({ answer: r.answer, cited: r.citations.map((c) => [c.n, c.chunkId]), dropped: r.dropped }));
-    expect(r.answer).toMatch(/12 bar/);
-    expect(r.dropped).toEqual([{ n: 9, marker: "[9]" }]);
+    expect(call.result!.text).toContain(" [9] [4]");
+    expect(r.dropped).toContainEqual({ n: 9, marker: "[9]" });
     expect(r.answer).not.toContain("[9]");
-    expect(streamed.join("")).toBe(r.answer);
-    expect(r.retrieval.used).toHaveLength(CORPUS.length);
-    expectCitesOnly(r, "boiler-pressure", 4);
+    expect(streamed).not.toContain("[9]");
+    expect(r.answer).toContain("[4]");
+    const fourth = r.retrieval.used.find((u) => u.n === 4)!.hit;
+    const passage = CORPUS.find((p) => p.documentId === fourth.documentId)!;
+    expect(r.citations.find((c) => c.n === 4)).toMatchObject({
+      chunkId: fourth.id,
+      documentId: passage.documentId,
+      collectionId: COLLECTION,
+      fileName: passage.fileName,
+      page: passage.page,
+      charStart: 0,
+      charEnd: passage.text.length,
+      quote: passage.text,
+    });
   });
 });

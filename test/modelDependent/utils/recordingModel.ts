@@ -1,0 +1,95 @@
+import type { ChatMessage, GenerateOptions, GenerationResult, LanguageModel } from "@/models/types";
+
+// A recording wrapper around a REAL language model (never a stand-in for one): every call is
+// delegated to the real model, and recorded — the messages it was given, the pieces it wrote,
+// when. A test that needs the model to do one specific thing (write a marker, still be generating
+// when a client disconnects) steers it here, deterministically, so the test checks Cairn and not
+// what a small model happens to write on this CPU.
+
+export interface Steering {
+  /** Pieces slipped into the stream (and the text) right after the model's first piece. */
+  afterFirstPiece?: string[];
+  /** A line appended after everything the model wrote, streamed as its last piece. */
+  appendLine?: string;
+  /** Called (synchronously, inside the model's token callback) when the model writes its first piece. */
+  onFirstPiece?: () => void;
+}
+
+export interface RecordedCall {
+  messages: ChatMessage[];
+  options: GenerateOptions;
+  /** What the real model wrote, piece by piece (steered pieces not included). */
+  modelPieces: string[];
+  /** What the caller received through onToken, steered pieces included. */
+  deliveredPieces: string[];
+  /** performance.now(): generate() called, first and last piece from the real model, generate() returned. */
+  calledAt: number;
+  firstPieceAt: number | null;
+  lastPieceAt: number | null;
+  returnedAt: number | null;
+  /** The real model's result, with `text` as the caller received it (steered pieces included). */
+  result: GenerationResult | null;
+}
+
+export interface RecordingModel extends LanguageModel {
+  readonly calls: RecordedCall[];
+  /** Applies to calls made from now on; null for none. */
+  steering: Steering | null;
+}
+
+export function recordingModel(model: LanguageModel, steering: Steering | null = null): RecordingModel {
+  const calls: RecordedCall[] = [];
+  const wrapper: RecordingModel = {
+    modelName: model.modelName,
+    contextSize: model.contextSize,
+    calls,
+    steering,
+    countTokens: (text) => model.countTokens(text),
+    async generate(messages, opts = {}) {
+      const steer = wrapper.steering ?? {};
+      const call: RecordedCall = {
+        messages,
+        options: opts,
+        modelPieces: [],
+        deliveredPieces: [],
+        calledAt: performance.now(),
+        firstPieceAt: null,
+        lastPieceAt: null,
+        returnedAt: null,
+        result: null,
+      };
+      calls.push(call);
+      let text = "";
+      const deliver = (piece: string) => {
+        text += piece;
+        call.deliveredPieces.push(piece);
+        opts.onToken?.(piece);
+      };
+      const res = await model.generate(messages, {
+        ...opts,
+        onToken: (piece) => {
+          const now = performance.now();
+          const first = call.firstPieceAt === null;
+          call.firstPieceAt ??= now;
+          call.lastPieceAt = now;
+          call.modelPieces.push(piece);
+          deliver(piece);
+          if (first) {
+            for (const extra of steer.afterFirstPiece ?? []) deliver(extra);
+            steer.onFirstPiece?.();
+          }
+        },
+      });
+      if (res.text !== call.modelPieces.join("")) {
+        throw new Error(`The real model's text differs from its streamed pieces: ${JSON.stringify(res.text)}`);
+      }
+      // A model that ended at once still gets the pieces it was to be given.
+      if (call.firstPieceAt === null) for (const extra of steer.afterFirstPiece ?? []) deliver(extra);
+      if (steer.appendLine !== undefined) deliver(`\n${steer.appendLine}`);
+      call.returnedAt = performance.now();
+      call.result = { ...res, text };
+      return call.result;
+    },
+  };
+  return wrapper;
+}
