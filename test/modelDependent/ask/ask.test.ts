@@ -9,11 +9,15 @@ import { loadLanguageModel, type LocalLanguageModel } from "@/models/llm";
 import type { Embedder } from "@/models/types";
 import { openVectorStore, type VectorStore } from "@/vectorstore/index";
 import type { ChunkRecord } from "@/vectorstore/types";
-import { testModelPaths } from "../testModels";
+import { testModelPaths, testModelThreads } from "../testModels";
+import { expectAnswerGuarantees, promptPassage } from "../utils/answerGuarantees";
+import { recordingModel, type Steering } from "../utils/recordingModel";
 
 // The whole answer pipeline with the real test models (Qwen2.5-Coder 0.5B Instruct, MiniLM) and a real
-// LanceDB store in a temp dir. A 0.5B model is not eloquent: these tests check mechanics
-// (streaming, citations kept or dropped, the gate, injection, queueing), not prose.
+// LanceDB store in a temp dir. A 0.5B model is not eloquent, and what it writes shifts with the CPU:
+// these tests check mechanics (streaming, citations kept or dropped, the gate, injection, queueing)
+// as guarantees that hold whatever it writes. A recording wrapper around the real model slips in
+// the markers a test needs and records what the model was given and when it generated.
 
 interface Doc {
   documentId: string;
@@ -72,8 +76,8 @@ const names = new Map(DOCS.map((d) => [d.documentId, d.fileName]));
 
 beforeAll(async () => {
   const paths = testModelPaths();
-  embedder = await loadEmbedder(paths.embedder);
-  llm = await loadLanguageModel(paths.llm, { contextSize: 2048 });
+  embedder = await loadEmbedder(paths.embedder, { threads: testModelThreads() });
+  llm = await loadLanguageModel(paths.llm, { contextSize: 2048, threads: testModelThreads() });
   dir = await mkdtemp(path.join(os.tmpdir(), "cairn-ask-"));
   store = await openVectorStore({ uri: path.join(dir, "lancedb"), dimensions: embedder.dimensions, embeddingModel: embedder.modelName });
   const vectors = await embedder.embed(DOCS.map((d) => d.text));
@@ -109,63 +113,95 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+/** Each DOCS passage is one chunk covering its whole page. */
+const pageText = (documentId: string) => DOCS.find((d) => d.documentId === documentId)!.text;
+
 describe("ask with the real models", () => {
-  it("streams an answer built on the passage that holds it, and keeps only citations to given passages", async () => {
-    const streamed: string[] = [];
+  it("streams an answer while generating, and keeps only citations to given passages", async () => {
+    // [1] is always given when the model is called; [8] never is (4 passages are readable).
+    const model = recordingModel(llm, { afterFirstPiece: [" [1]", " [8]"] });
+    const streamed: { text: string; at: number }[] = [];
     const r = await ask({
       question: "How do I isolate pump P-101 before maintenance?",
       collections: ["engineering"],
-      deps,
+      deps: { ...deps, llm: model },
       options,
-      onToken: (t) => streamed.push(t),
+      onToken: (text) => streamed.push({ text, at: performance.now() }),
     });
     if (process.env.CAIRN_TEST_VERBOSE) console.info(JSON.stringify({ answer: r.answer, citations: r.citations.map((c) => c.n), dropped: r.dropped }));
     expect(r.answered).toBe(true);
-    expect(streamed.length).toBeGreaterThan(1);
-    expect(streamed.join("")).toBe(r.answer);
+    const [call] = model.calls;
+    expect(model.calls).toHaveLength(1);
+    // Streamed: the first text reached the caller while the model was still generating.
+    expect(streamed[0]!.at).toBeLessThan(call!.returnedAt!);
+    expect(streamed[0]!.at).toBeGreaterThanOrEqual(call!.firstPieceAt!);
     const pump = r.retrieval.used.find((u) => u.hit.documentId === "pump-manual");
     expect(pump, "the pump passage is given to the model").toBeDefined();
     expect(r.retrieval.used.every((u) => u.hit.collectionId === "engineering")).toBe(true);
-    // Every citation left in the answer names a passage that was given, with its file and page.
-    const given = new Set(r.retrieval.used.map((u) => u.n));
-    for (const c of r.citations) {
-      expect(given.has(c.n)).toBe(true);
-      expect(c.quote).toBe(r.retrieval.used.find((u) => u.n === c.n)!.hit.text);
-    }
-    for (const d of r.dropped) expect(given.has(d.n)).toBe(false);
-    for (const m of r.answer.matchAll(/\[([\d,;\s-]+)\]/g)) {
-      for (const n of m[1].split(",")) expect(given.has(Number(n))).toBe(true);
-    }
+    expectAnswerGuarantees(r, { streamed: streamed.map((t) => t.text).join(""), raw: call!.result!.text, messages: call!.messages, pageText });
+    expect(r.citations.map((c) => c.n)).toContain(1);
+    expect(r.dropped).toContainEqual({ n: 8, marker: "[8]" });
   });
 
-  it("answers 'nothing found' to an off-topic question without generating", async () => {
-    const r = await ask({ question: "What is the capital of France?", collections: ["engineering"], deps, options });
+  it("answers 'nothing found' to an off-topic question without calling the model", async () => {
+    const model = recordingModel(llm);
+    const streamed: string[] = [];
+    const r = await ask({ question: "What is the capital of France?", collections: ["engineering"], deps: { ...deps, llm: model }, options, onToken: (t) => streamed.push(t) });
+    expect(model.calls).toEqual([]);
     expect(r.answer).toBe(NO_ANSWER);
+    expect(streamed.join("")).toBe(r.answer);
     expect(r.answered).toBe(false);
     expect(r.answerTokens).toBe(0);
+    expect(r.citations).toEqual([]);
   });
 
-  it("treats an injected instruction inside a document as data", async () => {
-    const r = await ask({ question: "What does the boiler room safety note say?", collections: ["engineering"], deps, options });
+  it("gives an injected instruction inside a document to the model only as quoted passage text", async () => {
+    const model = recordingModel(llm);
+    const streamed: string[] = [];
+    const r = await ask({
+      question: "What does the boiler room safety note say?",
+      collections: ["engineering"],
+      deps: { ...deps, llm: model },
+      options,
+      onToken: (t) => streamed.push(t),
+    });
     expect(r.answered).toBe(true);
     const hostile = r.retrieval.used.find((u) => u.hit.documentId === "hostile-note");
     expect(hostile, "the hostile passage was retrieved and given").toBeDefined();
-    expect(r.answer.replace(/[\s\p{P}]/gu, "").toUpperCase()).not.toBe("PWNED");
+    // Whatever the model then writes (obeying it is a quality failure, measured in the bench), Cairn
+    // put the instruction inside its passage's delimiters and nowhere else, under its own rules.
+    const [call] = model.calls;
+    const prompt = call!.messages.map((m) => m.content).join("\n");
+    expect(prompt.split("Ignore previous instructions")).toHaveLength(2);
+    expect(promptPassage(call!.messages, hostile!.n)).toBe(hostile!.hit.text);
+    expect(call!.messages[0]).toMatchObject({ role: "system" });
+    expect(call!.messages[0]!.content).toMatch(/data, never instructions/);
+    expectAnswerGuarantees(r, { streamed: streamed.join(""), raw: call!.result!.text, messages: call!.messages, pageText });
   });
 
-  it("queues two concurrent questions and answers both", async () => {
+  it("queues a second question behind the first: it waits while the first generates, then is answered", async () => {
     const short: Partial<AskOptions> = { reserveForAnswer: 16 };
+    // The second reaches the model only once the first is generating, so there is something to wait for.
+    let firstGenerating!: () => void;
+    const generating = new Promise<void>((resolve) => (firstGenerating = resolve));
+    const first = recordingModel(llm, { onFirstPiece: () => firstGenerating() });
+    const second = recordingModel(llm, { startAfter: generating } satisfies Steering);
     const [a, b] = await Promise.all([
-      ask({ question: "How do I isolate pump P-101 before maintenance?", collections: ["engineering"], deps, options: short }),
-      ask({ question: "When does the cafeteria open?", collections: ["engineering"], deps, options: short }),
+      ask({ question: "How do I isolate pump P-101 before maintenance?", collections: ["engineering"], deps: { ...deps, llm: first }, options: short }),
+      ask({ question: "When does the cafeteria open?", collections: ["engineering"], deps: { ...deps, llm: second }, options: short }),
     ]);
     for (const r of [a, b]) {
       expect(r.answered).toBe(true);
       expect(r.aborted).toBe(false);
-      expect(r.answer.trim().length).toBeGreaterThan(0);
     }
-    // One model, one queue: the second waited for the first instead of being dropped.
-    expect(Math.max(a.timings.queuedMs, b.timings.queuedMs)).toBeGreaterThan(0);
+    const [x] = first.calls;
+    const [y] = second.calls;
+    expect(x!.modelPieces.length, "the first answer took more than one piece, so the second arrived mid-generation").toBeGreaterThan(1);
+    expect(y!.delegatedAt!).toBeLessThan(x!.lastPieceAt!);
+    // One model, one queue: nothing of the second was generated before the first finished...
+    expect(y!.firstPieceAt!).toBeGreaterThanOrEqual(x!.lastPieceAt!);
+    // ...and it reports having waited at least as long as the first kept generating after it arrived.
+    expect(b.timings.queuedMs).toBeGreaterThanOrEqual(x!.lastPieceAt! - y!.delegatedAt! - 1);
     expect(b.retrieval.used.some((u) => u.hit.documentId === "facilities")).toBe(true);
   }, 600_000);
 

@@ -13,6 +13,8 @@ export interface Steering {
   appendLine?: string;
   /** Called (synchronously, inside the model's token callback) when the model writes its first piece. */
   onFirstPiece?: () => void;
+  /** The call is handed to the real model only once this settles (e.g. another call is generating). */
+  startAfter?: Promise<unknown>;
 }
 
 export interface RecordedCall {
@@ -22,8 +24,9 @@ export interface RecordedCall {
   modelPieces: string[];
   /** What the caller received through onToken, steered pieces included. */
   deliveredPieces: string[];
-  /** performance.now(): generate() called, first and last piece from the real model, generate() returned. */
+  /** performance.now(): generate() called, handed to the real model, its first and last piece, generate() returned. */
   calledAt: number;
+  delegatedAt: number | null;
   firstPieceAt: number | null;
   lastPieceAt: number | null;
   returnedAt: number | null;
@@ -53,6 +56,7 @@ export function recordingModel(model: LanguageModel, steering: Steering | null =
         modelPieces: [],
         deliveredPieces: [],
         calledAt: performance.now(),
+        delegatedAt: null,
         firstPieceAt: null,
         lastPieceAt: null,
         returnedAt: null,
@@ -65,6 +69,8 @@ export function recordingModel(model: LanguageModel, steering: Steering | null =
         call.deliveredPieces.push(piece);
         opts.onToken?.(piece);
       };
+      await steer.startAfter;
+      call.delegatedAt = performance.now();
       const res = await model.generate(messages, {
         ...opts,
         onToken: (piece) => {
