@@ -13,7 +13,7 @@ import type { SearchHit } from "@/vectorstore/types";
 import { root } from "../../scripts/lib.mjs";
 import { testModelPaths } from "../modelDependent/testModels";
 import { ASK_CORPUS_PAGES, PLANTED_FACTS, WARM_UP_QUESTION } from "./utils/askCorpus";
-import { ensureAskCorpus } from "./utils/askCorpusCache";
+import { ensureCorpus } from "./utils/corpusCache";
 import { promptFor, timedAsk, type TimedAsk } from "./utils/askTiming";
 import { openRawChat, streamTokensPerSecond, type TimedGeneration } from "./utils/rawChat";
 import { measureSearch } from "./utils/searchLatency";
@@ -28,7 +28,7 @@ const wallStart = performance.now();
 const load = { start: loadAverage(), afterCorpus: [0, 0, 0], afterAsk: [0, 0, 0], end: [0, 0, 0] };
 const models = testModelPaths();
 const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-bench-ask-run-"));
-const corpus = ensureAskCorpus(models.embedder, runDir);
+const corpus = ensureCorpus("ask", models.embedder, runDir);
 load.afterCorpus = loadAverage();
 // config() is read once per process: the env must be set before any lib/ module calls it.
 Object.assign(process.env, { CAIRN_DATA_DIR: runDir, CAIRN_EMBED_MODEL: models.embedder, CAIRN_LLM_MODEL: models.llm });

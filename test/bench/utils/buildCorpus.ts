@@ -1,15 +1,16 @@
-// Child process: ingests the ask corpus into the data dir given as argv[2], through the real
-// path (addUploadedFile + the worker process), and writes corpus.json there when every
-// document is indexed. Its own process because config() reads CAIRN_DATA_DIR once.
-// Run by ensureAskCorpus(); alone: node --import tsx test/bench/utils/buildAskCorpus.ts <dir>
+// Child process: ingests the bench corpus named by argv[3] (benchCorpora.ts) into the data dir
+// given as argv[2], through the real path (addUploadedFile + the worker process), and writes
+// corpus.json there when every document is indexed. Its own process because config() reads
+// CAIRN_DATA_DIR once. Run by ensureCorpus(); alone: node --import tsx test/bench/utils/buildCorpus.ts <dir> <corpus id>
 import fs from "node:fs";
 import path from "node:path";
 import { testModelPaths } from "../../modelDependent/testModels";
 import { startWorker, stopWorker, waitFor } from "../../modelDependent/ingest/workerHarness";
-import { ASK_CORPUS_VERSION, makeAskCorpus } from "./askCorpus";
+import { benchCorpus } from "./benchCorpora";
 
 const dataDir = path.resolve(process.argv[2] ?? "");
-if (!process.argv[2]) throw new Error("usage: buildAskCorpus.ts <data dir>");
+if (!process.argv[2] || !process.argv[3]) throw new Error("usage: buildCorpus.ts <data dir> <corpus id>");
+const corpus = benchCorpus(process.argv[3]);
 const models = testModelPaths();
 process.env.CAIRN_DATA_DIR = dataDir;
 process.env.CAIRN_EMBED_MODEL = models.embedder;
@@ -23,7 +24,7 @@ const { sha256File, tempFilePath } = await import("@/core/files");
 
 const db = openDb(config().dbPath);
 const ids: string[] = [];
-for (const f of await makeAskCorpus()) {
+for (const f of await corpus.files()) {
   const temp = tempFilePath();
   fs.writeFileSync(temp, f.bytes);
   const { sha256, size } = await sha256File(temp);
@@ -35,7 +36,7 @@ const worker = startWorker({ CAIRN_DATA_DIR: dataDir, CAIRN_EMBED_MODEL: models.
 let lastLog = 0;
 try {
   await waitFor(
-    "the ask corpus to be indexed",
+    `the ${corpus.id} corpus to be indexed`,
     () => {
       const docs = ids.map((id) => getDocument(db, id)!);
       if (Date.now() - lastLog > 15_000) {
@@ -43,7 +44,7 @@ try {
         const jobs = ids.map((id) => listJobs(db, id).at(-1));
         const done = jobs.reduce((s, j) => s + (j?.stage === "embedding" ? j.progressDone : 0), 0);
         const indexed = docs.filter((d) => d.status === "indexed").length;
-        process.stderr.write(`  corpus: ${indexed}/${docs.length} documents indexed, ${done} chunks embedded in running jobs, ${Math.round((Date.now() - t0) / 1000)} s\n`);
+        process.stderr.write(`  ${corpus.id} corpus: ${indexed}/${docs.length} documents indexed, ${done} chunks embedded in running jobs, ${Math.round((Date.now() - t0) / 1000)} s\n`);
       }
       const failed = docs.find((d) => d.status === "failed");
       if (failed) throw new Error(`${failed.name} failed to index: ${failed.errorMessage}`);
@@ -53,7 +54,8 @@ try {
     worker.logs,
   ).then((docs) => {
     const summary = {
-      version: ASK_CORPUS_VERSION,
+      id: corpus.id,
+      version: corpus.version(),
       embedder: path.basename(models.embedder),
       builtAt: new Date().toISOString(),
       ingestSeconds: Math.round((Date.now() - t0) / 100) / 10,

@@ -1,0 +1,46 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { fixturePath, loadAnswerabilityQuestions } from "../../utils/answerabilityQuestions";
+import { ASK_CORPUS_VERSION, makeAskCorpus } from "./askCorpus";
+
+// The corpora benchmarks ingest through the worker (see corpusCache.ts), by id: the child
+// process that builds one (buildCorpus.ts) is given the id, not the files.
+
+export interface BenchCorpusFile {
+  name: string;
+  bytes: Buffer;
+}
+
+export interface BenchCorpus {
+  id: string;
+  /** Part of the cache key: changes whenever the files change, so a cached corpus is rebuilt. */
+  version: () => string;
+  files: () => Promise<BenchCorpusFile[]>;
+}
+
+/** The fixture files the answerability questions are about (../shared/fixtures), once each, by base name. */
+function answerabilityFiles(): BenchCorpusFile[] {
+  const files = [...new Set(loadAnswerabilityQuestions().map((q) => q.file))].sort();
+  return files.map((f) => ({ name: path.basename(f), bytes: fs.readFileSync(fixturePath(f)) }));
+}
+
+export const BENCH_CORPORA = {
+  ask: { id: "ask", version: () => ASK_CORPUS_VERSION, files: makeAskCorpus },
+  answerability: {
+    id: "answerability",
+    version: () => {
+      const hash = createHash("sha256");
+      for (const f of answerabilityFiles()) hash.update(f.name).update("\0").update(f.bytes);
+      return hash.digest("hex").slice(0, 12);
+    },
+    files: async () => answerabilityFiles(),
+  },
+} satisfies Record<string, BenchCorpus>;
+
+export type BenchCorpusId = keyof typeof BENCH_CORPORA;
+
+export function benchCorpus(id: string): BenchCorpus {
+  if (!(id in BENCH_CORPORA)) throw new Error(`unknown bench corpus "${id}" (known: ${Object.keys(BENCH_CORPORA).join(", ")})`);
+  return BENCH_CORPORA[id as BenchCorpusId];
+}
