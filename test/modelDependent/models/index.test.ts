@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testModelPaths } from "../testModels";
+import { recordingModel } from "../utils/recordingModel";
 
 // Singletons read config once per process; vitest gives each test file its own module graph.
 beforeAll(() => {
@@ -7,7 +8,8 @@ beforeAll(() => {
   process.env.CAIRN_LLM_MODEL = paths.llm;
   process.env.CAIRN_EMBED_MODEL = paths.embedder;
   process.env.CAIRN_LLM_CONTEXT_SIZE = "1024";
-  process.env.CAIRN_MODEL_THREADS = "1";
+  // One thread unless the run asks for another count (the suite must pass with 1 and 2).
+  process.env.CAIRN_MODEL_THREADS ||= "1";
 });
 
 const models = () => import("@/models/index");
@@ -26,12 +28,22 @@ describe("model singletons", () => {
     const [m1, m2] = await Promise.all([p1, p2]);
     expect(m1).toBe(m2);
     expect(modelState("llm")).toMatchObject({ status: "ready" });
+    // The second request reaches the model once the first is generating: it has to wait its turn.
+    let firstGenerating!: () => void;
+    const generating = new Promise<void>((resolve) => (firstGenerating = resolve));
+    const first = recordingModel(m1, { onFirstPiece: () => firstGenerating() });
+    const second = recordingModel(m2, { startAfter: generating });
     const [a, b] = await Promise.all([
-      m1.generate([{ role: "user", content: "Say one word." }], { maxTokens: 6 }),
-      m2.generate([{ role: "user", content: "Say two words." }], { maxTokens: 6 }),
+      first.generate([{ role: "user", content: "Count from one to twenty in words." }], { maxTokens: 12, temperature: 0 }),
+      second.generate([{ role: "user", content: "Say two words." }], { maxTokens: 6, temperature: 0 }),
     ]);
-    expect(a.tokens).toBeGreaterThan(0);
-    expect(b.queuedMs).toBeGreaterThan(0);
+    expect(a.tokens).toBeGreaterThan(1);
+    expect(b.aborted).toBe(false);
+    const [x] = first.calls;
+    const [y] = second.calls;
+    expect(y!.delegatedAt!, "the second arrived while the first was generating").toBeLessThan(x!.lastPieceAt!);
+    expect(y!.firstPieceAt!, "nothing of the second was generated before the first finished").toBeGreaterThanOrEqual(x!.lastPieceAt!);
+    expect(b.queuedMs).toBeGreaterThanOrEqual(x!.lastPieceAt! - y!.delegatedAt! - 1);
     expect(await getLanguageModel()).toBe(m1);
   });
 
