@@ -1,44 +1,7 @@
 "use client";
-import { useEffect, useState } from "react";
 import { PdfPageView } from "./PdfPageView";
 import { TextPassageView } from "./TextPassageView";
-
-export interface PageTextResponse {
-  text: string;
-  page: number | null;
-  uncovered: number;
-}
-
-export interface ViewerProps {
-  documentId: string;
-  kind: string | null;
-  pageCount: number | null;
-  page: number | null;
-  span: { start: number; end: number } | null;
-}
-
-/** The page text as indexed (rebuilt from chunks), for the quote and for non-PDF documents. */
-export function usePageText(documentId: string, page: number | null) {
-  const [data, setData] = useState<PageTextResponse | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const ctl = new AbortController();
-    setData(null);
-    setError(null);
-    const qs = page !== null ? `?page=${page}` : "";
-    fetch(`/api/passages/${encodeURIComponent(documentId)}${qs}`, { signal: ctl.signal })
-      .then(async (res) => {
-        const body = await res.json();
-        if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
-        setData(body);
-      })
-      .catch((e) => {
-        if (!ctl.signal.aborted) setError((e as Error).message);
-      });
-    return () => ctl.abort();
-  }, [documentId, page]);
-  return { data, error };
-}
+import type { ViewerProps } from "./viewerProps";
 
 export function PassageViewer(props: ViewerProps) {
   if (props.kind === "pdf") return <PdfPageView {...props} page={props.page ?? 1} />;

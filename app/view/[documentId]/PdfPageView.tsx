@@ -2,7 +2,8 @@
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import type { PDFDocumentProxy, TextLayer as TextLayerType } from "pdfjs-dist";
-import { usePageText, type ViewerProps } from "./PassageViewer";
+import { usePageText } from "./usePageText";
+import type { ViewerProps } from "./viewerProps";
 import { buildPageTextMap, itemPieces, locateSpan, type SpanMatch, type TextItemLike } from "./utils/pdfTextMap";
 import "./textLayer.css";
 

@@ -1,6 +1,7 @@
 "use client";
 import { useEffect, useRef } from "react";
-import { usePageText, type ViewerProps } from "./PassageViewer";
+import { usePageText } from "./usePageText";
+import type { ViewerProps } from "./viewerProps";
 
 // DOCX, TXT, Markdown, HTML: the extracted text, with the cited span highlighted.
 export function TextPassageView({ documentId, span }: ViewerProps) {
