@@ -10,6 +10,7 @@ import type { LeftOutReason } from "./prompt";
 import { searchPassages, type PassageResult } from "./searchPassages";
 import { resolveCollections } from "./searchScope";
 import { getVectorStore } from "./store";
+import { libraryTermStats } from "./termStats";
 import { getEmbedder, getLanguageModel } from "@/models";
 import { listModels, resolveModelFile } from "@/models/registry";
 import type { ModelRole } from "@/models/types";
@@ -44,7 +45,7 @@ export async function realAskDeps(): Promise<AskDeps> {
   requireModel("embedder");
   requireModel("llm");
   const [embedder, llm, store] = await Promise.all([getEmbedder(), getLanguageModel(), getVectorStore()]);
-  return { embedder, llm, search: (q) => store.hybridSearch(q), documentNames };
+  return { embedder, llm, search: (q) => store.hybridSearch(q), documentNames, termStats: libraryTermStats(store) };
 }
 
 /** Instant passage search without the LLM. The store itself needs the embedder's width. */

@@ -12,7 +12,10 @@ import {
   type WordingAttribution,
 } from "./citations";
 import { DEFAULT_SYSTEM_PROMPT, packPassages, type LeftOutPassage, type PromptPassage, type UsedPassage } from "./prompt";
+import { refusalText, type Refusal, type RefusalReason } from "./refusal";
+import { judgeAnswerability, questionTerms, type Answerability, type LibraryTermStats, type QuestionTerm } from "./utils/answerability";
 import { condenseQuery } from "./utils/followUp";
+import { isDecline, verifyAnswer, type VerifiedSentence, type WithheldSentence } from "./verifyAnswer";
 import { partitionByRelevance, type RelevanceOptions } from "./utils/relevance";
 import type { ChatMessage, Embedder, LanguageModel } from "@/models/types";
 import type { SearchHit, SearchQuery } from "@/vectorstore/types";
@@ -29,6 +32,11 @@ export interface AskDeps {
   search: (query: SearchQuery) => Promise<SearchHit[]>;
   /** File names by document id (from the metadata db); missing names show the document id. */
   documentNames?: (documentIds: string[]) => Promise<Map<string, string>>;
+  /**
+   * How often the question's terms occur in the readable collections, for the answerability
+   * gate's rarity weights. Without it, occurrences are counted in the given passages alone.
+   */
+  termStats?: (terms: QuestionTerm[], collections: string[]) => Promise<LibraryTermStats>;
 }
 
 export interface AskOptions {
@@ -64,8 +72,16 @@ export interface AskTimings {
 
 export interface AskResult {
   answer: string;
-  /** False when the relevance gate found nothing and the LLM was not called. */
+  /** False when Cairn answered in its own words instead (see `refusal`). */
   answered: boolean;
+  /** Why Cairn did not answer: nothing relevant or subject terms missing (the LLM was not called), or the model declined or stated nothing verifiable. */
+  refusal: Refusal | null;
+  /** The answerability verdict on the given passages (null when no passage was given). */
+  answerability: Answerability | null;
+  /** Each sentence of the final answer with its verdict against the passages it cites. */
+  sentences: VerifiedSentence[];
+  /** Generated sentences left out of the final answer, with why. */
+  withheld: WithheldSentence[];
   aborted: boolean;
   citations: Citation[];
   dropped: DroppedCitation[];
@@ -117,6 +133,10 @@ export async function ask(input: AskInput): Promise<AskResult> {
     return {
       answer: NO_ANSWER,
       answered: false,
+      refusal: { reason: "no_relevant_passages", missingTerms: [] },
+      answerability: null,
+      sentences: [],
+      withheld: [],
       aborted: false,
       citations: [],
       dropped: [],
@@ -158,6 +178,48 @@ export async function ask(input: AskInput): Promise<AskResult> {
     });
   }
 
+  const retrieval = {
+    query,
+    condensed,
+    used: packed.used,
+    leftOut: [...packed.leftOut, ...notRelevantLeftOut],
+    promptTokens: packed.promptTokens,
+    historyLeftOut: packed.historyLeftOut,
+  };
+  // Answerability: the question's subject terms must be in the document the answer would come from.
+  // The current turn's words, not the condensed query: earlier turns were already answered.
+  const given = packed.used.map((u) => u.hit);
+  const stats = deps.termStats ? await deps.termStats(questionTerms(question), input.collections) : null;
+  const answerability = judgeAnswerability(question, given, stats);
+  const refuse = (reason: RefusalReason, extra: Partial<AskResult> = {}): AskResult => {
+    const text = refusalText(reason, answerability, packed.used, question);
+    const own = resolveCitations(text, packed.used);
+    const { sentences } = verifyAnswer(own, packed.used, question, { withhold: false });
+    timings.totalMs = performance.now() - t0;
+    return {
+      answer: own.answer,
+      answered: false,
+      refusal: { reason, missingTerms: [...answerability.absentEverywhere, ...answerability.absentFromDocument] },
+      answerability,
+      sentences,
+      withheld: [],
+      aborted: false,
+      citations: own.citations,
+      dropped: [],
+      unsupportedSentences: own.unsupportedSentences,
+      attributed: [],
+      retrieval,
+      answerTokens: 0,
+      timings,
+      ...extra,
+    };
+  };
+  if (!answerability.answerable) {
+    const r = refuse("terms_missing");
+    input.onToken?.(r.answer);
+    return r;
+  }
+
   signal?.throwIfAborted();
   const filter = createCitationStreamFilter(packed.used);
   const emit = (s: string) => {
@@ -175,24 +237,29 @@ export async function ask(input: AskInput): Promise<AskResult> {
 
   // The streamed tokens stay as generated; the final answer carries the markers added by wording.
   const byModel = resolveCitations(result.text, packed.used);
-  const resolved = opts.attribution ? attributeByWording(byModel, packed.used, opts.attribution) : byModel;
+  const attributed = opts.attribution ? attributeByWording(byModel, packed.used, opts.attribution) : byModel;
+  const verified = verifyAnswer(attributed, packed.used, question);
+  const resolved = verified.resolved;
+  const generated = { answerTokens: result.tokens, dropped: resolved.dropped, withheld: verified.withheld };
+  if (!result.aborted) {
+    // The model's own "the documents do not say", or nothing left that a passage backs: Cairn's words instead.
+    if (attributed.sentences.length > 0 && isDecline(attributed.sentences[0].text)) return refuse("model_declined", generated);
+    if (!verified.sentences.some((s) => s.verdict === "verified")) return refuse("nothing_verified", generated);
+  }
   timings.totalMs = performance.now() - t0;
   return {
     answer: resolved.answer,
     answered: true,
+    refusal: null,
+    answerability,
+    sentences: verified.sentences,
+    withheld: verified.withheld,
     aborted: result.aborted,
     citations: resolved.citations,
     dropped: resolved.dropped,
     unsupportedSentences: resolved.unsupportedSentences,
     attributed: resolved.attributed,
-    retrieval: {
-      query,
-      condensed,
-      used: packed.used,
-      leftOut: [...packed.leftOut, ...notRelevantLeftOut],
-      promptTokens: packed.promptTokens,
-      historyLeftOut: packed.historyLeftOut,
-    },
+    retrieval,
     answerTokens: result.tokens,
     timings,
   };

@@ -178,6 +178,32 @@ export function attributeByWording(
   return { ...analyse(answer, byNumber, attributed), dropped: resolved.dropped };
 }
 
+/**
+ * The answer without the given spans (whole sentences, with the whitespace after them).
+ * Markers added by wording keep their origin: their offsets move with the text.
+ */
+export function removeSpans(resolved: ResolvedAnswer, spans: readonly { start: number; end: number }[], used: readonly UsedPassage[]): ResolvedAnswer {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  let answer = "";
+  let from = 0;
+  const shift: { at: number; by: number }[] = [];
+  for (const s of sorted) {
+    let end = s.end;
+    while (end < resolved.answer.length && /[ \t]/.test(resolved.answer[end])) end++;
+    answer += resolved.answer.slice(from, s.start);
+    shift.push({ at: s.start, by: end - s.start });
+    from = end;
+  }
+  answer += resolved.answer.slice(from);
+  const moved = (pos: number) => pos - shift.filter((x) => x.at <= pos).reduce((sum, x) => sum + x.by, 0);
+  const inside = (pos: number) => sorted.some((s) => pos >= s.start && pos < s.end);
+  const attributed = resolved.attributed
+    .filter((a) => !inside(a.start))
+    .map((a) => ({ ...a, start: moved(a.start), end: moved(a.end) }));
+  const byNumber = new Map(used.map((u) => [u.n, u.hit]));
+  return { ...analyse(answer.trimEnd(), byNumber, attributed), dropped: resolved.dropped };
+}
+
 /** For streaming: removes invalid markers from tokens as they arrive (same rule as resolveCitations). */
 export function createCitationStreamFilter(used: readonly UsedPassage[]): CitationStreamFilter {
   return new CitationStreamFilter(new Set(used.map((u) => u.n)));

@@ -105,6 +105,22 @@ export class VectorStore {
     return searchChunks(this.table, query, this.dimensions, this.searchTuning);
   }
 
+  /**
+   * Chunks that BM25 matches `query` in (any of its words), within `collections`: the
+   * candidates for counting where a term occurs. At most `limit`, best first.
+   */
+  async keywordMatches(query: string, collections: string[], limit: number): Promise<Pick<ChunkRecord, "id" | "documentId" | "headingPath" | "text">[]> {
+    if (collections.length === 0 || query.trim() === "") return [];
+    const rows: Record<string, unknown>[] = await this.table
+      .query()
+      .fullTextSearch(query.slice(0, this.searchTuning.maxQueryChars), { columns: "text" })
+      .where(sqlIn("collectionId", collections, "Collection id"))
+      .select(["id", "documentId", "headingPath", "text"])
+      .limit(limit)
+      .toArray();
+    return rows.map((r) => ({ id: r.id as string, documentId: r.documentId as string, headingPath: r.headingPath as string, text: r.text as string }));
+  }
+
   /** Call after ingest batches: builds the ANN index when the table is large enough and refreshes the others. */
   ensureIndexes(): Promise<IndexReport> {
     return this.writes.run(() => ensureIndexes(this.table, this.dimensions, this.indexSettings));

@@ -31,7 +31,7 @@ export function normalizeTerm(word: string): string {
   return /^[a-z]+$/.test(lower) ? stemmer(lower) : lower;
 }
 
-function isContentWord(lowerWord: string): boolean {
+export function isContentWord(lowerWord: string): boolean {
   if (STOPWORDS.has(lowerWord)) return false;
   // Single letters are noise, single digits are not ("pump 2").
   return lowerWord.length > 1 || /\p{N}/u.test(lowerWord);

@@ -1,0 +1,170 @@
+import type { PromptPassage } from "../prompt";
+import { alternativesOf, isEverydayWord, isQuestionShape, synonymWords } from "./lexicon";
+import { isContentWord } from "./queryTerms";
+import { findPhrase, indexWords, type WordIndex } from "./textWords";
+
+// Can the retrieved passages answer the question at all? Decided before the LLM is called.
+// The question's subject terms (a drug, a clause, a product code, a party) must occur in the
+// document the answer would come from. Which terms are subjects is judged by rarity: a term
+// that the readable library does not contain at all, or that only a few of its documents
+// contain, names something specific; a term most documents share is vocabulary, and an
+// everyday English word the library lacks is phrasing ("drug" for "medication").
+
+export interface QuestionTerm {
+  /** Normalised words of the term, joined by spaces: the key into LibraryTermStats. */
+  key: string;
+  /** As the user wrote it. */
+  surface: string;
+  /** The term and its curated synonyms, each a phrase of normalised words. */
+  alternatives: string[][];
+  /** The term and its synonyms as written: a keyword query for its occurrences. */
+  searchText: string;
+}
+
+export interface TermOccurrence {
+  /** Chunks (within the readable collections) that contain the term; at most the search cap. */
+  chunks: number;
+  documents: ReadonlySet<string>;
+  /** True when the count reached the search cap: a common term. */
+  capped: boolean;
+}
+
+export interface LibraryTermStats {
+  /** Chunks and documents in the readable collections. */
+  chunks: number;
+  documents: number;
+  terms: ReadonlyMap<string, TermOccurrence>;
+}
+
+export interface AnswerabilityOptions {
+  /** A term found in at most this share of the readable documents is a subject term. */
+  maxSubjectDocShare: number;
+}
+
+export const DEFAULT_ANSWERABILITY: AnswerabilityOptions = { maxSubjectDocShare: 0.4 };
+
+export interface TermVerdict {
+  surface: string;
+  /** A subject of the question: its absence makes the question unanswerable. */
+  subject: boolean;
+  inDocument: boolean;
+  inLibrary: boolean;
+}
+
+export interface Answerability {
+  answerable: boolean;
+  /** Subject terms (as written) that no readable document contains. */
+  absentEverywhere: string[];
+  /** Subject terms that the best-matching document lacks, though other documents have them. */
+  absentFromDocument: string[];
+  /** The given document that covers most of the question's terms (by rarity), if any passage was given. */
+  document: { documentId: string; fileName: string } | null;
+  terms: TermVerdict[];
+}
+
+/** Compounds stay one term ("P-101", "non-compete"); possessives fold ("patient's"). */
+const QUESTION_TOKEN = /[\p{L}\p{N}]+(?:[-_./'’][\p{L}\p{N}]+)*/gu;
+
+export function questionTerms(question: string): QuestionTerm[] {
+  const out = new Map<string, QuestionTerm>();
+  for (const m of question.matchAll(QUESTION_TOKEN)) {
+    const surface = m[0].replace(/['’]s$/i, "");
+    const lower = surface.normalize("NFKC").toLowerCase();
+    if (!isContentWord(lower)) continue;
+    const phrase = indexWords(surface).words.map((w) => w.w);
+    if (phrase.length === 0 || isQuestionShape(phrase)) continue;
+    const k = phrase.join(" ");
+    if (!out.has(k)) out.set(k, { key: k, surface, alternatives: alternativesOf(phrase), searchText: [surface, ...synonymWords(phrase)].join(" ") });
+  }
+  return [...out.values()];
+}
+
+export function containsTerm(index: WordIndex, term: QuestionTerm): boolean {
+  return term.alternatives.some((alt) => findPhrase(index, alt) !== null);
+}
+
+export const passageIndexText = (p: { fileName?: string; headingPath: string; text: string }) => `${p.fileName ?? ""}\n${p.headingPath}\n${p.text}`;
+
+/** Occurrences counted over the given passages alone, when no library-wide statistics are at hand. */
+export function statsFromPassages(terms: readonly QuestionTerm[], passages: readonly PromptPassage[]): LibraryTermStats {
+  const indexes = passages.map((p) => ({ p, index: indexWords(passageIndexText(p)) }));
+  const stats = new Map<string, TermOccurrence>();
+  for (const t of terms) {
+    const having = indexes.filter(({ index }) => containsTerm(index, t));
+    stats.set(t.key, { chunks: having.length, documents: new Set(having.map(({ p }) => p.documentId)), capped: false });
+  }
+  return { chunks: passages.length, documents: new Set(passages.map((p) => p.documentId)).size, terms: stats };
+}
+
+function isSubject(term: QuestionTerm, occ: TermOccurrence | undefined, stats: LibraryTermStats, opts: AnswerabilityOptions): boolean {
+  const words = term.key.split(" ");
+  if (!occ || occ.chunks === 0) {
+    // Not in the library at all: phrasing if every word is everyday English; figures and codes never are.
+    return !words.every((w) => /^\p{L}+$/u.test(w) && isEverydayWord(w));
+  }
+  if (occ.capped) return false;
+  return occ.documents.size / Math.max(1, stats.documents) <= opts.maxSubjectDocShare;
+}
+
+export function judgeAnswerability(
+  question: string,
+  passages: readonly PromptPassage[],
+  stats: LibraryTermStats | null,
+  opts: AnswerabilityOptions = DEFAULT_ANSWERABILITY,
+): Answerability {
+  const terms = questionTerms(question);
+  const library = stats ?? statsFromPassages(terms, passages);
+  if (passages.length === 0) {
+    return { answerable: false, absentEverywhere: [], absentFromDocument: [], document: null, terms: [] };
+  }
+
+  // Per document of the given passages: which terms it has, in its passages, name or elsewhere in it.
+  const docs = new Map<string, { fileName: string; index: WordIndex[]; order: number }>();
+  passages.forEach((p, i) => {
+    const d = docs.get(p.documentId) ?? { fileName: p.fileName ?? p.documentId, index: [], order: i };
+    d.index.push(indexWords(passageIndexText(p)));
+    docs.set(p.documentId, d);
+  });
+  const weight = (t: QuestionTerm) => {
+    const occ = library.terms.get(t.key);
+    return Math.log(1 + Math.max(1, library.documents) / (1 + (occ?.documents.size ?? 0)));
+  };
+  const has = (documentId: string, t: QuestionTerm) =>
+    (library.terms.get(t.key)?.documents.has(documentId) ?? false) || docs.get(documentId)!.index.some((ix) => containsTerm(ix, t));
+
+  let best: string | null = null;
+  let bestScore = -1;
+  for (const [id, d] of docs) {
+    const score = terms.filter((t) => has(id, t)).reduce((s, t) => s + weight(t), 0);
+    if (score > bestScore || (score === bestScore && best !== null && d.order < docs.get(best)!.order)) {
+      best = id;
+      bestScore = score;
+    }
+  }
+
+  const verdicts: TermVerdict[] = [];
+  const absentEverywhere: string[] = [];
+  const absentFromDocument: string[] = [];
+  for (const t of terms) {
+    const occ = library.terms.get(t.key);
+    const inLibrary = (occ?.chunks ?? 0) > 0 || [...docs.keys()].some((id) => has(id, t));
+    const inDocument = has(best!, t);
+    const subject = isSubject(t, occ, library, opts);
+    verdicts.push({ surface: t.surface, subject, inDocument, inLibrary });
+    if (!subject || inDocument) continue;
+    (inLibrary ? absentFromDocument : absentEverywhere).push(t.surface);
+  }
+  return {
+    answerable: absentEverywhere.length === 0 && absentFromDocument.length === 0,
+    absentEverywhere,
+    absentFromDocument,
+    document: best ? { documentId: best, fileName: docs.get(best)!.fileName } : null,
+    terms: verdicts,
+  };
+}
+
+/** Words of the question found in a sentence: to pick the passage sentence worth quoting. */
+export function termHits(sentence: string, terms: readonly QuestionTerm[]): number {
+  const index = indexWords(sentence);
+  return terms.filter((t) => containsTerm(index, t)).length;
+}

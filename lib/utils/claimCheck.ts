@@ -1,0 +1,192 @@
+import { eng } from "stopword";
+import { alternativesOf, isEverydayWord } from "./lexicon";
+import { markerRegex } from "./citationMarkers";
+import { findPhrase, indexWords, textWords, type TextWord, type WordIndex } from "./textWords";
+
+// Is what a sentence states in the passage it cites? A sentence's claims are the figures it
+// states (numbers, doses, dates, durations, amounts, percentages — with the unit that follows
+// them) and its names and rare terms (capitalised words, words that are not everyday English).
+// All must occur in the cited passages, after the same normalisation ("ten (10) days" = "10 days";
+// "b.i.d." = "twice daily" only through lexicon's explicit list), and most of its other content
+// words too. A claim that no given passage contains at all is an invention: the sentence is withheld.
+
+export type SentenceVerdict = "verified" | "not_in_cited" | "uncited";
+
+export interface SupportSpan {
+  /** Passage number. */
+  n: number;
+  /** Offsets into the passage text. */
+  start: number;
+  end: number;
+}
+
+export interface ClaimCheck {
+  verdict: SentenceVerdict;
+  /** Claims the sentence states, as written. */
+  claims: string[];
+  /** Claims not found in its cited passages. */
+  missingClaims: string[];
+  /** Figures and names found in no given passage (names: nor in the question). */
+  invented: string[];
+  /** The sentence says nothing: "The password is [1]." */
+  incomplete: boolean;
+  /** Where the cited passages hold the sentence's words (verified sentences only). */
+  support: SupportSpan[];
+}
+
+export interface CheckPassage {
+  n: number;
+  text: string;
+  /** Extra text the passage is known by (file name, heading): names count there, offsets don't. */
+  label?: string;
+}
+
+/** Share of a sentence's plain content words its cited passages must hold. */
+export const MIN_WORD_COVERAGE = 0.5;
+
+const UNIT_WORDS = new Set(
+  ["mg", "mcg", "g", "kg", "ml", "l", "cc", "unit", "units", "iu", "meq", "mmhg", "percent", "day", "days", "week", "weeks", "month", "months", "year", "years",
+    "hour", "hours", "minute", "minutes", "second", "business", "working", "calendar", "dollar", "dollars", "cent", "cents", "mile", "miles", "km", "cm", "mm",
+    "v", "kw", "kwh", "nm", "kpa", "psi", "bar", "time", "times", "share", "shares", "million", "billion"].map((w) => textWords(w)[0]!.w),
+);
+const STOP = new Set(eng);
+/** A sentence ending on one of these stopped before saying anything. */
+const DANGLING = new Set(["is", "are", "was", "were", "be", "been", "the", "a", "an", "of", "to", "for", "by", "with", "and", "or", "at", "in", "on", "as", "that", "than"]);
+
+export const stripMarkers = (s: string) => s.replace(markerRegex(), "");
+
+interface Claim {
+  surface: string;
+  /** A figure: the number, and the unit word after it when there is one. */
+  figure?: { value: string; unit?: string };
+  /** A name or rare term: its alternatives. */
+  term?: string[][];
+  /** Capitalised inside the sentence: a name. */
+  name?: boolean;
+}
+
+function claimsOf(sentence: string, words: TextWord[]): Claim[] {
+  const out: Claim[] = [];
+  const seen = new Set<string>();
+  words.forEach((w, i) => {
+    const surface = sentence.slice(w.start, w.end);
+    if (/^\d/.test(w.w)) {
+      const next = words[i + 1];
+      const unit = next && UNIT_WORDS.has(next.w) ? next.w : undefined;
+      const k = `#${w.w} ${unit ?? ""}`;
+      if (!seen.has(k)) out.push({ surface: unit ? sentence.slice(w.start, next!.end) : surface, figure: { value: w.w, unit } });
+      seen.add(k);
+      return;
+    }
+    const lower = surface.toLowerCase();
+    if (STOP.has(lower) || lower.length < 2 || UNIT_WORDS.has(w.w)) return;
+    const capitalised = i > 0 && /^\p{Lu}/u.test(surface);
+    if (!capitalised && isEverydayWord(w.w)) return;
+    const k = `@${w.w}`;
+    if (!seen.has(k)) out.push({ surface, term: alternativesOf([w.w]), name: capitalised });
+    seen.add(k);
+  });
+  return out;
+}
+
+/** A figure is stated when the number occurs and, if it has a unit, that unit follows within three words. */
+function findFigure(index: WordIndex, f: { value: string; unit?: string }): { start: number; end: number } | null {
+  for (const i of index.at.get(f.value) ?? []) {
+    if (!f.unit) return { start: index.words[i].start, end: index.words[i].end };
+    const units = new Set(alternativesOf([f.unit]).filter((a) => a.length === 1).map((a) => a[0]));
+    for (let k = 1; k <= 3; k++) {
+      const w = index.words[i + k];
+      if (w && units.has(w.w)) return { start: index.words[i].start, end: w.end };
+    }
+  }
+  return null;
+}
+
+function findClaim(index: WordIndex, c: Claim): { start: number; end: number } | null {
+  if (c.figure) return findFigure(index, c.figure);
+  for (const alt of c.term!) {
+    const at = findPhrase(index, alt);
+    if (at) return at;
+  }
+  return null;
+}
+
+interface PreparedPassage {
+  n: number;
+  text: WordIndex;
+  label: WordIndex;
+}
+
+export function preparePassages(passages: readonly CheckPassage[]): PreparedPassage[] {
+  return passages.map((p) => ({ n: p.n, text: indexWords(p.text), label: indexWords(p.label ?? "") }));
+}
+
+/** Checks one answer sentence (markers included or not) against the passages it cites. */
+export function checkSentence(sentence: string, cited: readonly number[], passages: readonly PreparedPassage[], question = ""): ClaimCheck {
+  const plain = stripMarkers(sentence);
+  const words = textWords(plain);
+  const claims = claimsOf(plain, words);
+  const lastWord = plain.replace(/[\s.!?…:;,"'”’)\]]+$/u, "").split(/\s+/).pop()?.toLowerCase() ?? "";
+  const incomplete = words.length === 0 || DANGLING.has(lastWord) || /:\s*$/.test(plain.trim());
+  const questionIndex = indexWords(question);
+  const invented = claims
+    .filter((c) => !passages.some((p) => findClaim(p.text, c) || (c.term && findClaim(p.label, c))))
+    .filter((c) => c.figure || (c.name && !findClaim(questionIndex, c)))
+    .map((c) => c.surface);
+
+  const citedPassages = passages.filter((p) => cited.includes(p.n));
+  if (citedPassages.length === 0) return { verdict: "uncited", claims: claims.map((c) => c.surface), missingClaims: [], invented, incomplete, support: [] };
+
+  const support: SupportSpan[] = [];
+  const missingClaims: string[] = [];
+  for (const c of claims) {
+    let found = false;
+    for (const p of citedPassages) {
+      const at = findClaim(p.text, c);
+      if (at) {
+        support.push({ n: p.n, ...at });
+        found = true;
+        break;
+      }
+      if (c.term && findClaim(p.label, c)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) missingClaims.push(c.surface);
+  }
+
+  // The rest of its content words: most must be in the cited passages too.
+  const claimWords = new Set(claims.flatMap((c) => (c.figure ? [c.figure.value, c.figure.unit ?? ""] : c.term![0])));
+  const plainWords = [...new Set(words.filter((w) => !STOP.has(plain.slice(w.start, w.end).toLowerCase()) && w.w.length > 1 && !claimWords.has(w.w)).map((w) => w.w))];
+  let covered = 0;
+  for (const w of plainWords) {
+    const alts = alternativesOf([w]);
+    const p = citedPassages.find((cp) => alts.some((a) => findPhrase(cp.text, a) || findPhrase(cp.label, a)));
+    if (!p) continue;
+    covered++;
+    const at = alts.map((a) => findPhrase(p.text, a)).find(Boolean);
+    if (at) support.push({ n: p.n, ...at });
+  }
+  const coverageOk = plainWords.length < 3 || covered / plainWords.length >= MIN_WORD_COVERAGE;
+  const verified = missingClaims.length === 0 && coverageOk && !incomplete && claims.length + plainWords.length > 0;
+  return {
+    verdict: verified ? "verified" : "not_in_cited",
+    claims: claims.map((c) => c.surface),
+    missingClaims,
+    invented,
+    incomplete,
+    support: verified ? mergeSpans(support) : [],
+  };
+}
+
+function mergeSpans(spans: SupportSpan[]): SupportSpan[] {
+  const sorted = [...spans].sort((a, b) => a.n - b.n || a.start - b.start);
+  const out: SupportSpan[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.n === s.n && s.start <= last.end + 1) last.end = Math.max(last.end, s.end);
+    else out.push({ ...s });
+  }
+  return out;
+}

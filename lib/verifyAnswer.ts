@@ -1,0 +1,77 @@
+import { removeSpans, type ResolvedAnswer } from "./citations";
+import type { UsedPassage } from "./prompt";
+import { checkSentence, preparePassages, stripMarkers, type SentenceVerdict } from "./utils/claimCheck";
+
+// After generation and citation resolution: every sentence gets a verdict against the
+// passages it cites, and sentences stating a figure or name that no given passage holds are
+// withheld from the final answer. The streamed tokens were shown as they came; what is
+// rendered and saved afterwards is this.
+
+export type { SentenceVerdict };
+
+export interface VerifiedSentence {
+  /** Offsets into the final answer. */
+  start: number;
+  end: number;
+  text: string;
+  citations: number[];
+  verdict: SentenceVerdict;
+  /** Figures, names and rare terms the sentence states. */
+  claims: string[];
+  /** Those not found in the passages it cites. */
+  missingClaims: string[];
+  /** Where in the cited pages its words are: page-text offsets (the passage's charStart applied). */
+  support: { n: number; charStart: number; charEnd: number }[];
+}
+
+export interface WithheldSentence {
+  text: string;
+  /** The figures or names no given passage contains; empty for a sentence that states nothing. */
+  values: string[];
+  reason: "value_not_in_passages" | "incomplete";
+}
+
+export interface VerifiedAnswer {
+  resolved: ResolvedAnswer;
+  sentences: VerifiedSentence[];
+  withheld: WithheldSentence[];
+}
+
+// DECLINE_PHRASE (lib/prompt), and the ways small models say it anyway. Recognised, never relied on.
+const DECLINE =
+  /^(?:i'?m sorry,?\s*)?(?:the |these |your )?(?:documents?|passages?|context|text)\s+(?:do(?:es)?\s*n[o']t|don't|doesn't)\s+(?:say|mention|contain|state|specify|provide|include|give)|^(?:there is )?no (?:information|mention)|^(?:this|that|it) is not (?:mentioned|stated|specified|provided)|^i (?:could not|couldn't|cannot|can't) find/i;
+
+export function isDecline(sentence: string): boolean {
+  return DECLINE.test(stripMarkers(sentence).trim());
+}
+
+/** `withhold: false` for Cairn's own messages: verdicts only. */
+export function verifyAnswer(resolved: ResolvedAnswer, used: readonly UsedPassage[], question: string, opts = { withhold: true }): VerifiedAnswer {
+  const passages = preparePassages(used.map((u) => ({ n: u.n, text: u.hit.text, label: `${u.hit.fileName ?? ""}\n${u.hit.headingPath}` })));
+  const withheld: WithheldSentence[] = [];
+  const cut: { start: number; end: number }[] = [];
+  for (const s of opts.withhold ? resolved.sentences : []) {
+    if (isDecline(s.text)) continue;
+    const check = checkSentence(s.text, s.citations, passages, question);
+    if (check.invented.length > 0) withheld.push({ text: stripMarkers(s.text).trim(), values: check.invented, reason: "value_not_in_passages" });
+    else if (check.incomplete) withheld.push({ text: stripMarkers(s.text).trim(), values: [], reason: "incomplete" });
+    else continue;
+    cut.push({ start: s.start, end: s.end });
+  }
+  const final = cut.length > 0 ? removeSpans(resolved, cut, used) : resolved;
+  const byN = new Map(used.map((u) => [u.n, u.hit]));
+  const sentences = final.sentences.map((s): VerifiedSentence => {
+    const check = checkSentence(s.text, s.citations, passages, question);
+    return {
+      start: s.start,
+      end: s.end,
+      text: s.text,
+      citations: s.citations,
+      verdict: check.verdict,
+      claims: check.claims,
+      missingClaims: check.missingClaims,
+      support: check.support.map((sp) => ({ n: sp.n, charStart: byN.get(sp.n)!.charStart + sp.start, charEnd: byN.get(sp.n)!.charStart + sp.end })),
+    };
+  });
+  return { resolved: final, sentences, withheld };
+}
