@@ -3,7 +3,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { ensureBuild, npmBin, offlineEnv, root, workerCommand } from "../../../scripts/lib.mjs";
 
 export const artifactsDir = path.join(root, "test", "artifacts");
@@ -85,4 +85,14 @@ export async function launchChromium(): Promise<Browser> {
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
   });
+}
+
+/** Collects every request the page makes to anything but this machine (expected: none). */
+export function watchExternal(page: Page): string[] {
+  const external: string[] = [];
+  page.on("request", (r) => {
+    const u = new URL(r.url());
+    if (!["127.0.0.1", "localhost"].includes(u.hostname) && !["data:", "blob:"].includes(u.protocol)) external.push(r.url());
+  });
+  return external;
 }
