@@ -8,7 +8,8 @@ const MAX_NAME_LENGTH = 200;
 export function sanitizeFileName(raw: string): string {
   let name = raw.normalize("NFC");
   name = name.split(/[\\/]/).pop() ?? "";
-  name = name.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, "");
+  // Control characters (\p{Cc}: U+0000–U+001F, U+007F–U+009F), zero-width marks and bidi overrides.
+  name = name.replace(/[\p{Cc}\u200b-\u200f\u202a-\u202e\u2066-\u2069]/gu, "");
   name = name.replace(/^[.\s]+|[.\s]+$/g, "");
   if (name.length > MAX_NAME_LENGTH) {
     const dot = name.lastIndexOf(".");

@@ -29,7 +29,7 @@ export function commitToStore(tempPath: string, sha256: string, filesDir = confi
 export async function sha256File(filePath: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash("sha256");
   let size = 0;
-  await pipeline(fs.createReadStream(filePath), async function* (source: AsyncIterable<Buffer>) {
+  await pipeline(fs.createReadStream(filePath), async (source: AsyncIterable<Buffer>) => {
     for await (const chunk of source) {
       hash.update(chunk);
       size += chunk.length;

@@ -6,8 +6,7 @@ import { CairnError } from "@/core/errors";
 
 const MAX_ID_LENGTH = 512;
 // Control characters (incl. NUL and newlines) have no business in an id.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const CONTROL_CHARS = /\p{Cc}/u;
 
 /** Throws unless `id` is a non-empty string of at most 512 printable characters. */
 export function assertValidId(id: unknown, what: string): asserts id is string {

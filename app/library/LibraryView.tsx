@@ -11,21 +11,28 @@ const stageLabel: Record<string, string> = {
   failed: "Failed",
 };
 
+async function fetchLibrary(): Promise<DocumentRow[]> {
+  const res = await fetch("/api/documents", { cache: "no-store" });
+  const body = await res.json();
+  if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
+  return body.documents;
+}
+
 export function LibraryView() {
   const [docs, setDocs] = useState<DocumentRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const refresh = useCallback(async () => {
-    try {
-      const res = await fetch("/api/documents", { cache: "no-store" });
-      const body = await res.json();
-      if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
-      setDocs(body.documents);
-      setError(null);
-    } catch (e) {
-      setError(`Could not load the library: ${(e as Error).message}`);
-    }
-  }, []);
+  const refresh = useCallback(
+    () =>
+      fetchLibrary().then(
+        (documents) => {
+          setDocs(documents);
+          setError(null);
+        },
+        (e: Error) => setError(`Could not load the library: ${e.message}`),
+      ),
+    [],
+  );
 
   const busy = docs?.some((d) => d.status !== "indexed" && d.status !== "failed") ?? true;
   useEffect(() => {

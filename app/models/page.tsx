@@ -7,10 +7,10 @@ const stateLabel = { missing: "not installed", loading: "loading…", ready: "re
 
 const mb = (n: number | null) => (n === null ? "–" : n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : `${Math.round(n / 1e6)} MB`);
 
-function ActiveCard({ role, active }: { role: string; active: ActiveModel }) {
+function ActiveCard({ modelRole, active }: { modelRole: "llm" | "embedder"; active: ActiveModel }) {
   return (
-    <div className={`rounded border p-3 ${active.ok ? "border-teal-200 bg-white" : "border-amber-300 bg-amber-50"}`} data-testid={`active-${role}`}>
-      <div className="text-sm font-semibold">{role === "llm" ? "Language model (answers)" : "Embedding model (search and indexing)"}</div>
+    <div className={`rounded border p-3 ${active.ok ? "border-teal-200 bg-white" : "border-amber-300 bg-amber-50"}`} data-testid={`active-${modelRole}`}>
+      <div className="text-sm font-semibold">{modelRole === "llm" ? "Language model (answers)" : "Embedding model (search and indexing)"}</div>
       {active.ok ? (
         <p className="text-sm text-stone-700">
           Using <span className="font-medium">{active.name}</span> <span className="text-stone-500">({active.source})</span>
@@ -59,8 +59,8 @@ export default function ModelsPage() {
         <code className="rounded bg-stone-100 px-1">npm run models -- import &lt;file&gt;</code>.
       </p>
       <div className="grid gap-3 md:grid-cols-2">
-        <ActiveCard role="llm" active={active.llm} />
-        <ActiveCard role="embedder" active={active.embedder} />
+        <ActiveCard modelRole="llm" active={active.llm} />
+        <ActiveCard modelRole="embedder" active={active.embedder} />
       </div>
       <p className="text-sm text-stone-700" data-testid="model-state">
         {(["llm", "embedder"] as const).map((role) => (

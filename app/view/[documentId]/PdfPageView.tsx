@@ -52,6 +52,9 @@ export function PdfPageView({ documentId, pageCount, page, span }: ViewerProps &
   const onCitedPage = current === page && span !== null;
   const { data: indexed } = usePageText(documentId, page);
   const quote = indexed && span && span.end <= indexed.text.length ? indexed.text.slice(span.start, span.end) : undefined;
+  // The cited span as plain numbers, so a new but equal span object does not re-render the page.
+  const spanStart = span?.start;
+  const spanEnd = span?.end;
 
   useEffect(() => {
     let cancelled = false;
@@ -115,10 +118,10 @@ export function PdfPageView({ documentId, pageCount, page, span }: ViewerProps &
       await Promise.all([renderTask.promise, textLayer.render()]);
       if (cancelled) return;
       setRendering(false);
-      if (!onCitedPage || !span) return;
+      if (!onCitedPage || spanStart === undefined || spanEnd === undefined) return;
       const items = content.items.filter((i): i is (typeof content.items)[number] & TextItemLike => "str" in i);
       const map = buildPageTextMap(items, (x, y) => base.convertToViewportPoint(x, y));
-      const match = locateSpan(map.text, span.start, span.end, quote);
+      const match = locateSpan(map.text, spanStart, spanEnd, quote);
       if (!match) return setHighlight({ status: "missing" });
       const marks = markPieces(textLayer.textDivs, itemPieces(map, match.start, match.end));
       if (marks.length === 0) return setHighlight({ status: "missing" });
@@ -133,7 +136,7 @@ export function PdfPageView({ documentId, pageCount, page, span }: ViewerProps &
       textLayer?.cancel();
     };
     // `quote` arrives a moment later than the PDF; re-render then so the highlight can use it.
-  }, [pdf, current, onCitedPage, span?.start, span?.end, quote]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [pdf, current, onCitedPage, spanStart, spanEnd, quote]);
 
   const go = (n: number) => total !== null && n >= 1 && n <= total && setCurrent(n);
   return (
