@@ -14,7 +14,7 @@ export type QuestionKind = "answerable" | "near_miss";
 export interface AnswerabilityQuestion {
   id: string;
   kind: QuestionKind;
-  /** Relative to ../shared/fixtures, e.g. "contracts/<file>.txt", "medical/<file>.txt". */
+  /** Relative to ../shared/fixtures: "contracts/<file>.txt", "medical/<file>.txt", "real-world/pdf/<file>.pdf". */
   file: string;
   question: string;
   /** Answerable only: the sentence or clause holding the answer, and the value it states. */
@@ -33,9 +33,18 @@ export function fixturePath(file: string): string {
   return path.resolve(sharedFixturesDir, file);
 }
 
-/** The document group a question belongs to: its top fixture folder ("contracts", "medical", "real-world"). */
+/** The document group a question belongs to: "pdf" for PDFs, else its fixture folder ("contracts", "medical"). */
 export function questionGroup(q: AnswerabilityQuestion): string {
-  return q.file.split("/")[0];
+  return q.file.endsWith(".pdf") ? "pdf" : q.file.split("/")[0]!;
+}
+
+/** The file's text as Cairn reads it: .txt as is, .pdf through ingest/parse/pdf (pages joined by a newline). */
+export async function fixtureText(file: string): Promise<string> {
+  const bytes = readFileSync(fixturePath(file));
+  if (!file.endsWith(".pdf")) return bytes.toString("utf8");
+  const { parsePdf } = await import("@/ingest/parse/pdf");
+  const parsed = await parsePdf(new Uint8Array(bytes), path.basename(file));
+  return parsed.pages.map((p) => p.text).join("\n");
 }
 
 export function collapseWhitespace(text: string): string {
