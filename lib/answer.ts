@@ -1,66 +1,14 @@
 import { ask, type AskDeps, type AskResult } from "./ask";
+import { realAskDeps } from "./askDeps";
 import type { Principal } from "./auth";
 import { addAssistantMessage, addUserMessage, chatHistory, getUserChat, openOrStartChat } from "./chats";
 import { citationFor, type Citation } from "./citations";
-import { config } from "@/core/config";
-import { openDb } from "@/core/db";
-import { getDocument } from "@/core/db/queries";
 import { CairnError, isCairnError } from "@/core/errors";
 import type { LeftOutReason } from "./prompt";
-import { searchPassages, type PassageResult } from "./searchPassages";
 import { resolveCollections } from "./searchScope";
-import { getVectorStore } from "./store";
-import { libraryTermStats } from "./termStats";
-import { getEmbedder, getLanguageModel } from "@/models";
-import { listModels, resolveModelFile } from "@/models/registry";
-import type { ModelRole } from "@/models/types";
 
-// Glue between the routes and lib/ask: real models and store, the caller's collections,
-// and the chat the question and answer are saved in.
-
-export async function documentNames(documentIds: string[]): Promise<Map<string, string>> {
-  const db = openDb(config().dbPath);
-  const names = new Map<string, string>();
-  for (const id of documentIds) {
-    const doc = getDocument(db, id);
-    if (doc) names.set(id, doc.name);
-  }
-  return names;
-}
-
-/** How to get a model for a role, for messages: the default catalogue entry's command. */
-export function installHint(role: ModelRole): string {
-  const models = listModels().filter((m) => m.role === role && !m.testOnly);
-  const pick = models.find((m) => m.isDefault) ?? models[0];
-  return pick ? pick.getCommand : "npm run models -- list";
-}
-
-function requireModel(role: ModelRole): void {
-  if (resolveModelFile(role)) return;
-  const what = role === "llm" ? "No language model is installed, so questions cannot be answered (passage search still works)." : "No embedding model is installed, so documents cannot be searched.";
-  throw new CairnError("unavailable:model", `${what} Install one with: ${installHint(role)}`, { reason: "model_missing" });
-}
-
-export async function realAskDeps(): Promise<AskDeps> {
-  requireModel("embedder");
-  requireModel("llm");
-  const [embedder, llm, store] = await Promise.all([getEmbedder(), getLanguageModel(), getVectorStore()]);
-  return { embedder, llm, search: (q) => store.hybridSearch(q), documentNames, termStats: libraryTermStats(store) };
-}
-
-/** Instant passage search without the LLM. The store itself needs the embedder's width. */
-export async function searchReadablePassages(principal: Principal, query: string, collections?: string[], limit?: number): Promise<PassageResult[]> {
-  requireModel("embedder");
-  const [embedder, store] = await Promise.all([getEmbedder(), getVectorStore()]);
-  return searchPassages({
-    query,
-    collections: resolveCollections(principal, collections),
-    limit,
-    deps: { embedder, search: (q) => store.hybridSearch(q), documentNames },
-  });
-}
-
-// ---- streamed answers ----
+// Streamed answers: the chat the question and answer are saved in, tokens as they come,
+// then the answer with its citations.
 
 export interface LeftOutSource extends Omit<Citation, "n"> {
   reason: LeftOutReason;

@@ -1,6 +1,6 @@
-import { installHint } from "./answer";
 import { isCairnError } from "@/core/errors";
 import { modelState, type ModelState } from "@/models";
+import { installHint } from "@/models/modelMissing";
 import { listModels, resolveModelFile, type ModelListing } from "@/models/registry";
 import type { ModelRole } from "@/models/types";
 

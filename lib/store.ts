@@ -1,6 +1,7 @@
 import { config } from "@/core/config";
 import { CairnError } from "@/core/errors";
 import { readGgufSummary } from "@/models/gguf";
+import { modelMissingError } from "@/models/modelMissing";
 import { resolveModelFile } from "@/models/registry";
 import { openVectorStore } from "@/vectorstore/openVectorStore";
 import type { VectorStore } from "@/vectorstore/VectorStore";
@@ -22,9 +23,7 @@ export function getVectorStore(): Promise<VectorStore> {
 async function open(): Promise<VectorStore> {
   const embedder = resolveModelFile("embedder");
   if (!embedder) {
-    throw new CairnError("unavailable:model", "No embedding model is installed, so documents cannot be indexed or searched. See the Models page.", {
-      reason: "model_missing",
-    });
+    throw modelMissingError("embedder");
   }
   const summary = await readGgufSummary(embedder.path);
   if (!summary.embeddingLength) {

@@ -1,8 +1,7 @@
 import { config } from "@/core/config";
-import { CairnError } from "@/core/errors";
-import { CATALOGUE, installCommand } from "./catalogue";
 import { loadEmbedder, type LocalEmbedder } from "./embedder";
 import { loadLanguageModel, type LocalLanguageModel } from "./llm";
+import { modelMissingError } from "./modelMissing";
 import { resolveModelFile } from "./registry";
 import type { ModelRole } from "./types";
 
@@ -30,20 +29,11 @@ interface Slot<T> {
 
 const slots: { llm?: Slot<LocalLanguageModel>; embedder?: Slot<LocalEmbedder> } = {};
 
-function missingError(role: ModelRole): CairnError {
-  const entry = CATALOGUE.find((e) => e.role === role && e.isDefault && !e.testOnly);
-  const what = role === "llm" ? "No LLM installed." : "No embedding model installed.";
-  const pull = entry ? `Run \`${installCommand(entry)}\`` : "Download one with `npm run models -- pull <name>`";
-  return new CairnError("unavailable:model", `${what} ${pull} or import a .gguf file (\`npm run models -- import <file.gguf>\`).`, {
-    reason: "model_missing",
-  });
-}
-
 function getOrLoad<T>(role: ModelRole, load: (path: string, name: string) => Promise<T>): Promise<T> {
   const existing = slots[role] as Slot<T> | undefined;
   if (existing && existing.status !== "error") return existing.promise;
   const file = resolveModelFile(role);
-  if (!file) return Promise.reject(missingError(role));
+  if (!file) return Promise.reject(modelMissingError(role));
   const slot: Slot<T> = { name: file.name, status: "loading", promise: load(file.path, file.name) };
   slot.promise.then(
     (value) => {

@@ -51,7 +51,7 @@ Object.assign(process.env, { CAIRN_DATA_DIR: runDir, CAIRN_EMBED_MODEL: models.e
 
 const { config } = await import("@/core/config");
 const { closeDb } = await import("@/core/db");
-const { realAskDeps } = await import("@/lib/answer");
+const { realAskDeps } = await import("@/lib/askDeps");
 const { ask } = await import("@/lib/ask");
 const { currentPrincipal } = await import("@/lib/auth");
 const { resolveCollections } = await import("@/lib/searchScope");

@@ -34,7 +34,7 @@ load.afterCorpus = loadAverage();
 Object.assign(process.env, { CAIRN_DATA_DIR: runDir, CAIRN_EMBED_MODEL: models.embedder, CAIRN_LLM_MODEL: models.llm });
 
 const { config } = await import("@/core/config");
-const { realAskDeps } = await import("@/lib/answer");
+const { realAskDeps } = await import("@/lib/askDeps");
 const { ask } = await import("@/lib/ask");
 const { currentPrincipal } = await import("@/lib/auth");
 const { resolveCollections } = await import("@/lib/searchScope");

@@ -1,4 +1,4 @@
-import { searchReadablePassages } from "@/lib/answer";
+import { searchReadablePassages } from "@/lib/searchReadablePassages";
 import { currentPrincipal } from "@/lib/auth";
 import { parseWith, route } from "@/lib/http";
 import { searchParamsObject, searchQuery } from "./schema";

@@ -1,0 +1,28 @@
+import { config } from "@/core/config";
+import { openDb } from "@/core/db";
+import { getDocument } from "@/core/db/queries";
+import { getEmbedder, getLanguageModel } from "@/models";
+import { assertModelInstalled } from "@/models/modelMissing";
+import type { AskDeps } from "./ask";
+import { getVectorStore } from "./store";
+import { libraryTermStats } from "./termStats";
+
+// The real dependencies of lib/ask: the installed models, the chunk store and the metadata db.
+
+export async function documentNames(documentIds: string[]): Promise<Map<string, string>> {
+  const db = openDb(config().dbPath);
+  const names = new Map<string, string>();
+  for (const id of documentIds) {
+    const doc = getDocument(db, id);
+    if (doc) names.set(id, doc.name);
+  }
+  return names;
+}
+
+/** Loads (once) the embedder, the LLM and the store; fails with the "no model installed" error before loading anything. */
+export async function realAskDeps(): Promise<AskDeps> {
+  assertModelInstalled("embedder");
+  assertModelInstalled("llm");
+  const [embedder, llm, store] = await Promise.all([getEmbedder(), getLanguageModel(), getVectorStore()]);
+  return { embedder, llm, search: (q) => store.hybridSearch(q), documentNames, termStats: libraryTermStats(store) };
+}
