@@ -7,7 +7,8 @@
 // - answered results whose every cited sentence is verified;
 // - a wrong value surviving into a final answer (target 0): a figure no given passage holds, or
 //   any verified sentence in an answer to a near-miss question.
-// Run: npm run bench -- answerability   (BENCH_REBUILD=1 re-ingests; BENCH_ONLY=<id prefix>; BENCH_LIMIT=n per kind)
+// Refusals count whatever Cairn says in its own words (AskResult.refusal); near-miss ones where the
+// LLM was never called are shown apart. Run: npm run bench -- answerability   (BENCH_REBUILD=1 re-ingests; BENCH_ONLY=<id prefix>; BENCH_LIMIT=n per kind)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,16 +23,6 @@ import { loadAverage, median, round } from "./utils/stats";
 
 const TARGET_NEAR_MISS_REFUSED = 0.95;
 const TARGET_WRONGLY_REFUSED = 0.05;
-
-// The answerability fields of AskResult (lib/ask.ts). Read through verdictsOf(), so the bench runs
-// (with those metrics as n/a) on a lib/ask that does not produce them yet.
-type RefusalReason = "no_relevant_passages" | "terms_missing" | "model_declined" | "nothing_verified";
-interface AnswerVerdicts {
-  refusal: null | { reason: RefusalReason; missingTerms: string[] };
-  sentences: { start: number; end: number; text: string; citations: number[]; verdict: "verified" | "not_in_cited" | "uncited"; claims: string[]; missingClaims: string[] }[];
-  withheld: { text: string; values: string[] }[];
-}
-const verdictsOf = (r: AskResult) => r as unknown as Partial<AnswerVerdicts>;
 
 const wallStart = performance.now();
 const load = { start: loadAverage(), afterCorpus: [0, 0, 0], end: [0, 0, 0] };
@@ -86,18 +77,19 @@ interface QuestionRun {
   seconds: number;
   llmCalled: boolean;
   answered: boolean;
-  refusal: AnswerVerdicts["refusal"] | "n/a";
+  refusal: AskResult["refusal"];
   /** Answerable: the final answer states gold.value. */
   goldValueStated: boolean | null;
   /** Answerable: some passage given to the model holds gold.value (retrieval found it). */
   goldValueGiven: boolean | null;
-  citedSentences: number | null;
-  verifiedSentences: number | null;
+  citedSentences: number;
+  verifiedSentences: number;
   /** Answered, at least one cited sentence, and every cited sentence verified. */
-  allCitedVerified: boolean | null;
+  allCitedVerified: boolean;
   unsupportedFigures: string[];
   wrongValueSurvives: boolean;
-  withheld: number | null;
+  /** Generated sentences left out of the final answer. */
+  withheld: number;
   passagesGiven: number;
   answer: string;
 }
@@ -107,12 +99,11 @@ async function run(q: AnswerabilityQuestion, askDeps: AskDeps): Promise<Question
   const t = performance.now();
   const result = await ask({ question: q.question, collections, deps: { ...askDeps, llm: countingModel(askDeps.llm, () => (llmCalled = true)) } });
   const seconds = (performance.now() - t) / 1000;
-  const v = verdictsOf(result);
   const passages = result.retrieval.used.map((u) => u.hit.text);
-  const cited = v.sentences?.filter((s) => s.citations.length > 0);
-  const verified = v.sentences?.filter((s) => s.verdict === "verified");
+  const cited = result.sentences.filter((s) => s.citations.length > 0);
+  const verified = result.sentences.filter((s) => s.verdict === "verified");
   const figures = result.answered ? unsupportedFigures(result.answer, passages, q.question) : [];
-  const verifiedOnNearMiss = q.kind === "near_miss" && result.answered && (verified?.length ?? 0) > 0;
+  const verifiedOnNearMiss = q.kind === "near_miss" && result.answered && verified.length > 0;
   return {
     id: q.id,
     kind: q.kind,
@@ -122,15 +113,15 @@ async function run(q: AnswerabilityQuestion, askDeps: AskDeps): Promise<Question
     seconds,
     llmCalled,
     answered: result.answered,
-    refusal: v.refusal === undefined ? "n/a" : v.refusal,
+    refusal: result.refusal,
     goldValueStated: q.gold ? result.answered && statesValue(result.answer, q.gold.value) : null,
     goldValueGiven: q.gold ? passages.some((p) => statesValue(p, q.gold!.value)) : null,
-    citedSentences: cited?.length ?? null,
-    verifiedSentences: verified?.length ?? null,
-    allCitedVerified: cited ? result.answered && cited.length > 0 && cited.every((s) => s.verdict === "verified") : null,
+    citedSentences: cited.length,
+    verifiedSentences: verified.length,
+    allCitedVerified: result.answered && cited.length > 0 && cited.every((s) => s.verdict === "verified"),
     unsupportedFigures: figures,
     wrongValueSurvives: result.answered && (figures.length > 0 || verifiedOnNearMiss),
-    withheld: v.withheld?.length ?? null,
+    withheld: result.withheld.length,
     passagesGiven: passages.length,
     answer: result.answer.replace(/\s+/g, " ").slice(0, 400),
   };
@@ -177,6 +168,7 @@ function summarise(label: string, rs: QuestionRun[]) {
     answered: answered.length,
     allCitedVerified: rate(answered, (r) => r.allCitedVerified),
     wrongValueSurvives: rs.filter((r) => r.wrongValueSurvives).length,
+    withheld: rs.reduce((n, r) => n + r.withheld, 0),
     meanSeconds: secs.length ? round(secs.reduce((s, x) => s + x, 0) / secs.length, 2) : null,
     medianSeconds: secs.length ? round(median(secs), 2) : null,
   };
@@ -194,7 +186,7 @@ const targets = {
   wrongValueSurvives: { target: "0", met: overall.wrongValueSurvives === 0 },
 };
 const refusalReasons = runs.reduce<Record<string, number>>((acc, r) => {
-  const key = `${r.kind}: ${r.answered ? "answered" : r.refusal === "n/a" ? "refused (reason n/a)" : (r.refusal?.reason ?? "refused (no reason)")}`;
+  const key = `${r.kind}: ${r.answered ? "answered" : `refused, ${r.refusal?.reason ?? "no reason"}`}`;
   acc[key] = (acc[key] ?? 0) + 1;
   return acc;
 }, {});
@@ -204,7 +196,6 @@ const header = {
   threads,
   cpus: os.cpus().length,
   contextSize: cfg.llmContextSize,
-  verdictFields: runs.some((r) => r.refusal !== "n/a") ? "present" : "absent (lib/ask does not report refusal/sentences/withheld yet)",
   corpus: {
     documents: corpus.summary.documents.length,
     chunks: corpus.summary.documents.reduce((s, d) => s + d.chunks, 0),
@@ -218,7 +209,7 @@ const header = {
 
 console.log(`\nanswerability bench: ${header.llm}, ${threads} threads on ${header.cpus} CPUs (shared machine: timings are noisy)`);
 console.log(`corpus: ${header.corpus.documents} documents, ${header.corpus.chunks} chunks in one collection (${corpus.built ? "ingested this run" : "cached"}; ingest took ${header.corpus.ingestSeconds} s)`);
-console.log(`verdict fields: ${header.verdictFields}; load average 1/5/15 min: start ${load.start.join(" ")}, end ${load.end.join(" ")}`);
+console.log(`load average 1/5/15 min: start ${load.start.join(" ")}, after corpus ${load.afterCorpus.join(" ")}, end ${load.end.join(" ")}`);
 console.table(
   summaries.map((s) => ({
     group: s.group,
@@ -229,6 +220,7 @@ console.table(
     "gold value stated": show(s.goldValueStated, s.answerable),
     "gold value in passages": show(s.goldValueGiven, s.answerable),
     "answered: every cited sentence verified": show(s.allCitedVerified, s.answered),
+    "sentences withheld": s.withheld,
     "wrong value survives (0)": s.wrongValueSurvives,
     "s/question mean / median": `${s.meanSeconds} / ${s.medianSeconds}`,
   })),

@@ -50,7 +50,8 @@ export function ensureCorpus(id: BenchCorpusId, embedderPath: string, runDir: st
       fs.rmSync(partial, { recursive: true, force: true });
       throw new Error(`building the ${id} corpus failed (exit ${r.status})`);
     }
-    fs.renameSync(partial, cache);
+    if (fs.existsSync(marker)) fs.rmSync(partial, { recursive: true, force: true }); // another run built it meanwhile
+    else fs.renameSync(partial, cache);
     built = true;
   }
   fs.rmSync(runDir, { recursive: true, force: true });
