@@ -1,17 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask, type AskDeps, type AskOptions, type AskResult } from "@/lib/ask";
-import { config } from "@/core/config";
 import { bestPassageByWording } from "@/lib/utils/attribution";
 import { loadEmbedder, type LocalEmbedder } from "@/models/embedder";
 import { loadLanguageModel, type LocalLanguageModel } from "@/models/llm";
-import { testModelPaths } from "../testModels";
+import { testModelPaths, testModelThreads } from "../testModels";
+import { expectAnswerGuarantees, withoutAttributed } from "../utils/answerGuarantees";
+import { recordingModel } from "../utils/recordingModel";
 import { openPaperStore, PAPER_COLLECTION } from "./paperCorpus";
 
-// The real test LLM over real chunks of a real paper (tracemonkey.pdf, pages 1–5, real LanceDB):
-// when its answer repeats a passage nearly word for word, the final result cites that passage —
-// by the model's own [n], or else by wording (marked as such). Greedy decoding: deterministic
-// for a given model file. With this prompt the test LLM writes no marker on these questions, so
-// the citation comes from attribution by wording (the lead's "trace tree" case).
+// Attribution by wording around the real test LLM, over real chunks of a real paper
+// (tracemonkey.pdf, pages 1–5, real LanceDB): a sentence that repeats a given passage nearly word
+// for word, with no marker, ends up cited to that passage (page, offsets, quote), marked as added
+// by wording, while the stream carried the text as generated. Whether the 0.5B model itself copies
+// a passage (it did on the machine this was written on) depends on the CPU, so the copied sentence is
+// appended to the real model's answer as a line of its own by a recording wrapper: the test checks
+// Cairn's attribution, not the model's habits. The model's own sentences are held to the same guarantees.
 
 let llm: LocalLanguageModel;
 let embedder: LocalEmbedder;
@@ -21,8 +24,8 @@ const options: Partial<AskOptions> = { reserveForAnswer: 96, temperature: 0 };
 
 beforeAll(async () => {
   const paths = testModelPaths();
-  embedder = await loadEmbedder(paths.embedder);
-  llm = await loadLanguageModel(paths.llm, { contextSize: 2048, threads: config().modelThreads });
+  embedder = await loadEmbedder(paths.embedder, { threads: testModelThreads() });
+  llm = await loadLanguageModel(paths.llm, { contextSize: 2048, threads: testModelThreads() });
   paper = await openPaperStore(embedder, 5);
   deps = { ...paper.deps, llm };
 });
@@ -33,14 +36,18 @@ afterAll(async () => {
   await embedder?.dispose();
 });
 
-/** The answer as streamed: the final answer without the markers added by wording. */
-function withoutAttributed(r: AskResult): string {
-  let out = r.answer;
-  for (const a of [...r.attributed].reverse()) out = out.slice(0, a.start - 1) + out.slice(a.end);
-  return out;
+const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
+
+/** The sentence of the paper's chunks that contains `words`, on one line, as a model would copy it. */
+function sentenceOfPaper(words: string): string {
+  const segmenter = new Intl.Segmenter("en", { granularity: "sentence" });
+  for (const c of paper.chunks) {
+    for (const { segment } of segmenter.segment(oneLine(c.text))) if (segment.includes(words)) return segment.trim();
+  }
+  throw new Error(`No chunk of the paper says "${words}"`);
 }
 
-/** For calibration: how each cited sentence matched its passage, and how close the runner-up came. */
+/** For calibration (CAIRN_TEST_VERBOSE): how each attributed sentence matched, and how close the runner-up came. */
 function report(question: string, r: AskResult) {
   const passages = r.retrieval.used.map((u) => ({ n: u.n, text: u.hit.text }));
   const loose = { minCoverage: 0, minTerms: 0, minSharedRun: 0 };
@@ -53,33 +60,43 @@ function report(question: string, r: AskResult) {
   console.info(JSON.stringify({ question, answer: r.answer, attributed: rows, unsupported: r.unsupportedSentences.map((s) => s.text) }));
 }
 
-async function askAndCheck(question: string, answerWords: string) {
+async function askWithCopiedSentence(question: string, answerWords: string) {
+  const copied = sentenceOfPaper(answerWords);
+  const model = recordingModel(llm, { appendLine: copied });
   const streamed: string[] = [];
-  const r = await ask({ question, collections: [PAPER_COLLECTION], deps, options, onToken: (t) => streamed.push(t) });
-  report(question, r);
+  const r = await ask({ question, collections: [PAPER_COLLECTION], deps: { ...deps, llm: model }, options, onToken: (t) => streamed.push(t) });
+  if (process.env.CAIRN_TEST_VERBOSE) report(question, r);
   expect(r.answered).toBe(true);
-  expect(r.answer).toContain(answerWords);
-  const holder = r.retrieval.used.find((u) => u.hit.text.replace(/\s+/g, " ").includes(answerWords));
-  expect(holder, "the passage holding the answer was given").toBeTruthy();
-  // At least one citation, from the model or by wording, resolves to that passage (page, offsets, quote).
-  const cited = r.citations.filter((c) => c.chunkId === holder!.hit.id);
-  expect(cited).toHaveLength(1);
-  expect(cited[0]).toMatchObject({ n: holder!.n, page: holder!.hit.page, charStart: holder!.hit.charStart, quote: holder!.hit.text, fileName: "tracemonkey.pdf" });
-  // Markers added by wording are listed, point at "[n]" in the answer, and never at another passage
-  // than the one whose text holds their sentence's terms; the stream carried the text as generated.
-  for (const a of r.attributed) expect(r.answer.slice(a.start, a.end)).toBe(`[${a.n}]`);
+  const [call] = model.calls;
+  expect(call!.result!.text.endsWith(`\n${copied}`)).toBe(true);
+  expectAnswerGuarantees(r, { streamed: streamed.join(""), raw: call!.result!.text, messages: call!.messages, pageText: (_id, page) => paper.pageText(page) });
+
+  const holders = r.retrieval.used.filter((u) => oneLine(u.hit.text).includes(copied));
+  expect(holders.length, "a passage holding the copied sentence was given").toBeGreaterThan(0);
+  // The copied line, last in the answer, now ends with a marker added by wording ("… trace [n]."),
+  // which points at a passage that holds the sentence.
+  const added = r.attributed.at(-1);
+  expect(added, "the copied sentence was attributed by wording").toBeDefined();
+  const lastLine = r.answer.slice(r.answer.lastIndexOf("\n") + 1);
+  expect(r.answer.length - lastLine.length + lastLine.indexOf(` [${added!.n}]`) + 1).toBe(added!.start);
+  expect(lastLine.replace(` [${added!.n}]`, "")).toBe(copied);
+  const holder = holders.find((u) => u.n === added!.n);
+  expect(holder, `[${added!.n}] is a passage holding the sentence`).toBeDefined();
+  const cited = r.citations.find((c) => c.n === holder!.n);
+  expect(cited).toMatchObject({ chunkId: holder!.hit.id, page: holder!.hit.page, charStart: holder!.hit.charStart, quote: holder!.hit.text, fileName: "tracemonkey.pdf" });
+  // The stream carried the model's text and the copied line, without the added marker.
   expect(streamed.join("")).toBe(withoutAttributed(r));
+  expect(streamed.join("").endsWith(`\n${copied}`)).toBe(true);
   return { r, holder: holder! };
 }
 
-describe("attribution by wording with the real test LLM", () => {
+describe("attribution by wording around the real test LLM", () => {
   it("cites the passage a near-verbatim definition comes from (typed trace, page 4)", async () => {
-    const { r, holder } = await askAndCheck("What is a typed trace?", "A typed trace is a trace annotated with a type for every variable");
+    const { holder } = await askWithCopiedSentence("What is a typed trace?", "A typed trace is a trace annotated with a type for every variable");
     expect(holder.hit.page).toBe(4);
-    expect(r.attributed.length + r.citations.length).toBeGreaterThan(0);
   });
 
   it("cites the passage for the lead's question (What is a trace tree?)", async () => {
-    await askAndCheck("What is a trace tree?", "program path, which may cross function call boundaries");
+    await askWithCopiedSentence("What is a trace tree?", "program path, which may cross function call boundaries");
   });
 });
