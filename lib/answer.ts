@@ -3,7 +3,7 @@ import { realAskDeps } from "./askDeps";
 import type { Principal } from "./auth";
 import { addAssistantMessage, addUserMessage, chatHistory, getUserChat, openOrStartChat } from "./chats";
 import { citationFor, type Citation } from "./citations";
-import { CairnError, isCairnError } from "@/core/errors";
+import { toClientError } from "./http";
 import type { LeftOutReason } from "./prompt";
 import { resolveCollections } from "./searchScope";
 
@@ -103,9 +103,7 @@ export function prepareAnswer(input: AnswerInput): PreparedAnswer {
       emit({ type: "done", result: done });
     } catch (e) {
       if (signal?.aborted) return;
-      const err = isCairnError(e) ? e : new CairnError("internal:chat", "The answer failed.", { cause: e });
-      if (err.type === "internal") console.error(e);
-      emit({ type: "error", error: err.toJSON() });
+      emit({ type: "error", error: toClientError(e, "chat").toJSON() });
     }
   }
   return { chatId: chat.id, title: chat.title, run };

@@ -1,15 +1,21 @@
 import type { z } from "zod";
-import { CairnError, isCairnError } from "@/core/errors";
+import { CairnError, isCairnError, type Surface } from "@/core/errors";
+
+/**
+ * What a client may see of an error: a CairnError as it is (an internal one shows only a
+ * generic message); anything else (a filesystem or SQLite error, paths included) becomes a
+ * generic internal error. Internal errors are logged here with their cause, never shown.
+ */
+export function toClientError(e: unknown, surface: Surface = "api"): CairnError {
+  const err = isCairnError(e) ? e : new CairnError(`internal:${surface}`, "unexpected error", { cause: e });
+  if (err.type === "internal") console.error(e);
+  return err;
+}
 
 /** Maps thrown errors to JSON responses: CairnErrors by their status, anything else as a logged 500. */
 export function errorResponse(e: unknown): Response {
-  if (isCairnError(e)) {
-    if (e.type === "internal") console.error(e);
-    return Response.json({ error: e.toJSON() }, { status: e.status });
-  }
-  console.error(e);
-  const internal = new CairnError("internal:api", "unexpected error");
-  return Response.json({ error: internal.toJSON() }, { status: 500 });
+  const err = toClientError(e);
+  return Response.json({ error: err.toJSON() }, { status: err.status });
 }
 
 export function route<A extends unknown[]>(handler: (...args: A) => Promise<Response> | Response) {

@@ -1,6 +1,6 @@
 import { currentPrincipal } from "@/lib/auth";
 import { config } from "@/core/config";
-import { route, parseWith } from "@/lib/http";
+import { parseWith, route, toClientError } from "@/lib/http";
 import { addUploadedFile, listLibrary } from "@/lib/library";
 import { receiveUpload } from "@/lib/upload";
 import { uploadQuery } from "./schema";
@@ -21,8 +21,7 @@ export const POST = route(async (request: Request) => {
       results.push({ name: file.name, document, duplicate });
     } catch (e) {
       // One bad file in a batch must not lose the others: report it beside them.
-      const err = e as { toJSON?: () => unknown; message: string };
-      results.push({ name: file.name, error: err.toJSON ? err.toJSON() : { message: err.message } });
+      results.push({ name: file.name, error: toClientError(e, "upload").toJSON() });
     }
   }
   const status = results.every((r) => "error" in r) ? 400 : 202;
