@@ -1,5 +1,5 @@
 // `npm test`: installs what the tests need (npm packages, Debian's chromium, the real test
-// models), type-checks, checks the layering, then runs every vitest project and prints one closing tally.
+// models), type-checks, checks the layering, lints, then runs every vitest project and prints one closing tally.
 import fs from "node:fs";
 import path from "node:path";
 import { ensureChromium, ensureDependencies, npmBin, root, run } from "./lib.mjs";
@@ -13,6 +13,8 @@ if (projects.some((p) => p !== "standalone")) run(npmBin("tsx"), ["models/testMo
 run(npmBin("tsc"), ["--noEmit", "-p", "."]);
 // The layering of DESIGN.md (core ← models/vectorstore/ingest ← lib ← app) and no import cycles.
 run("npm", ["run", "--silent", "lint:deps"]);
+// ESLint: typescript-eslint, react-hooks, jsx-a11y, next (eslint.config.mjs); any warning fails.
+run("npm", ["run", "--silent", "lint"]);
 
 const outDir = path.join(root, "test", "artifacts");
 fs.mkdirSync(outDir, { recursive: true });

@@ -35,7 +35,6 @@ export function QuestionBox({ busy, onAsk, onStop, inputRef }: Props) {
           id="question"
           ref={inputRef}
           rows={2}
-          autoFocus
           value={text}
           maxLength={MAX}
           onChange={(e) => setText(e.target.value)}

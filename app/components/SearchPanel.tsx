@@ -19,11 +19,7 @@ export function SearchPanel({ query, onQueryChange, inputRef }: Props) {
 
   useEffect(() => {
     const q = query.trim();
-    if (!q) {
-      setResults(null);
-      setError(null);
-      return;
-    }
+    if (!q) return;
     const ctl = new AbortController();
     const t = setTimeout(async () => {
       setBusy(true);
@@ -54,7 +50,14 @@ export function SearchPanel({ query, onQueryChange, inputRef }: Props) {
           ref={inputRef}
           type="search"
           value={query}
-          onChange={(e) => onQueryChange(e.target.value)}
+          onChange={(e) => {
+            // Cleared: forget the last results, so the next query starts from nothing.
+            if (!e.target.value.trim()) {
+              setResults(null);
+              setError(null);
+            }
+            onQueryChange(e.target.value);
+          }}
           placeholder="e.g. isolation valve P-101"
           maxLength={500}
           className="w-full rounded border border-stone-300 bg-white px-3 py-2 focus:outline-none focus:ring-2 focus:ring-teal-700"

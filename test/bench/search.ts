@@ -90,7 +90,7 @@ async function benchSize(rows: number) {
       }
     }
     // Until nothing is left to fold in.
-    let t = performance.now();
+    const t = performance.now();
     for (let i = 0; i < 3; i++) {
       const r = await store.ensureIndexes();
       result.vectorIndex = r.vectorIndex;

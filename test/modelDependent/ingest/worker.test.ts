@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { testModelPaths } from "../testModels";
 import { startWorker, stopWorker, tempDataDir, waitFor } from "./workerHarness";
 

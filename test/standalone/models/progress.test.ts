@@ -29,7 +29,7 @@ const at = (downloadedBytes: number, extra: Partial<DownloadProgress> = {}): Dow
 describe("progress reporter", () => {
   it("renders percent, MB, MB/s and ETA", () => {
     const line = renderProgressLine("qwen", at(470_000_000), 100);
-    expect(line).toMatch(/^qwen \[#+-+\]  42\.1%  470\.0\/1\.12 GB  12\.3 MB\/s  ETA 0:53$/);
+    expect(line).toMatch(/^qwen \[#+-+\] {2}42\.1% {2}470\.0\/1\.12 GB {2}12\.3 MB\/s {2}ETA 0:53$/);
     expect(renderProgressLine("x", at(5_000_000, { totalBytes: null, bytesPerSecond: 0 }))).toBe("x 5.0 MB  0.0 MB/s  ETA --:--");
     expect(formatDuration(3725)).toBe("1:02:05");
     expect(formatBytes(67_308_128)).toBe("67.3 MB");
