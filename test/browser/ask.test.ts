@@ -1,85 +1,210 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
+import type { AnswerDone, Citation } from "@/app/components/types";
+import { announcementFor } from "@/app/components/utils/chatStream";
+import { readAnswerEvents } from "@/app/components/utils/readSse";
 import { openDb } from "@/core/db";
 import { addChatMessage, createChat } from "@/core/db/queries";
 import { testModelPaths } from "../modelDependent/testModels";
-import { artifactsDir, launchChromium, startCairn, type RunningCairn } from "./utils/cairn";
+import { artifactsDir, launchChromium, startCairn, watchExternal, type RunningCairn } from "./utils/cairn";
 
-// Upload → index → ask → cited answer → viewer with the passage highlighted on the right
-// PDF page, against the real test models (missing models fail here, loudly).
+// Upload → index → ask → cited answer → viewer with the passage highlighted on the right page,
+// against the real test models (missing models fail here, loudly). One server for the suite;
+// each test sets up what it needs itself (uploading an indexed file again is a no-op), so any
+// one of them can run alone. What the small model writes is not asserted, only what Cairn
+// guarantees whatever it writes; chips that must exist come from a stored answer built on the
+// real indexed passage.
 
 const FACT = "The isolation valve for pump P-101 is V-17.";
 
-async function manualPdf(): Promise<Uint8Array> {
+async function pdf(pages: string[][]): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
-  const lines: string[][] = [
-    [
-      "Plant maintenance manual",
-      "This manual describes routine inspections of the cooling circuit.",
-      "Inspect the filters every month and record the readings in the log.",
-    ],
-    [
-      "Pump isolation",
-      "Before any maintenance on a pump, isolate it from the circuit.",
-      FACT,
-      "Close V-17 fully and lock it before opening the pump casing.",
-    ],
-    ["Appendix", "The emergency lighting is tested twice a year.", "Spare fuses are kept in the electrical room."],
-  ];
-  for (const pageLines of lines) {
+  for (const pageLines of pages) {
     const page = doc.addPage([595, 842]);
     pageLines.forEach((text, i) => page.drawText(text, { x: 50, y: 780 - i * 24, size: i === 0 ? 18 : 12, font }));
   }
   return doc.save();
 }
 
+const pumpManual = () =>
+  pdf([
+    ["Plant maintenance manual", "This manual describes routine inspections of the cooling circuit.", "Inspect the filters every month and record the readings in the log."],
+    ["Pump isolation", "Before any maintenance on a pump, isolate it from the circuit.", FACT, "Close V-17 fully and lock it before opening the pump casing."],
+    ["Appendix", "The emergency lighting is tested twice a year.", "Spare fuses are kept in the electrical room."],
+  ]);
+
 let app: RunningCairn;
 let browser: Browser;
+let dir: string;
 let pdfPath: string;
+const pages: Page[] = [];
 
 beforeAll(async () => {
   const models = testModelPaths();
-  pdfPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cairn-ask-")), "pump-manual.pdf");
-  fs.writeFileSync(pdfPath, await manualPdf());
-  // One model thread and a bounded answer keep the test steady on a busy 2-core machine.
-  app = await startCairn({ CAIRN_LLM_MODEL: models.llm, CAIRN_EMBED_MODEL: models.embedder, CAIRN_MODEL_THREADS: "1", CAIRN_ASK_ANSWER_TOKENS: "160" });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-ask-"));
+  pdfPath = path.join(dir, "pump-manual.pdf");
+  fs.writeFileSync(pdfPath, await pumpManual());
+  // One model thread (unless the run asks for more) and a bounded answer keep the test steady on a busy 2-core machine.
+  app = await startCairn({
+    CAIRN_LLM_MODEL: models.llm,
+    CAIRN_EMBED_MODEL: models.embedder,
+    CAIRN_MODEL_THREADS: process.env.CAIRN_MODEL_THREADS ?? "1",
+    CAIRN_ASK_ANSWER_TOKENS: "160",
+  });
   browser = await launchChromium();
+});
+
+afterEach(async () => {
+  await Promise.all(pages.splice(0).map((p) => p.close()));
 });
 
 afterAll(async () => {
   await browser?.close();
   await app?.stop();
-  if (pdfPath) fs.rmSync(path.dirname(pdfPath), { recursive: true, force: true });
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
+
+// ---- setup helpers (through the API, as a script would) ----
+
+async function openPage(viewport = { width: 1366, height: 900 }): Promise<{ page: Page; external: string[] }> {
+  const page = await browser.newPage({ viewport });
+  pages.push(page);
+  page.on("pageerror", (e) => console.error("page error:", e));
+  return { page, external: watchExternal(page) };
+}
 
 function shot(page: Page, name: string) {
   fs.mkdirSync(artifactsDir, { recursive: true });
   return page.screenshot({ path: path.join(artifactsDir, name), fullPage: true });
 }
 
-function watchExternal(page: Page): string[] {
-  const external: string[] = [];
-  page.on("request", (r) => {
-    const u = new URL(r.url());
-    if (!["127.0.0.1", "localhost"].includes(u.hostname) && !["data:", "blob:"].includes(u.protocol)) external.push(r.url());
-  });
-  return external;
+interface LibraryDocument {
+  id: string;
+  name: string;
+  status: string;
+  errorMessage: string | null;
 }
 
-test("ask about an uploaded PDF, follow the citation to page 2 with the passage highlighted", async () => {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-  const external = watchExternal(page);
-  page.on("pageerror", (e) => console.error("page error:", e));
+async function listDocuments(): Promise<LibraryDocument[]> {
+  return (await (await fetch(`${app.url}/api/documents`)).json()).documents;
+}
 
-  // 1. Upload through the library page and watch it get indexed.
+/** Uploads a file (a no-op if it is already there) and waits until the worker has indexed it. */
+async function uploadAndIndex(file: string, timeoutMs = 240_000): Promise<LibraryDocument> {
+  const form = new FormData();
+  form.append("file", new Blob([fs.readFileSync(file)]), path.basename(file));
+  const res = await fetch(`${app.url}/api/documents`, { method: "POST", body: form });
+  const body = await res.json();
+  expect(res.status, JSON.stringify(body)).toBe(202);
+  const id: string = body.results[0].document.id;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const doc = (await listDocuments()).find((d) => d.id === id);
+    if (doc?.status === "indexed") return doc;
+    if (doc?.status === "failed") throw new Error(`indexing ${file} failed: ${doc.errorMessage}\n${app.logs()}`);
+    if (Date.now() > deadline) throw new Error(`${file} not indexed in ${timeoutMs / 1000} s (status ${doc?.status})\n${app.logs()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The indexed page-2 passage of the pump manual, as a citation: real chunk, real offsets. */
+async function page2Citation(n: number): Promise<Citation> {
+  const doc = await uploadAndIndex(pdfPath);
+  const res = await fetch(`${app.url}/api/search?${new URLSearchParams({ q: "isolation valve P-101 V-17", limit: "20" })}`);
+  const { results } = await res.json();
+  const hit = results.find((r: { documentId: string; page: number; text: string }) => r.documentId === doc.id && r.page === 2 && r.text.includes("V-17"));
+  expect(hit, `the page-2 passage is found: ${JSON.stringify(results)}`).toBeTruthy();
+  const { chunkId, documentId, collectionId, fileName, page, headingPath, charStart, charEnd, text } = hit;
+  return { n, chunkId, documentId, collectionId, fileName, page, headingPath, charStart, charEnd, quote: text };
+}
+
+/**
+ * A chat saved with one answer written here rather than by the model: "[1]" from the model,
+ * a second "[1]" added by wording (as lib/ask does for an uncited sentence that copies the
+ * passage), and a last sentence with no support.
+ */
+async function storedAnswerChat(): Promise<{ chatId: string; answer: string }> {
+  const source = await page2Citation(1);
+  const chatId = randomUUID();
+  const question = "Which valve isolates pump P-101?";
+  const answer = "The isolation valve for pump P-101 is V-17 [1]. Close V-17 fully and lock it before opening the pump casing [1]. It is always painted red.";
+  const added = answer.lastIndexOf("[1]");
+  const metadata: Omit<AnswerDone, "answer" | "messageId"> = {
+    answered: true,
+    aborted: false,
+    citations: [source],
+    dropped: [],
+    unsupportedSentences: [{ start: answer.indexOf("It is"), end: answer.length, text: "It is always painted red." }],
+    attributed: [{ n: 1, coverage: 1, sharedRun: 12, start: added, end: added + 3 }],
+    sources: [source],
+    leftOut: [],
+    retrieval: { query: question, condensed: false, promptTokens: 0, historyLeftOut: 0 },
+    timings: { embedMs: 0, searchMs: 0, queuedMs: 0, generationMs: 0, totalMs: 0 },
+  };
+  const db = openDb(path.join(app.dataDir, "cairn.db"));
+  createChat(db, { id: chatId, userId: "local", title: "Stored answer with a citation" });
+  addChatMessage(db, { chatId, role: "user", content: question });
+  addChatMessage(db, { chatId, role: "assistant", content: answer, metadata });
+  return { chatId, answer };
+}
+
+/** Asks through POST /api/ask, as the page does, and returns the typed events' outcome. */
+async function askThroughApi(question: string): Promise<{ chatId: string; title: string; done: AnswerDone }> {
+  const res = await fetch(`${app.url}/api/ask`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) });
+  expect(res.status).toBe(200);
+  let chat: { chatId: string; title: string } | undefined;
+  let done: AnswerDone | undefined;
+  await readAnswerEvents(res.body!, (e) => {
+    if (e.type === "chat") chat = e;
+    else if (e.type === "done") done = e.result;
+    else if (e.type === "error") throw new Error(`${e.error.code}: ${e.error.message}\n${app.logs()}`);
+  });
+  expect(chat && done, "the stream has a chat and a done event").toBeTruthy();
+  return { chatId: chat!.chatId, title: chat!.title, done: done! };
+}
+
+async function savedAnswer(chatId: string): Promise<string> {
+  const saved = await (await fetch(`${app.url}/api/chats/${chatId}`)).json();
+  return saved.messages.find((m: { role: string }) => m.role === "assistant").content;
+}
+
+/** Chip numbers and origins an answer must show: one per number in each [n] of the final answer. */
+function expectedChips(done: Pick<AnswerDone, "answer" | "attributed">): { n: string; origin: string }[] {
+  const byWording = new Set((done.attributed ?? []).map((a) => `${a.start}:${a.end}`));
+  return [...done.answer.matchAll(/\[(\d+(?:\s*,\s*\d+)*)\]/g)].flatMap((m) =>
+    m[1].split(",").map((n) => ({ n: n.trim(), origin: byWording.has(`${m.index}:${m.index + m[0].length}`) ? "wording" : "model" })),
+  );
+}
+
+async function waitForViewerHighlight(page: Page, words: string) {
+  await page.waitForURL(/\/view\//);
+  await expect.poll(() => page.getByTestId("viewer-page").textContent(), { timeout: 60_000 }).toContain("Page 2 of 3");
+  await page.getByTestId("pdf-highlight").first().waitFor({ timeout: 60_000 });
+  const highlighted = (await page.getByTestId("pdf-highlight").allTextContents()).join("");
+  expect(highlighted).toContain(words);
+  expect(await page.getByTestId("pdf-page").getAttribute("data-page")).toBe("2");
+  expect(await page.locator(".cairn-pdf-page canvas").count()).toBe(1);
+}
+
+// ---- library ----
+
+test("a PDF dropped on the library page is indexed, with progress, through a labelled file input", async () => {
+  const { page, external } = await openPage();
+  // Its own file, so this upload is never a duplicate of another test's.
+  const file = path.join(dir, "inspection-schedule.pdf");
+  fs.writeFileSync(file, await pdf([["Inspection schedule", "The cooling tower fans are inspected every spring."], ["Records", "Readings go into the plant log book."]]));
   await page.goto(`${app.url}/library`);
-  await page.getByTestId("file-input").setInputFiles(pdfPath);
-  const row = page.getByTestId("document-row").filter({ hasText: "pump-manual.pdf" });
+  const input = page.getByLabel(/Choose files/);
+  expect(await input.getAttribute("type"), "the file input is named by its label").toBe("file");
+  expect(await page.locator('[role="button"]').count(), "no div posing as a button").toBe(0);
+  await input.setInputFiles(file);
+  const row = page.getByTestId("document-row").filter({ hasText: "inspection-schedule.pdf" });
   await row.waitFor({ timeout: 30_000 });
   const seen = new Set<string>();
   let sawProgressBar = false;
@@ -95,147 +220,201 @@ test("ask about an uploaded PDF, follow the citation to page 2 with the passage 
   }
   console.log(`ingest statuses seen: ${[...seen].join(" → ")}; progress bar seen: ${sawProgressBar}`);
   expect(await row.textContent()).toContain("Indexed");
-
-  // 2. Ask on the home page; Enter sends.
-  await page.goto(app.url);
-  const box = page.getByLabel("Your question");
-  await box.fill("Which valve isolates pump P-101?");
-  await box.press("Enter");
-  const answer = page.getByTestId("answer").last();
-  await answer.waitFor();
-  // Streaming: text appears before the answer is finished.
-  await page.waitForFunction(() => {
-    const a = [...document.querySelectorAll('[data-testid="answer"]')].pop();
-    return !!a && (a.textContent ?? "").trim().length > 0;
-  }, undefined, { timeout: 180_000 });
-  await page.locator('[data-testid="answer"][aria-busy="false"]').last().waitFor({ timeout: 180_000 });
-  const answerText = (await answer.textContent()) ?? "";
-  console.log(`answer: ${answerText}`);
-  expect(await answer.getByRole("alert").count(), `answer failed: ${answerText}\n${app.logs()}`).toBe(0);
-  expect(answerText.trim().length).toBeGreaterThan(0);
-  expect(answerText).not.toContain("I found nothing about this");
-
-  const sources = page.getByTestId("source");
-  expect(await sources.count()).toBeGreaterThan(0);
-  const page2Source = sources.filter({ hasText: "page 2" });
-  expect(await page2Source.count(), "the passage on page 2 is among the sources").toBeGreaterThan(0);
-  await shot(page, "chat.png");
-
-  // 3. Follow a citation chip: the model's own [n], or one added because the sentence's wording
-  //    matches the passage (dashed, labelled as not cited by the model). Either way it must exist.
-  const chips = answer.getByTestId("citation-chip");
-  expect(await chips.count(), `a citation chip (by the model or by wording) in: ${answerText}`).toBeGreaterThan(0);
-  const origins = await chips.evaluateAll((els) => els.map((e) => e.getAttribute("data-origin")));
-  console.log(`chips: ${origins.join(", ")}`);
-  for (const [i, origin] of origins.entries()) {
-    expect(["model", "wording"]).toContain(origin);
-    const label = (await chips.nth(i).getAttribute("aria-label")) ?? "";
-    if (origin === "wording") expect(label).toContain("matched by wording — the model did not cite this itself");
-    else expect(label).not.toContain("wording");
-  }
-  const chip = chips.first();
-  const n = (await chip.textContent())!.trim();
-  await chip.click();
-  const card = page.locator(`[data-testid="source"][data-n="${n}"]`);
-  await expect.poll(() => card.getAttribute("class")).toContain("ring-2");
-  expect(await card.textContent(), "the chip's source is the page-2 passage").toContain("page 2");
-  expect(await card.getAttribute("data-cited")).toBe(origins[0]);
-  if (origins[0] === "wording") expect(await card.textContent()).toContain("matched by wording");
-  await shot(page, "chat-chip.png");
-  await card.getByTestId("open-source").click();
-
-  // 4. The viewer renders page 2 with pdf.js and highlights the cited words.
-  await page.waitForURL(/\/view\//);
-  await expect.poll(() => page.getByTestId("viewer-page").textContent(), { timeout: 60_000 }).toContain("Page 2 of 3");
-  await page.getByTestId("pdf-highlight").first().waitFor({ timeout: 60_000 });
-  const highlighted = (await page.getByTestId("pdf-highlight").allTextContents()).join("");
-  console.log(`highlighted: ${highlighted}`);
-  expect(highlighted).toContain("V-17");
-  expect(await page.getByTestId("pdf-page").getAttribute("data-page")).toBe("2");
-  expect(await page.locator(".cairn-pdf-page canvas").count()).toBe(1);
-  await shot(page, "viewer.png");
-
-  // 5. Instant passage search, without the LLM.
-  await page.goto(app.url);
-  await page.getByRole("tab", { name: "Search passages" }).click();
-  await page.getByRole("searchbox").fill("isolation valve");
-  await page.getByTestId("search-result").first().waitFor({ timeout: 30_000 });
-  const marks = await page.getByTestId("search-results").locator("mark").allTextContents();
-  expect(marks.map((m) => m.toLowerCase())).toContain("valve");
-  await shot(page, "search.png");
-
-  // 6. The chat was saved and reopens with its question and answer.
-  await page.getByRole("tab", { name: "Ask" }).click();
-  await page.getByTestId("chat-list").getByRole("button").first().click();
-  await page.getByTestId("answer").first().waitFor();
-  expect(await page.getByTestId("conversation").textContent()).toContain("Which valve isolates pump P-101?");
-  // …with the same chips, wording-matched ones still marked as such.
-  const reopened = page.getByTestId("answer").first().getByTestId("citation-chip");
-  await reopened.first().waitFor();
-  expect(await reopened.evaluateAll((els) => els.map((e) => e.getAttribute("data-origin")))).toEqual(origins);
-
+  expect(await row.getByRole("link", { name: "inspection-schedule.pdf" }).count()).toBe(1);
+  await shot(page, "library.png");
   expect(external).toEqual([]);
 });
 
-test("a citation chip opens its source, and the source opens the page; text files highlight too", async () => {
-  // The tiny test LLM rarely writes [n] markers, so this answer is stored rather than generated:
-  // it reuses the real sources saved with the first test's answer (real chunk, real offsets).
-  const page = await browser.newPage({ viewport: { width: 820, height: 1100 } });
-  const external = watchExternal(page);
-  const chats = await (await fetch(`${app.url}/api/chats`)).json();
-  const saved = await (await fetch(`${app.url}/api/chats/${chats.chats[0].id}`)).json();
-  const meta = saved.messages.find((m: { role: string }) => m.role === "assistant").metadata;
-  const source = meta.sources.find((s: { page: number }) => s.page === 2);
-  expect(source, "the first answer's sources include page 2").toBeTruthy();
-  const db = openDb(path.join(app.dataDir, "cairn.db"));
-  const chatId = "5d0c2a55-9f7e-4d5e-a3a1-3b9d3c2b0001";
-  createChat(db, { id: chatId, userId: "local", title: "Stored answer with a citation" });
-  addChatMessage(db, { chatId, role: "user", content: "Which valve isolates pump P-101?" });
-  // The second [1] was added by wording (as lib/ask does when the model cites nothing): a dashed chip.
-  const answer = "The isolation valve for pump P-101 is V-17 [1]. Close V-17 fully and lock it before opening the pump casing [1]. It is always painted red.";
-  const added = answer.lastIndexOf("[1]");
-  addChatMessage(db, {
-    chatId,
-    role: "assistant",
-    content: answer,
-    metadata: {
-      ...meta,
-      citations: [{ ...source, n: 1 }],
-      sources: [{ ...source, n: 1 }],
-      unsupportedSentences: [{ start: answer.indexOf("It is"), end: answer.length, text: "It is always painted red." }],
-      attributed: [{ n: 1, coverage: 1, sharedRun: 12, start: added, end: added + 3 }],
-    },
-  });
+test("each Delete button names its file, and deleting asks first, then removes the document and its passages", async () => {
+  const keep = path.join(dir, "keep-me.txt");
+  const doomed = path.join(dir, "old-register.txt");
+  fs.writeFileSync(keep, "Keep register\n\nThe vent valve for tank T-2 is A-3.\n");
+  fs.writeFileSync(doomed, "Old register\n\nThe bypass valve for tank T-8 is Q-44 (zephyrine line).\n");
+  await uploadAndIndex(keep);
+  await uploadAndIndex(doomed);
+  const { page, external } = await openPage();
+  await page.goto(`${app.url}/library`);
+  const rows = page.getByTestId("document-row");
+  await rows.filter({ hasText: "old-register.txt" }).waitFor();
+  // Every row's button says which file it deletes.
+  const names = await rows.evaluateAll((trs) =>
+    trs.map((tr) => [tr.querySelector("td a, td .font-medium")?.textContent?.trim(), tr.querySelector("button")?.getAttribute("aria-label")]),
+  );
+  expect(names.length).toBeGreaterThanOrEqual(2);
+  for (const [name, label] of names) expect(label).toBe(`Delete ${name}`);
+  expect(await page.getByRole("button", { name: "Delete", exact: true }).count(), "no button named just Delete").toBe(0);
 
+  const dialogs: string[] = [];
+  page.once("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.accept();
+  });
+  await page.getByRole("button", { name: "Delete old-register.txt" }).click();
+  await expect.poll(() => rows.filter({ hasText: "old-register.txt" }).count(), { timeout: 30_000 }).toBe(0);
+  expect(dialogs).toEqual(['Delete "old-register.txt" and its index?']);
+  expect(await rows.filter({ hasText: "keep-me.txt" }).count()).toBe(1);
+  const search = await (await fetch(`${app.url}/api/search?${new URLSearchParams({ q: "zephyrine bypass Q-44" })}`)).json();
+  expect(search.results.filter((r: { fileName: string }) => r.fileName === "old-register.txt")).toEqual([]);
+  expect(external).toEqual([]);
+});
+
+// ---- asking ----
+
+test("a question streams its answer into a busy message; the finished answer is announced once and saved as shown", async () => {
+  const doc = await uploadAndIndex(pdfPath);
+  const { page, external } = await openPage();
+  await page.goto(app.url);
+  expect(await page.getByTestId("conversation").getAttribute("aria-live"), "the conversation is not a live region").toBeNull();
+  // Record, at every DOM change, whether the answer is busy, has streamed text, and what the live region says.
+  await page.evaluate(() => {
+    const w = window as unknown as { __seen: { busy: string | null; streamed: boolean; announced: string }[] };
+    w.__seen = [];
+    new MutationObserver(() => {
+      const a = [...document.querySelectorAll('[data-testid="answer"]')].pop();
+      if (!a) return;
+      const streamed = !a.querySelector('[data-testid="phase"]') && (a.textContent ?? "").trim().length > 0;
+      w.__seen.push({ busy: a.getAttribute("aria-busy"), streamed, announced: document.querySelector('[data-testid="answer-announcer"]')?.textContent ?? "" });
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  const box = page.getByLabel("Your question");
+  await box.fill("Which valve isolates pump P-101?");
+  await box.press("Enter"); // Enter sends
+  const answer = page.getByTestId("answer").last();
+  await page.locator('[data-testid="answer"][aria-busy="false"]').last().waitFor({ timeout: 240_000 });
+  const answerText = (await answer.textContent()) ?? "";
+  console.log(`answer: ${answerText}`);
+  expect(await answer.getByRole("alert").count(), `answer failed: ${answerText}\n${app.logs()}`).toBe(0);
+  expect(answerText).not.toContain("I found nothing about this");
+
+  const seen = await page.evaluate(() => (window as unknown as { __seen: { busy: string | null; streamed: boolean; announced: string }[] }).__seen);
+  expect(seen.some((s) => s.busy === "true" && s.streamed), "text appeared while the answer was still busy (streaming)").toBe(true);
+  expect(seen.filter((s) => s.busy === "true").map((s) => s.announced), "nothing is announced while streaming").toEqual(seen.filter((s) => s.busy === "true").map(() => ""));
+
+  // The live region holds the finished answer (as saved), once.
+  const chatId = new URL(page.url()).searchParams.get("chat");
+  expect(chatId, "the address names the new chat").toBeTruthy();
+  const saved = await savedAnswer(chatId!);
+  const announcer = page.getByTestId("answer-announcer");
+  expect(await announcer.getAttribute("role")).toBe("status");
+  expect(await announcer.textContent()).toBe(announcementFor(saved));
+
+  // Every passage the model was given is listed; the one holding the fact is among them.
+  const sources = page.getByTestId("source");
+  expect(await sources.count()).toBeGreaterThan(0);
+  expect(await sources.filter({ hasText: `${doc.name}, page 2` }).count(), "the page-2 passage is among the sources").toBeGreaterThan(0);
+  await shot(page, "chat.png");
+  expect(external).toEqual([]);
+});
+
+test("every chip of a real answer opens a listed source, and the saved chat reopens with the same answer and chips", async () => {
+  await uploadAndIndex(pdfPath);
+  const question = "How is pump P-101 isolated before maintenance?";
+  const { title, done } = await askThroughApi(question);
+  const expected = expectedChips(done);
+  console.log(`answer: ${done.answer}\nchips: ${JSON.stringify(expected)}`);
+  // Markers to passages that were not given never reach the answer: each one left is a citation.
+  const cited = done.citations.map((c) => String(c.n));
+  for (const { n } of expected) expect(cited).toContain(n);
+
+  const { page, external } = await openPage();
+  await page.goto(app.url);
+  await page.getByTestId("chat-list").getByRole("button", { name: title, exact: true }).click();
+  const answer = page.getByTestId("answer").first();
+  await answer.waitFor();
+  expect(await page.getByTestId("conversation").textContent()).toContain(question);
+  const chips = answer.getByTestId("citation-chip");
+  const shown = await chips.evaluateAll((els) => els.map((e) => ({ n: (e.textContent ?? "").trim(), origin: e.getAttribute("data-origin") ?? "" })));
+  expect(shown).toEqual(expected);
+  for (const [i, { n, origin }] of shown.entries()) {
+    const label = (await chips.nth(i).getAttribute("aria-label")) ?? "";
+    expect(label).toBe(origin === "wording" ? `Source ${n}, matched by wording — the model did not cite this itself` : `Source ${n}`);
+    // Each chip's source is one of the passages the model was given, listed in the panel.
+    expect(done.sources.map((s) => String(s.n))).toContain(n);
+    await chips.nth(i).click();
+    const card = page.locator(`[data-testid="source"][data-n="${n}"]`);
+    await expect.poll(() => card.getAttribute("class")).toContain("ring-2");
+    expect(await card.getAttribute("data-cited")).not.toBe("no");
+  }
+  expect(await page.getByTestId("source").count()).toBe(done.sources.length);
+  expect(external).toEqual([]);
+});
+
+// ---- citations (a stored answer: the chips must exist, whatever the model would write) ----
+
+test("clicking a citation chip selects its source, and the source opens page 2 with the cited words highlighted", async () => {
+  const { chatId } = await storedAnswerChat();
+  const { page, external } = await openPage();
   await page.goto(`${app.url}/?chat=${chatId}`);
-  const chip = page.getByTestId("citation-chip");
-  await chip.first().waitFor();
-  expect(await chip.count()).toBe(2);
-  expect(await chip.evaluateAll((els) => els.map((e) => e.getAttribute("data-origin")))).toEqual(["model", "wording"]);
-  expect(await chip.nth(1).getAttribute("aria-label")).toBe("Source 1, matched by wording — the model did not cite this itself");
-  expect(await chip.nth(1).getAttribute("class")).toContain("border-dashed");
+  const chip = page.getByTestId("citation-chip").first();
+  await chip.waitFor();
+  await chip.click();
+  const card = page.locator('[data-testid="source"][data-n="1"]');
+  await expect.poll(() => card.getAttribute("class")).toContain("ring-2");
+  expect(await card.textContent()).toContain("pump-manual.pdf, page 2");
+  expect(await card.getAttribute("data-cited")).toBe("model");
+  await shot(page, "chat-chip.png");
+  await card.getByTestId("open-source").click();
+  await waitForViewerHighlight(page, "V-17");
+  await shot(page, "viewer.png");
+  expect(external).toEqual([]);
+});
+
+test("a stored answer shows the model's chips solid, chips added by wording dashed and labelled, unsupported sentences marked", async () => {
+  const { chatId } = await storedAnswerChat();
+  const { page, external } = await openPage();
+  await page.goto(`${app.url}/?chat=${chatId}`);
+  const chips = page.getByTestId("citation-chip");
+  await chips.first().waitFor();
+  expect(await chips.evaluateAll((els) => els.map((e) => e.getAttribute("data-origin")))).toEqual(["model", "wording"]);
+  expect(await chips.nth(0).getAttribute("aria-label")).toBe("Source 1");
+  expect(await chips.nth(1).getAttribute("aria-label")).toBe("Source 1, matched by wording — the model did not cite this itself");
+  expect(await chips.nth(1).getAttribute("class")).toContain("border-dashed");
   expect(await page.getByTestId("unsupported").textContent()).toContain("painted red");
-  // Keyboard: the chip is a button; Enter selects its source and focuses the source's link.
-  await chip.first().focus();
+  // A reopened chat announces nothing: only answers finished while the page watched are read out.
+  expect(await page.getByTestId("answer-announcer").textContent()).toBe("");
+  expect(external).toEqual([]);
+});
+
+test("by keyboard at tablet width: Enter on a chip focuses its source's link, Enter there opens the page highlighted", async () => {
+  const { chatId } = await storedAnswerChat();
+  const { page, external } = await openPage({ width: 820, height: 1100 });
+  await page.goto(`${app.url}/?chat=${chatId}`);
+  const chip = page.getByTestId("citation-chip").first();
+  await chip.waitFor();
+  await chip.focus();
   await page.keyboard.press("Enter");
   const card = page.locator('[data-testid="source"][data-n="1"]');
   await expect.poll(() => card.getAttribute("class")).toContain("ring-2");
   await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("open-source");
   await shot(page, "chat-tablet.png");
   await page.keyboard.press("Enter");
-  await page.waitForURL(/\/view\//);
-  await page.getByTestId("pdf-highlight").first().waitFor({ timeout: 60_000 });
-  expect((await page.getByTestId("pdf-highlight").allTextContents()).join("")).toContain("V-17");
-  expect(await page.getByTestId("viewer-page").textContent()).toContain("Page 2 of 3");
+  await waitForViewerHighlight(page, "V-17");
+  expect(external).toEqual([]);
+});
 
-  // A text file: the viewer shows the extracted text with the passage highlighted.
-  const txt = path.join(path.dirname(pdfPath), "valves.txt");
+// ---- passage search ----
+
+test("passage search finds the PDF's passage without the LLM and highlights the matched words", async () => {
+  await uploadAndIndex(pdfPath);
+  const { page, external } = await openPage();
+  await page.goto(app.url);
+  await page.getByRole("tab", { name: "Search passages" }).click();
+  const box = page.getByRole("searchbox");
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("type")), { message: "clicking the tab puts the cursor in the box" }).toBe("search");
+  await box.fill("isolation valve");
+  const hit = page.getByTestId("search-result").filter({ hasText: "pump-manual.pdf, page 2" });
+  await hit.waitFor({ timeout: 30_000 });
+  const marks = await hit.locator("mark").allTextContents();
+  expect(marks.map((m) => m.toLowerCase())).toContain("valve");
+  await shot(page, "search.png");
+  expect(external).toEqual([]);
+});
+
+test("a text file's passage found by search opens in the viewer with the passage highlighted", async () => {
+  const txt = path.join(dir, "valves.txt");
   fs.writeFileSync(txt, "Valve register\n\nThe drain valve for tank T-4 is D-9. It is checked weekly.\n");
-  await page.goto(`${app.url}/library`);
-  await page.getByTestId("file-input").setInputFiles(txt);
-  const row = page.getByTestId("document-row").filter({ hasText: "valves.txt" });
-  await expect.poll(() => row.getAttribute("data-status"), { timeout: 120_000, interval: 250 }).toBe("indexed");
-  await row.getByRole("link", { name: "valves.txt" }).waitFor();
+  await uploadAndIndex(txt);
+  const { page, external } = await openPage({ width: 820, height: 1100 });
   await page.goto(app.url);
   await page.getByRole("tab", { name: "Search passages" }).click();
   await page.getByRole("searchbox").fill("drain valve tank");
