@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadEmbedder, type LocalEmbedder } from "@/models/embedder";
-import { testModelPaths } from "../testModels";
+import { testModelPaths, testModelThreads } from "../testModels";
 
 let embedder: LocalEmbedder;
 
 beforeAll(async () => {
-  embedder = await loadEmbedder(testModelPaths().embedder, { threads: 1 });
+  embedder = await loadEmbedder(testModelPaths().embedder, { threads: testModelThreads() });
 });
 afterAll(async () => {
   await embedder?.dispose();

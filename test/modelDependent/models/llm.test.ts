@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadLanguageModel, type LocalLanguageModel } from "@/models/llm";
-import { testModelPaths } from "../testModels";
+import { testModelPaths, testModelThreads } from "../testModels";
 
-// One thread: this machine's cores are shared, and llama.cpp's spinning threads thrash when oversubscribed.
+// One thread unless CAIRN_MODEL_THREADS says otherwise: this machine's cores are shared, and
+// llama.cpp's spinning threads thrash when oversubscribed.
 let llm: LocalLanguageModel;
 
 beforeAll(async () => {
-  llm = await loadLanguageModel(testModelPaths().llm, { contextSize: 1024, threads: 1 });
+  llm = await loadLanguageModel(testModelPaths().llm, { contextSize: 1024, threads: testModelThreads() });
 });
 afterAll(async () => {
   await llm?.dispose();
@@ -37,7 +38,7 @@ describe("LLM (small instruct test model)", () => {
     let pieces = 0;
     const res = await llm.generate(ask("Write a very long story about a dragon and a knight."), {
       maxTokens: 400,
-      temperature: 0.8,
+      temperature: 0,
       signal: ac.signal,
       onToken: () => {
         if (++pieces === 5) ac.abort();
