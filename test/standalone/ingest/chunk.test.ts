@@ -1,3 +1,4 @@
+import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
 import { describe, expect, it } from "vitest";
 import { chunkDocument, type ChunkOptions } from "@/ingest/chunk";
 import type { ChunkDraft, ParsedDocument, ParsedPage } from "@/ingest/types";
@@ -110,9 +111,23 @@ describe("chunkDocument", () => {
     // A counter where joined text costs more than its parts: each space-joined word adds 3.
     const countTokens = (t: string) => approxTokens(t) + 3 * (t.split(/\s+/).filter(Boolean).length - 1);
     const o = { countTokens, maxTokens: 40, chunkTokens: 40, overlapTokens: 4 };
-    const d = doc([page(1, words(200))]);
+    const text = words(200);
+    const d = doc([page(1, text)]);
+    // The splitter alone (as chunkDocument configures it) sums its parts' counts, so it does leave pieces over the limit.
+    const splitter = new RecursiveCharacterTextSplitter({ chunkSize: o.chunkTokens - o.overlapTokens, chunkOverlap: 0, lengthFunction: countTokens });
+    const pieces = await splitter.splitText(text);
+    const over = pieces.filter((p) => countTokens(p) > o.maxTokens);
+    expect(over.length, "the splitter leaves pieces over maxTokens").toBeGreaterThan(0);
     const chunks = await chunkDocument(d, o);
     checkInvariants(d, chunks, o);
+    // Each piece over the limit became several chunks: more chunks than pieces, and none of the
+    // over-limit pieces survives as a chunk.
+    expect(chunks.length).toBeGreaterThanOrEqual(pieces.length + over.length);
+    for (const p of over) expect(chunks.some((c) => c.text === p)).toBe(false);
+    // Nothing was lost: the chunks, overlaps aside, cover the whole page.
+    expect(chunks[0]!.charStart).toBe(0);
+    expect(chunks.at(-1)!.charEnd).toBe(text.length);
+    for (let i = 1; i < chunks.length; i++) expect(text.slice(chunks[i - 1]!.charEnd, chunks[i]!.charStart).trim()).toBe("");
   });
 
   it("carries the heading path of the section a chunk starts in", async () => {
