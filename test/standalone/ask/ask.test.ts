@@ -123,13 +123,20 @@ describe("ask", () => {
 
   it("passes the abort signal to the model and stops before searching when already aborted", async () => {
     const { llm, calls } = recordingLlm(["x [1]."]);
-    const { deps: d, searches } = deps([pumpHit], llm);
+    const { deps: d, searches, embedded } = deps([pumpHit], llm);
     const controller = new AbortController();
     await ask({ question: "How do I isolate pump P-101?", collections: ["col-a"], deps: d, options, signal: controller.signal });
     expect(calls[0].options?.signal).toBe(controller.signal);
-    controller.abort();
-    await expect(ask({ question: "How do I isolate pump P-101?", collections: ["col-a"], deps: d, options, signal: controller.signal })).rejects.toThrow();
+    const reason = new Error("client disconnected");
+    controller.abort(reason);
+    // It rejects with the abort itself (the signal's reason), not with some other failure on the way.
+    await expect(ask({ question: "How do I isolate pump P-101?", collections: ["col-a"], deps: d, options, signal: controller.signal })).rejects.toBe(reason);
+    const plain = new AbortController();
+    plain.abort();
+    await expect(ask({ question: "How do I isolate pump P-101?", collections: ["col-a"], deps: d, options, signal: plain.signal })).rejects.toMatchObject({ name: "AbortError" });
+    expect(embedded).toHaveLength(1);
     expect(searches).toHaveLength(1);
+    expect(calls).toHaveLength(1);
   });
 
   it("rejects an empty question with a clear error", async () => {
