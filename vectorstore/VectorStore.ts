@@ -115,7 +115,7 @@ export class VectorStore {
       .query()
       .fullTextSearch(query.slice(0, this.searchTuning.maxQueryChars), { columns: "text" })
       .where(sqlIn("collectionId", collections, "Collection id"))
-      .select(["id", "documentId", "headingPath", "text"])
+      .select(["id", "documentId", "headingPath", "text", "_score"])
       .limit(limit)
       .toArray();
     return rows.map((r) => ({ id: r.id as string, documentId: r.documentId as string, headingPath: r.headingPath as string, text: r.text as string }));

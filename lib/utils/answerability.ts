@@ -102,7 +102,7 @@ function isSubject(term: QuestionTerm, occ: TermOccurrence | undefined, stats: L
     // Not in the library at all: phrasing if every word is everyday English; figures and codes never are.
     return !words.every((w) => /^\p{L}+$/u.test(w) && isEverydayWord(w));
   }
-  if (occ.capped) return false;
+  if (occ.capped || words.every((w) => /^\p{L}+$/u.test(w) && isEverydayWord(w))) return false;
   return occ.documents.size / Math.max(1, stats.documents) <= opts.maxSubjectDocShare;
 }
 
