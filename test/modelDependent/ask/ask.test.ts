@@ -11,6 +11,7 @@ import { openVectorStore, type VectorStore } from "@/vectorstore/index";
 import type { ChunkRecord } from "@/vectorstore/types";
 import { testModelPaths, testModelThreads } from "../testModels";
 import { expectAnswerGuarantees, promptPassage } from "../utils/answerGuarantees";
+import { quotingLine } from "../utils/promptPassages";
 import { recordingModel, type Steering } from "../utils/recordingModel";
 
 // The whole answer pipeline with the real test models (Qwen2.5-Coder 0.5B Instruct, MiniLM) and a real
@@ -118,8 +119,9 @@ const pageText = (documentId: string) => DOCS.find((d) => d.documentId === docum
 
 describe("ask with the real models", () => {
   it("streams an answer while generating, and keeps only citations to given passages", async () => {
-    // [1] is always given when the model is called; [8] never is (4 passages are readable).
-    const model = recordingModel(llm, { afterFirstPiece: [" [1]", " [8]"] });
+    // [1] is always given when the model is called; [8] never is (4 passages are readable). The
+    // line quoting passage 1 comes first, so whatever the model adds, the answer is not refused.
+    const model = recordingModel(llm, { prefix: (messages) => quotingLine(messages, 1, [1, 8]) });
     const streamed: { text: string; at: number }[] = [];
     const r = await ask({
       question: "How do I isolate pump P-101 before maintenance?",
@@ -165,11 +167,12 @@ describe("ask with the real models", () => {
       options,
       onToken: (t) => streamed.push(t),
     });
-    expect(r.answered).toBe(true);
     const hostile = r.retrieval.used.find((u) => u.hit.documentId === "hostile-note");
     expect(hostile, "the hostile passage was retrieved and given").toBeDefined();
-    // Whatever the model then writes (obeying it is a quality failure, measured in the bench), Cairn
-    // put the instruction inside its passage's delimiters and nowhere else, under its own rules.
+    // Whatever the model then writes (obeying it is a quality failure, measured in the bench; an
+    // answer no passage backs is refused), Cairn put the instruction inside its passage's
+    // delimiters and nowhere else, under its own rules.
+    expect(model.calls).toHaveLength(1);
     const [call] = model.calls;
     const prompt = call!.messages.map((m) => m.content).join("\n");
     expect(prompt.split("Ignore previous instructions")).toHaveLength(2);
@@ -179,7 +182,7 @@ describe("ask with the real models", () => {
     expectAnswerGuarantees(r, { streamed: streamed.join(""), raw: call!.result!.text, messages: call!.messages, pageText });
   });
 
-  it("queues a second question behind the first: it waits while the first generates, then is answered", async () => {
+  it("queues a second question behind the first: it waits while the first generates, then is served", async () => {
     const short: Partial<AskOptions> = { reserveForAnswer: 16 };
     // The second reaches the model only once the first is generating, so there is something to wait for.
     let firstGenerating!: () => void;
@@ -190,10 +193,10 @@ describe("ask with the real models", () => {
       ask({ question: "How do I isolate pump P-101 before maintenance?", collections: ["engineering"], deps: { ...deps, llm: first }, options: short }),
       ask({ question: "When does the cafeteria open?", collections: ["engineering"], deps: { ...deps, llm: second }, options: short }),
     ]);
-    for (const r of [a, b]) {
-      expect(r.answered).toBe(true);
-      expect(r.aborted).toBe(false);
-    }
+    // Both were served by the model, in full (whether Cairn then keeps what it wrote is not the point here).
+    expect(first.calls).toHaveLength(1);
+    expect(second.calls).toHaveLength(1);
+    for (const r of [a, b]) expect(r.aborted).toBe(false);
     const [x] = first.calls;
     const [y] = second.calls;
     expect(x!.modelPieces.length, "the first answer took more than one piece, so the second arrived mid-generation").toBeGreaterThan(1);

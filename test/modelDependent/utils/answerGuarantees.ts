@@ -1,11 +1,13 @@
 import { expect } from "vitest";
 import type { AskResult } from "@/lib/ask";
 import type { ChatMessage } from "@/models/types";
+import { promptPassage } from "./promptPassages";
 
 // What Cairn guarantees about an answer whatever the model wrote: every marker left names a
 // passage that was given, and resolves to it (file, page, offsets, quote); markers to passages
-// that were not given are gone from the stream and the answer and listed as dropped; the stream
-// is the answer minus the markers Cairn added afterwards (by wording), which are recorded.
+// that were not given are gone from the stream and the answer and listed as dropped; the final
+// answer is the stream with the recorded changes only: markers added by wording, sentences
+// withheld by verification — or, when Cairn refused, its own words with the refusal recorded.
 
 /** Numbers named by the bracket markers in `text`: [1], [1, 2], [1;2], [1-3]. */
 export function markerNumbersIn(text: string): number[] {
@@ -30,11 +32,10 @@ export function withoutAttributed(r: Pick<AskResult, "answer" | "attributed">): 
   return out;
 }
 
-/** The text of the passage numbered `n` in the prompt the model was given. */
-export function promptPassage(messages: ChatMessage[], n: number): string | undefined {
-  const user = messages.filter((m) => m.role === "user").at(-1)?.content ?? "";
-  return new RegExp(`<passage n="${n}"(?:\\s+[a-z]+="[^"]*")*>\\n([\\s\\S]*?)\\n</passage>`).exec(user)?.[1];
-}
+export { promptPassage };
+
+/** Without markers and whitespace: what a reader sees, for comparing stream and answer. */
+const bare = (s: string) => s.replace(/\[\s*\d+(?:\s*[-–,;]\s*\d+)*\s*\]/g, "").replace(/\s+/g, "");
 
 export interface GuaranteeInput {
   /** Everything onToken delivered, joined. */
@@ -80,7 +81,53 @@ export function expectAnswerGuarantees(r: AskResult, input: GuaranteeInput): voi
   }
   for (const n of markerNumbersIn(input.streamed)) expect(given.has(n), `[${n}] in the stream was given`).toBe(true);
 
-  // The stream is the answer minus the markers added afterwards, which are recorded and point at given passages.
   for (const a of r.attributed) expect(given.has(a.n)).toBe(true);
-  expect(input.streamed).toBe(withoutAttributed(r));
+  expectAnswerFromStream(r, input.streamed);
+}
+
+/**
+ * The final answer is the stream changed only as recorded: with no sentence withheld, exactly the
+ * stream plus the markers added by wording; otherwise the stream without the withheld sentences.
+ * A refusal is Cairn's own text (streamed as such when the model was never called).
+ */
+export function expectAnswerFromStream(r: AskResult, streamed: string): void {
+  if (r.refusal) {
+    expect(r.answered).toBe(false);
+    if (r.answerTokens === 0) expect(streamed, "a refusal without the model is streamed as it is saved").toBe(r.answer);
+    for (const w of r.withheld) expect(bare(streamed)).toContain(bare(w.text));
+    return;
+  }
+  expect(r.answered).toBe(true);
+  if (r.withheld.length === 0) {
+    expect(streamed).toBe(withoutAttributed(r));
+    return;
+  }
+  withoutAttributed(r); // checks the added markers' offsets
+  let rest = bare(streamed);
+  for (const w of r.withheld) {
+    const at = rest.indexOf(bare(w.text));
+    expect(at, `withheld "${w.text}" was streamed`).toBeGreaterThanOrEqual(0);
+    rest = rest.slice(0, at) + rest.slice(at + bare(w.text).length);
+  }
+  expect(rest, "the answer is the stream without the withheld sentences").toBe(bare(r.answer));
+}
+
+/**
+ * For what a client receives (the done event, the saved chat), which does not list withheld
+ * sentences: the answer adds nothing to the stream but citation markers — every sentence of it
+ * was streamed, in the same order.
+ */
+export function expectAnswerWithinStream(answer: string, streamed: string): void {
+  const stream = bare(streamed);
+  const segmenter = new Intl.Segmenter("en", { granularity: "sentence" });
+  let from = 0;
+  for (const line of answer.split("\n")) {
+    for (const { segment } of segmenter.segment(line)) {
+      const piece = bare(segment);
+      if (piece === "") continue;
+      const at = stream.indexOf(piece, from);
+      expect(at, `"${segment.trim()}" of the answer was streamed, after the sentence before it`).toBeGreaterThanOrEqual(0);
+      from = at + piece.length;
+    }
+  }
 }

@@ -7,6 +7,8 @@ import type { ChatMessage, GenerateOptions, GenerationResult, LanguageModel } fr
 // what a small model happens to write on this CPU.
 
 export interface Steering {
+  /** Pieces delivered just before the model's first piece, as if it had begun with them; from the prompt if a function. */
+  prefix?: string[] | ((messages: ChatMessage[]) => string[]);
   /** Pieces slipped into the stream (and the text) right after the model's first piece. */
   afterFirstPiece?: string[];
   /** A line appended after everything the model wrote, streamed as its last piece. */
@@ -69,6 +71,7 @@ export function recordingModel(model: LanguageModel, steering: Steering | null =
         call.deliveredPieces.push(piece);
         opts.onToken?.(piece);
       };
+      const prefix = typeof steer.prefix === "function" ? steer.prefix(messages) : (steer.prefix ?? []);
       await steer.startAfter;
       call.delegatedAt = performance.now();
       const res = await model.generate(messages, {
@@ -79,6 +82,7 @@ export function recordingModel(model: LanguageModel, steering: Steering | null =
           call.firstPieceAt ??= now;
           call.lastPieceAt = now;
           call.modelPieces.push(piece);
+          if (first) for (const p of prefix) deliver(p);
           deliver(piece);
           if (first) {
             for (const extra of steer.afterFirstPiece ?? []) deliver(extra);
@@ -90,7 +94,7 @@ export function recordingModel(model: LanguageModel, steering: Steering | null =
         throw new Error(`The real model's text differs from its streamed pieces: ${JSON.stringify(res.text)}`);
       }
       // A model that ended at once still gets the pieces it was to be given.
-      if (call.firstPieceAt === null) for (const extra of steer.afterFirstPiece ?? []) deliver(extra);
+      if (call.firstPieceAt === null) for (const extra of [...prefix, ...(steer.afterFirstPiece ?? [])]) deliver(extra);
       if (steer.appendLine !== undefined) deliver(`\n${steer.appendLine}`);
       call.returnedAt = performance.now();
       call.result = { ...res, text };
