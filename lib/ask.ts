@@ -12,7 +12,7 @@ import {
   type WordingAttribution,
 } from "./citations";
 import { DEFAULT_SYSTEM_PROMPT, packPassages, type LeftOutPassage, type PromptPassage, type UsedPassage } from "./prompt";
-import { refusalText, type Refusal, type RefusalReason } from "./refusal";
+import { refusalMessage, type Refusal, type RefusalReason } from "./refusal";
 import { judgeAnswerability, questionTerms, type Answerability, type LibraryTermStats, type QuestionTerm } from "./utils/answerability";
 import { condenseQuery } from "./utils/followUp";
 import { isDecline, verifyAnswer, type VerifiedSentence, type WithheldSentence } from "./verifyAnswer";
@@ -192,9 +192,19 @@ export async function ask(input: AskInput): Promise<AskResult> {
   const stats = deps.termStats ? await deps.termStats(questionTerms(question), input.collections) : null;
   const answerability = judgeAnswerability(question, given, stats);
   const refuse = (reason: RefusalReason, extra: Partial<AskResult> = {}): AskResult => {
-    const text = refusalText(reason, answerability, packed.used, question);
-    const own = resolveCitations(text, packed.used);
-    const { sentences } = verifyAnswer(own, packed.used, question, { withhold: false });
+    const message = refusalMessage(reason, answerability, packed.used, question);
+    const own = resolveCitations(message.text, packed.used);
+    // Cairn's own words: the sentence quoting the passage is verified by construction, the rest states no claim.
+    const sentences = own.sentences.map((s): VerifiedSentence => {
+      const quoted = message.quote !== null && s.citations.includes(message.quote.n);
+      return {
+        ...s,
+        verdict: quoted ? "verified" : "uncited",
+        claims: [],
+        missingClaims: [],
+        support: quoted ? [{ n: message.quote!.n, charStart: message.quote!.charStart, charEnd: message.quote!.charEnd }] : [],
+      };
+    });
     timings.totalMs = performance.now() - t0;
     return {
       answer: own.answer,

@@ -20,27 +20,36 @@ function list(terms: readonly string[]): string {
   return q.length <= 1 ? q.join("") : `${q.slice(0, -1).join(", ")} or ${q[q.length - 1]}`;
 }
 
-/** The sentence of the passage that shares most of the question's terms, clipped to a readable length. */
-function closestQuote(question: string, passage: UsedPassage): string {
+/** The sentence of the passage that shares most of the question's terms, clipped to a readable length; with its offsets in the passage. */
+function closestQuote(question: string, passage: UsedPassage): { text: string; start: number; end: number } {
   const terms = questionTerms(question);
   const sentences = sentenceSpans(passage.hit.text);
-  let best = sentences[0]?.text ?? "";
+  let best = sentences[0] ?? { text: "", start: 0, end: 0 };
   let bestHits = -1;
   for (const s of sentences) {
     const hits = termHits(s.text, terms);
     if (hits > bestHits) {
-      best = s.text;
+      best = s;
       bestHits = hits;
     }
   }
+  let end = best.end;
+  if (best.text.length > MAX_QUOTE) {
+    const cut = best.text.lastIndexOf(" ", MAX_QUOTE);
+    end = best.start + (cut > 0 ? cut : MAX_QUOTE);
+  }
   // Brackets in document text must not read as citation markers of the answer.
-  const flat = best.replace(/\s+/g, " ").replace(/\[/g, "(").replace(/\]/g, ")").trim();
-  if (flat.length <= MAX_QUOTE) return flat;
-  const cut = flat.lastIndexOf(" ", MAX_QUOTE);
-  return `${flat.slice(0, cut > 0 ? cut : MAX_QUOTE)} …`;
+  const flat = passage.hit.text.slice(best.start, end).replace(/\s+/g, " ").replace(/\[/g, "(").replace(/\]/g, ")").trim();
+  return { text: end < best.end ? `${flat} …` : flat, start: best.start, end };
 }
 
-export function refusalText(reason: RefusalReason, answerability: Answerability | null, used: readonly UsedPassage[], question: string): string {
+export interface RefusalMessage {
+  text: string;
+  /** The quoted passage words: page-text offsets, for the citation's highlight. */
+  quote: { n: number; charStart: number; charEnd: number } | null;
+}
+
+export function refusalMessage(reason: RefusalReason, answerability: Answerability | null, used: readonly UsedPassage[], question: string): RefusalMessage {
   const lead: string[] = [];
   if (reason === "terms_missing" && answerability) {
     if (answerability.absentEverywhere.length) lead.push(`Your documents don't mention ${list(answerability.absentEverywhere)}.`);
@@ -53,6 +62,9 @@ export function refusalText(reason: RefusalReason, answerability: Answerability 
   }
   const docId = answerability?.document?.documentId;
   const closest = used.find((u) => u.hit.documentId === docId) ?? used[0];
-  if (closest) lead.push(`The closest passage, in ${passageSource(closest.hit)}, reads: “${closestQuote(question, closest)}” [${closest.n}].`);
-  return lead.join(" ");
+  if (!closest) return { text: lead.join(" "), quote: null };
+  const quote = closestQuote(question, closest);
+  lead.push(`The closest passage, in ${passageSource(closest.hit)}, reads: “${quote.text}” [${closest.n}].`);
+  const at = closest.hit.charStart;
+  return { text: lead.join(" "), quote: { n: closest.n, charStart: at + quote.start, charEnd: at + quote.end } };
 }

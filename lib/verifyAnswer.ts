@@ -45,12 +45,11 @@ export function isDecline(sentence: string): boolean {
   return DECLINE.test(stripMarkers(sentence).trim());
 }
 
-/** `withhold: false` for Cairn's own messages: verdicts only. */
-export function verifyAnswer(resolved: ResolvedAnswer, used: readonly UsedPassage[], question: string, opts = { withhold: true }): VerifiedAnswer {
+export function verifyAnswer(resolved: ResolvedAnswer, used: readonly UsedPassage[], question: string): VerifiedAnswer {
   const passages = preparePassages(used.map((u) => ({ n: u.n, text: u.hit.text, label: `${u.hit.fileName ?? ""}\n${u.hit.headingPath}` })));
   const withheld: WithheldSentence[] = [];
   const cut: { start: number; end: number }[] = [];
-  for (const s of opts.withhold ? resolved.sentences : []) {
+  for (const s of resolved.sentences) {
     if (isDecline(s.text)) continue;
     const check = checkSentence(s.text, s.citations, passages, question);
     if (check.invented.length > 0) withheld.push({ text: stripMarkers(s.text).trim(), values: check.invented, reason: "value_not_in_passages" });

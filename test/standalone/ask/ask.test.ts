@@ -139,6 +139,53 @@ describe("ask", () => {
     expect(calls).toHaveLength(1);
   });
 
+  it("refuses in its own words, without calling the LLM, when the question's subject is in no passage", async () => {
+    const { llm, calls } = recordingLlm(["The dose of lisinopril is 100 mg [1]."]);
+    const { deps: d } = deps([pumpHit], llm);
+    const tokens: string[] = [];
+    const r = await ask({ question: "Should lisinopril be taken before isolating pump P-101?", collections: ["col-a"], deps: d, options, onToken: (t) => tokens.push(t) });
+    expect(calls).toHaveLength(0);
+    expect(r.answered).toBe(false);
+    expect(r.refusal).toEqual({ reason: "terms_missing", missingTerms: ["lisinopril"] });
+    expect(r.answer).toMatch(/^Your documents don't mention “lisinopril”\. The closest passage, in doc-\d+\.pdf, page 1, reads: “To isolate pump P-101, close valve V-12 and lock out breaker B-4\.” \[1\]\.$/);
+    expect(tokens.join("")).toBe(r.answer);
+    expect(r.citations.map((c) => c.chunkId)).toEqual([pumpHit.id]);
+    // The quoted sentence is the passage's own words: verified against it.
+    const quoted = r.sentences.find((s) => s.citations.includes(1))!;
+    expect(quoted.verdict).toBe("verified");
+    expect(quoted.support.map((sp) => pumpHit.text.slice(sp.charStart - pumpHit.charStart, sp.charEnd - pumpHit.charStart))).toEqual([pumpHit.text]);
+  });
+
+  it("withholds a generated sentence whose value is in no passage, and keeps the verified one", async () => {
+    const { llm } = recordingLlm(["Close valve V-12 [1].", " Then wait 45 minutes [1]."]);
+    const { deps: d } = deps([pumpHit], llm);
+    const tokens: string[] = [];
+    const r = await ask({ question: "How do I isolate pump P-101?", collections: ["col-a"], deps: d, options, onToken: (t) => tokens.push(t) });
+    // The stream showed the tokens as they came; the final answer carries the verdicts.
+    expect(tokens.join("")).toBe("Close valve V-12 [1]. Then wait 45 minutes [1].");
+    expect(r.answered).toBe(true);
+    expect(r.answer).toBe("Close valve V-12 [1].");
+    expect(r.withheld).toEqual([{ text: "Then wait 45 minutes.", values: ["45 minutes"], reason: "value_not_in_passages" }]);
+    expect(r.sentences.map((s) => [s.text, s.verdict])).toEqual([["Close valve V-12 [1].", "verified"]]);
+  });
+
+  it("replaces an answer with nothing verified by Cairn's own message, and recognises the model's decline", async () => {
+    for (const [script, reason] of [
+      [["Pump P-101 is isolated with valve V-99 [1]."], "nothing_verified"],
+      [["The documents do not say."], "model_declined"],
+    ] as const) {
+      const { llm, calls } = recordingLlm([...script]);
+      const { deps: d } = deps([pumpHit], llm);
+      const r = await ask({ question: "How do I isolate pump P-101?", collections: ["col-a"], deps: d, options });
+      expect(calls).toHaveLength(1);
+      expect(r.answered).toBe(false);
+      expect(r.refusal?.reason).toBe(reason);
+      expect(r.answer).not.toContain("V-99");
+      expect(r.answer).toContain("The closest passage, in ");
+      expect(r.citations.map((c) => c.chunkId)).toEqual([pumpHit.id]);
+    }
+  });
+
   it("rejects an empty question with a clear error", async () => {
     const { llm } = recordingLlm();
     const { deps: d } = deps([], llm);

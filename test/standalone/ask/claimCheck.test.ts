@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { resolveCitations } from "@/lib/citations";
+import type { UsedPassage } from "@/lib/prompt";
+import { checkSentence, preparePassages } from "@/lib/utils/claimCheck";
+import { isDecline, verifyAnswer } from "@/lib/verifyAnswer";
+import { hit } from "./fixtures";
+
+const meds = "DISCHARGE MEDICATIONS: Percocet 1 to 2 tablets p.o. q.4h. p.r.n. pain, OxyContin SR 10 mg p.o. q.12h.";
+const contract = "Either party may terminate this Agreement upon thirty (30) days' prior written notice. This Agreement shall be governed by the laws of the State of Delaware.";
+const passages = preparePassages([
+  { n: 1, text: meds, label: "Lumbar Laminectomy.txt" },
+  { n: 2, text: contract, label: "Supply Agreement.txt" },
+]);
+const check = (s: string, cited: number[], question = "") => checkSentence(s, cited, passages, question);
+
+describe("checkSentence", () => {
+  it("verifies figures through number words and units: 'thirty (30) days' states 30 days", () => {
+    const c = check("Either party may terminate the agreement with 30 days notice [2].", [2]);
+    expect(c.verdict).toBe("verified");
+    expect(c.claims).toContain("30 days");
+  });
+
+  it("a number the cited passage does not state is not verified, and is invented when no passage has it", () => {
+    const c = check("Either party may terminate the agreement with ten days notice [2].", [2]);
+    expect(c.verdict).toBe("not_in_cited");
+    expect(c.missingClaims).toEqual(["ten days"]);
+    expect(c.invented).toEqual(["ten days"]);
+  });
+
+  it("a value from another given passage is misattributed: not verified, but not invented", () => {
+    const c = check("The agreement can be ended with 10 mg of notice [2].", [2]);
+    expect(c.verdict).toBe("not_in_cited");
+    expect(c.missingClaims).toContain("10 mg");
+    expect(c.invented).toEqual([]);
+  });
+
+  it("names must be in the cited passage: Texas is not Delaware", () => {
+    expect(check("The agreement is governed by Delaware law [2].", [2]).verdict).toBe("verified");
+    const texas = check("The agreement is governed by Texas law [2].", [2]);
+    expect(texas.verdict).toBe("not_in_cited");
+    expect(texas.invented).toEqual(["Texas"]);
+  });
+
+  it("the question's own drug name, put into a cited sentence, is still a claim the passage must hold", () => {
+    const c = check("The daily dose of lisinopril is 10 mg [1].", [1], "What daily dose of lisinopril is the patient on?");
+    expect(c.verdict).toBe("not_in_cited");
+    expect(c.missingClaims).toContain("lisinopril");
+  });
+
+  it("dose abbreviations match only through the explicit list", () => {
+    expect(check("OxyContin SR 10 mg is taken every 12 hours by mouth [1].", [1]).verdict).toBe("verified");
+    expect(check("OxyContin SR 10 mg is taken every 8 hours [1].", [1]).verdict).toBe("not_in_cited");
+  });
+
+  it("an empty sentence with a chip is incomplete, never verified", () => {
+    const c = check("The Wi-Fi password for the plant is [1].", [1]);
+    expect(c.incomplete).toBe(true);
+    expect(c.verdict).toBe("not_in_cited");
+  });
+
+  it("a sentence without a citation is uncited whatever it says", () => {
+    expect(check("The agreement is governed by Delaware law.", []).verdict).toBe("uncited");
+  });
+
+  it("verified sentences carry the passage offsets of the words that support them", () => {
+    const c = check("The laws of the State of Delaware govern the agreement [2].", [2]);
+    expect(c.verdict).toBe("verified");
+    const words = c.support.map((s) => contract.slice(s.start, s.end));
+    expect(words.join(" | ")).toContain("Delaware");
+    expect(c.support.every((s) => s.n === 2 && s.end > s.start)).toBe(true);
+  });
+});
+
+describe("verifyAnswer", () => {
+  const used: UsedPassage[] = [
+    { n: 1, hit: { ...hit(meds, { charStart: 100, charEnd: 100 + meds.length }), fileName: "Lumbar Laminectomy.txt" } },
+    { n: 2, hit: { ...hit(contract, { charStart: 0, charEnd: contract.length }), fileName: "Supply Agreement.txt" } },
+  ];
+
+  it("withholds a sentence whose figure no given passage holds and keeps the verified one, offsets rebuilt", () => {
+    const text = "The patient takes lisinopril 100 mg twice daily [1]. OxyContin SR 10 mg is given every 12 hours [1].";
+    const v = verifyAnswer(resolveCitations(text, used), used, "What is the patient taking?");
+    expect(v.withheld).toEqual([{ text: "The patient takes lisinopril 100 mg twice daily.", values: expect.arrayContaining(["100 mg"]), reason: "value_not_in_passages" }]);
+    expect(v.resolved.answer).toBe("OxyContin SR 10 mg is given every 12 hours [1].");
+    expect(v.sentences).toHaveLength(1);
+    const s = v.sentences[0];
+    expect(v.resolved.answer.slice(s.start, s.end)).toBe(s.text);
+    expect(s.verdict).toBe("verified");
+    // Page offsets: the passage starts at 100 on its page.
+    for (const sp of s.support) expect(meds.slice(sp.charStart - 100, sp.charEnd - 100).length).toBeGreaterThan(0);
+    expect(s.support.map((sp) => meds.slice(sp.charStart - 100, sp.charEnd - 100)).join(" | ")).toContain("OxyContin SR 10 mg");
+  });
+
+  it("recognises the fixed decline phrase and its looser wordings", () => {
+    expect(isDecline("The documents do not say.")).toBe(true);
+    expect(isDecline("The passages don't mention a royalty [1].")).toBe(true);
+    expect(isDecline("There is no information about insurance.")).toBe(true);
+    expect(isDecline("The documents say the term is five years [1].")).toBe(false);
+  });
+});
