@@ -46,9 +46,12 @@ describe("pdf text map", () => {
     for (const p of parsed.pages) {
       const { map, items } = await textItems(data, p.number!);
       expect(map.text).toBe(p.text);
-      // Each item's range holds exactly its string.
+      // Each item's range holds exactly its string (one range per item, and the page has some).
+      expect(map.items.length).toBe(items.length);
+      expect(items.length).toBeGreaterThan(0);
       map.items.forEach((r, i) => expect(map.text.slice(r.start, r.end)).toBe(items[i].str));
     }
+    expect(parsed.pages.length).toBeGreaterThan(1);
     expect(parsed.pages[0].text).toContain("V-17.");
   });
 

@@ -58,6 +58,8 @@ describe("chunkDocument", () => {
     const d = doc([page(1, text)]);
     const chunks = await chunkDocument(d, opts);
     const isWordChar = (ch: string | undefined) => ch !== undefined && /\w/.test(ch);
+    // 500 words are many chunks: every cut below is a real one.
+    expect(chunks.length).toBeGreaterThan(10);
     for (const c of chunks) {
       expect(isWordChar(text[c.charStart - 1]) && isWordChar(text[c.charStart])).toBe(false);
       expect(isWordChar(text[c.charEnd - 1]) && isWordChar(text[c.charEnd])).toBe(false);
@@ -67,6 +69,7 @@ describe("chunkDocument", () => {
   it("overlaps consecutive chunks by about overlapTokens", async () => {
     const d = doc([page(1, words(400))]);
     const chunks = await chunkDocument(d, opts);
+    expect(chunks.length).toBeGreaterThan(5);
     for (let i = 1; i < chunks.length; i++) {
       const overlap = d.pages[0].text.slice(chunks[i].charStart, chunks[i - 1].charEnd);
       expect(approxTokens(overlap)).toBeGreaterThan(opts.overlapTokens / 2);

@@ -17,7 +17,11 @@ describe("catalogue", () => {
       expect(e.contextSize).toBeGreaterThan(0);
       if (e.role === "embedder") expect(e.embeddingDimensions).toBeGreaterThan(0);
       // Everything `pull` can fetch must be verifiable; test models come from npm run test-models.
-      if (e.source.startsWith("hf:")) expect(e.testOnly ?? false).toBe(false);
+      if (e.source.startsWith("hf:")) {
+        expect(e.testOnly ?? false).toBe(false);
+        expect(e.sha256, `${e.name} is checked after download`).toMatch(/^[0-9a-f]{64}$/);
+        expect(e.sizeBytes, `${e.name} has a known size`).toBeGreaterThan(0);
+      }
       if (e.source.startsWith("pypi:")) expect(e.testOnly).toBe(true);
     }
   });

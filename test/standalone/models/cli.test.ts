@@ -111,7 +111,7 @@ describe("models CLI", () => {
     expectOneLineError(isEmpty, /empty\.gguf is empty \(0 bytes\)/);
     expectOneLineError(missing, /No file at .*nowhere\.gguf/);
     expectOneLineError(badRole, /--role must be llm or embedder/, 2);
-    await expect(stat(path.join(dir, "data", "models", "readme.gguf"))).rejects.toThrow();
+    await expect(stat(path.join(dir, "data", "models", "readme.gguf"))).rejects.toMatchObject({ code: "ENOENT" });
   }, 60_000);
 
   it("fails pull clearly: unknown name, test model, server errors, wrong size", async () => {
@@ -124,12 +124,12 @@ describe("models CLI", () => {
     expectOneLineError(await cli(["pull", "bge-small-en-v1.5"]), /HTTP 404/);
     // A file at the Qwen path, but of the wrong size: refused before download, nothing installed.
     expectOneLineError(await cli(["pull", "qwen2.5-1.5b-instruct-q4_k_m"]), /Size mismatch: .* is 1000 bytes but 1117320736 were expected/);
-    await expect(stat(path.join(dir, "data", "models", "qwen2.5-1.5b-instruct-q4_k_m.gguf"))).rejects.toThrow();
+    await expect(stat(path.join(dir, "data", "models", "qwen2.5-1.5b-instruct-q4_k_m.gguf"))).rejects.toMatchObject({ code: "ENOENT" });
     server.behaviour.failWithStatus = 502;
     const badGateway = await cli(["pull", "bge-small-en-v1.5"]);
     server.behaviour.failWithStatus = null;
     expectOneLineError(badGateway, /HTTP 502/);
-    await expect(stat(path.join(dir, "data", "models", "bge-small-en-v1.5-f16.gguf"))).rejects.toThrow();
+    await expect(stat(path.join(dir, "data", "models", "bge-small-en-v1.5-f16.gguf"))).rejects.toMatchObject({ code: "ENOENT" });
   }, 60_000);
 
   it("rejects unknown commands and options with exit code 2", async () => {

@@ -18,7 +18,7 @@ describe("sqlString", () => {
 
   it("builds IN lists without duplicates and refuses an empty one", () => {
     expect(sqlIn("collectionId", ["a", "b'c", "a"], "Collection id")).toBe("collectionId IN ('a', 'b''c')");
-    expect(() => sqlIn("collectionId", [], "Collection id")).toThrow();
+    expect(() => sqlIn("collectionId", [], "Collection id")).toThrow(/Empty Collection id list/);
   });
 });
 
