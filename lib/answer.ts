@@ -14,10 +14,10 @@ export interface LeftOutSource extends Omit<Citation, "n"> {
   reason: LeftOutReason;
 }
 
-// The answer fields are AskResult's own; `attributed` is optional because chats saved before it existed lack it.
+// The answer fields are AskResult's own; the later ones are optional because chats saved before they existed lack them.
 export interface AnswerDone
   extends Pick<AskResult, "answer" | "answered" | "aborted" | "citations" | "dropped" | "unsupportedSentences">,
-    Partial<Pick<AskResult, "attributed">> {
+    Partial<Pick<AskResult, "attributed" | "refusal" | "sentences" | "withheld">> {
   messageId: number;
   /** Every passage the model was given, numbered as in the answer; cited or not. */
   sources: Citation[];
@@ -57,6 +57,9 @@ function toDone(result: AskResult, messageId: number): AnswerDone {
     dropped: result.dropped,
     unsupportedSentences: result.unsupportedSentences,
     attributed: result.attributed,
+    refusal: result.refusal,
+    sentences: result.sentences,
+    withheld: result.withheld,
     sources: result.retrieval.used.map((u) => citationFor(u.n, u.hit)),
     leftOut: result.retrieval.leftOut.map(({ hit, reason }) => {
       const { n: _n, ...rest } = citationFor(0, hit);

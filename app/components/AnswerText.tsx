@@ -4,6 +4,10 @@ import type { UiMessage } from "./types";
 // An answer with its [n] markers as buttons and, once finished, the sentences that cite
 // nothing marked (subtly: dotted underline plus a screen-reader note). Markers added after
 // generation by wording (result.attributed) are chips too, dashed, and say the model did not cite.
+// Each finished sentence carries its verdict (result.sentences): a chip is "verified" only when
+// what the sentence states is in the cited passage; otherwise it is shown, in amber, as
+// "not found in the cited passage" — a different thing from citing nothing. Sentences withheld
+// for stating a value no passage holds are listed under the answer.
 
 const MARKER = /\[(\d+(?:\s*,\s*\d+)*)\]/g;
 
@@ -14,16 +18,27 @@ interface Props {
 }
 
 export const WORDING_NOTE = "matched by wording — the model did not cite this itself";
+export const NOT_IN_CITED_NOTE = "not found in the cited passage";
+
+type Verdict = "verified" | "not_in_cited" | "uncited";
 
 export function AnswerText({ message, onCite, citedNumbers }: Props) {
   const text = message.content;
   const unsupported = message.result?.unsupportedSentences ?? [];
   const byWording = new Set((message.result?.attributed ?? []).map((a) => `${a.start}:${a.end}`));
+  const sentences = message.streaming ? [] : (message.result?.sentences ?? []);
+  const unverified = sentences.filter((s) => s.verdict === "not_in_cited");
   const cuts = new Set<number>([0, text.length]);
-  for (const s of unsupported) {
+  for (const s of [...unsupported, ...unverified]) {
     cuts.add(Math.max(0, Math.min(text.length, s.start)));
     cuts.add(Math.max(0, Math.min(text.length, s.end)));
   }
+  // A marker's verdict is its sentence's: the one it sits in, or the last one ending before it.
+  const verdictAt = (pos: number): Verdict | undefined => {
+    let found: Verdict | undefined;
+    for (const s of sentences) if (s.start <= pos) found = s.verdict;
+    return found;
+  };
   const markers: { start: number; end: number; numbers: number[] }[] = [];
   for (const m of text.matchAll(MARKER)) {
     const numbers = m[1].split(",").map((n) => Number(n.trim()));
@@ -41,18 +56,27 @@ export function AnswerText({ message, onCite, citedNumbers }: Props) {
         <span key={a} className="whitespace-nowrap">
           {marker.numbers.map((n) => {
             const wording = !message.streaming && byWording.has(`${marker.start}:${marker.end}`);
+            const verdict = verdictAt(marker.start);
+            const failed = verdict === "not_in_cited";
+            const notes = [verdict === "verified" ? "verified" : failed ? NOT_IN_CITED_NOTE : null, wording ? WORDING_NOTE : null].filter(Boolean);
+            const tone = failed
+              ? "border border-amber-600 bg-amber-50 text-amber-900 hover:bg-amber-100"
+              : wording
+                ? "border border-dashed border-teal-700 bg-white text-teal-900 hover:bg-teal-200"
+                : "bg-teal-100 text-teal-900 hover:bg-teal-200";
             return citedNumbers.has(n) || message.streaming ? (
               <button
                 key={n}
                 type="button"
                 data-testid="citation-chip"
                 data-origin={wording ? "wording" : "model"}
+                data-verdict={verdict ?? "pending"}
                 onClick={() => onCite(n)}
-                className={`mx-0.5 inline-flex min-w-6 items-center justify-center rounded px-1.5 align-baseline text-xs font-semibold text-teal-900 hover:bg-teal-200 focus:outline-none focus:ring-2 focus:ring-teal-700 ${wording ? "border border-dashed border-teal-700 bg-white" : "bg-teal-100"}`}
-                aria-label={wording ? `Source ${n}, ${WORDING_NOTE}` : `Source ${n}`}
-                title={wording ? `Source ${n}: ${WORDING_NOTE}` : undefined}
+                className={`mx-0.5 inline-flex min-w-6 items-center justify-center rounded px-1.5 align-baseline text-xs font-semibold focus:outline-none focus:ring-2 focus:ring-teal-700 ${tone}`}
+                aria-label={[`Source ${n}`, ...notes].join(", ")}
+                title={notes.length ? `Source ${n}: ${notes.join("; ")}` : undefined}
               >
-                {n}
+                {failed ? `${n}?` : n}
               </button>
             ) : (
               <span key={n} className="mx-0.5 text-xs text-stone-500">[{n}]</span>
@@ -64,8 +88,14 @@ export function AnswerText({ message, onCite, citedNumbers }: Props) {
     }
     const piece = text.slice(a, b);
     const isUnsupported = !message.streaming && unsupported.some((s) => s.start <= a && b <= s.end);
+    const isUnverified = unverified.some((s) => s.start <= a && b <= s.end);
     parts.push(
-      isUnsupported ? (
+      isUnverified ? (
+        <span key={a} data-testid="not-in-cited" className="decoration-amber-600 underline decoration-wavy underline-offset-4" title={`The cited passage does not state this: ${NOT_IN_CITED_NOTE}`}>
+          {piece}
+          <span className="sr-only"> ({NOT_IN_CITED_NOTE})</span>
+        </span>
+      ) : isUnsupported ? (
         <span key={a} data-testid="unsupported" className="decoration-amber-500 underline decoration-dotted underline-offset-4" title="No source cited for this sentence">
           {piece}
           <span className="sr-only"> (no source cited)</span>
@@ -75,5 +105,40 @@ export function AnswerText({ message, onCite, citedNumbers }: Props) {
       ),
     );
   }
-  return <div className="whitespace-pre-wrap leading-relaxed">{parts}</div>;
+  const withheld = message.streaming ? [] : (message.result?.withheld ?? []);
+  const refusal = message.streaming ? null : message.result?.refusal;
+  return (
+    <div>
+      <div className="whitespace-pre-wrap leading-relaxed">{parts}</div>
+      {refusal && refusal.reason !== "no_relevant_passages" && (
+        <p data-testid="refusal-note" data-reason={refusal.reason} className="mt-2 text-xs text-stone-600">
+          {REFUSAL_NOTES[refusal.reason]}
+        </p>
+      )}
+      {withheld.length > 0 && (
+        <div data-testid="withheld-note" className="mt-2 rounded border border-amber-300 bg-amber-50 px-2 py-1 text-xs text-amber-900">
+          <p className="font-semibold">
+            {withheld.length === 1 ? "1 sentence was withheld" : `${withheld.length} sentences were withheld`}: what they state is in none of the passages.
+          </p>
+          <ul className="list-inside list-disc">
+            {withheld.map((w, i) => (
+              <li key={i}>
+                {w.values.length ? `States ${w.values.map((v) => `“${v}”`).join(", ")}, found in no passage.` : "States nothing (an unfinished sentence)."}{" "}
+                <details className="inline">
+                  <summary className="inline cursor-pointer underline">show the withheld text</summary>
+                  <s className="ml-1 text-amber-800">{w.text}</s>
+                </details>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
 }
+
+const REFUSAL_NOTES = {
+  terms_missing: "Cairn's own words: the passages lack what the question is about, so the model was not asked.",
+  model_declined: "Cairn's own words: the model found no answer in the passages.",
+  nothing_verified: "Cairn's own words: nothing the model wrote could be found in the passages, so its answer is not shown.",
+} as const;

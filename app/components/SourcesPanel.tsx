@@ -36,6 +36,16 @@ export function SourcesPanel({ message, selected }: Props) {
   // Passages only credited by wording (no [n] from the model anywhere in the answer).
   const fromModel = modelCitedNumbers(message.content, result.attributed ?? []);
   const byWording = new Set([...cited].filter((n) => !fromModel.has(n)));
+  // The words of each passage that back a verified sentence (page-text offsets → quote offsets).
+  const support = new Map<number, { start: number; end: number }[]>();
+  for (const sentence of result.sentences ?? []) {
+    if (sentence.verdict !== "verified") continue;
+    for (const sp of sentence.support) {
+      const src = result.sources.find((x) => x.n === sp.n);
+      if (!src) continue;
+      support.set(sp.n, [...(support.get(sp.n) ?? []), { start: sp.charStart - src.charStart, end: sp.charEnd - src.charStart }]);
+    }
+  }
   const sources = [...result.sources].sort((a, b) => Number(cited.has(b.n)) - Number(cited.has(a.n)) || a.n - b.n);
   return (
     <div className="space-y-3">
@@ -49,6 +59,7 @@ export function SourcesPanel({ message, selected }: Props) {
               source={s}
               cited={cited.has(s.n)}
               byWording={byWording.has(s.n)}
+              support={support.get(s.n) ?? []}
               selected={selected === s.n}
               register={(el) => (el ? refs.current.set(s.n, el) : refs.current.delete(s.n))}
             />
@@ -92,11 +103,34 @@ interface CardProps {
   source: Citation;
   cited: boolean;
   byWording: boolean;
+  /** Offsets into the quote of the words that back a verified sentence. */
+  support: { start: number; end: number }[];
   selected: boolean;
   register: (el: HTMLElement | null) => void;
 }
 
-function SourceCard({ source, cited, byWording, selected, register }: CardProps) {
+/** The quote, shortened, with the supporting words marked. */
+function QuoteWithSupport({ quote, support }: { quote: string; support: { start: number; end: number }[] }) {
+  const max = 420;
+  const spans = support.filter((s) => s.start >= 0 && s.end <= Math.min(quote.length, max) && s.end > s.start).sort((a, b) => a.start - b.start);
+  const parts: React.ReactNode[] = [];
+  let at = 0;
+  for (const s of spans) {
+    if (s.start < at) continue;
+    parts.push(quote.slice(at, s.start).replace(/\s+/g, " "));
+    parts.push(
+      <mark key={s.start} data-testid="support" className="rounded-sm bg-teal-100 px-0.5 text-stone-900">
+        {quote.slice(s.start, s.end).replace(/\s+/g, " ")}
+      </mark>,
+    );
+    at = s.end;
+  }
+  const rest = quote.slice(at, max).replace(/\s+/g, " ");
+  parts.push(quote.length > max ? `${rest}…` : rest);
+  return <>{parts}</>;
+}
+
+function SourceCard({ source, cited, byWording, support, selected, register }: CardProps) {
   return (
     <li
       ref={register}
@@ -116,7 +150,10 @@ function SourceCard({ source, cited, byWording, selected, register }: CardProps)
         )}
       </div>
       {source.headingPath && <div className="text-xs text-stone-500">{source.headingPath}</div>}
-      <blockquote className="mt-1 border-l-2 border-stone-300 pl-2 text-stone-700">{shorten(source.quote)}</blockquote>
+      <blockquote className="mt-1 border-l-2 border-stone-300 pl-2 text-stone-700">
+        {support.length ? <QuoteWithSupport quote={source.quote} support={support} /> : shorten(source.quote)}
+      </blockquote>
+      {support.length > 0 && <p className="mt-1 text-xs text-teal-800">Marked: the words that back the verified sentences citing it.</p>}
       <Link
         href={viewerHref(source)}
         data-testid="open-source"
