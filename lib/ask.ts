@@ -191,7 +191,7 @@ export async function ask(input: AskInput): Promise<AskResult> {
   const given = packed.used.map((u) => u.hit);
   const stats = deps.termStats ? await deps.termStats(questionTerms(question), input.collections) : null;
   const answerability = judgeAnswerability(question, given, stats);
-  const refuse = (reason: RefusalReason, extra: Partial<AskResult> = {}): AskResult => {
+  const refuse = (reason: RefusalReason, extra: Partial<AskResult> = {}, modelAnswer?: string): AskResult => {
     const message = refusalMessage(reason, answerability, packed.used, question);
     const own = resolveCitations(message.text, packed.used);
     // Cairn's own words: the sentence quoting the passage is verified by construction, the rest states no claim.
@@ -209,14 +209,15 @@ export async function ask(input: AskInput): Promise<AskResult> {
     return {
       answer: own.answer,
       answered: false,
-      refusal: { reason, missingTerms: [...answerability.absentEverywhere, ...answerability.absentFromDocument] },
+      refusal: { reason, missingTerms: [...answerability.absentEverywhere, ...answerability.absentFromDocument], ...(modelAnswer !== undefined && { modelAnswer }) },
       answerability,
       sentences,
       withheld: [],
       aborted: false,
       citations: own.citations,
       dropped: [],
-      unsupportedSentences: own.unsupportedSentences,
+      // Statements about the documents in Cairn's own words, not claims that need a source.
+      unsupportedSentences: [],
       attributed: [],
       retrieval,
       answerTokens: 0,
@@ -253,8 +254,8 @@ export async function ask(input: AskInput): Promise<AskResult> {
   const generated = { answerTokens: result.tokens, dropped: resolved.dropped, withheld: verified.withheld };
   if (!result.aborted) {
     // The model's own "the documents do not say", or nothing left that a passage backs: Cairn's words instead.
-    if (attributed.sentences.length > 0 && isDecline(attributed.sentences[0].text)) return refuse("model_declined", generated);
-    if (!verified.sentences.some((s) => s.verdict === "verified")) return refuse("nothing_verified", generated);
+    if (attributed.sentences.length > 0 && isDecline(attributed.sentences[0].text)) return refuse("model_declined", generated, attributed.answer);
+    if (!verified.sentences.some((s) => s.verdict === "verified")) return refuse("nothing_verified", generated, attributed.answer);
   }
   timings.totalMs = performance.now() - t0;
   return {

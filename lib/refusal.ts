@@ -11,6 +11,8 @@ export interface Refusal {
   reason: RefusalReason;
   /** Subject terms of the question the documents lack, as the user wrote them. */
   missingTerms: string[];
+  /** What the model wrote, when it was asked and its answer replaced (shown only on request, marked unverified). */
+  modelAnswer?: string;
 }
 
 const MAX_QUOTE = 280;
@@ -56,7 +58,7 @@ export function refusalMessage(reason: RefusalReason, answerability: Answerabili
     if (answerability.absentFromDocument.length)
       lead.push(`${answerability.document?.fileName ?? "The closest document"} doesn't mention ${list(answerability.absentFromDocument)}.`);
   } else if (reason === "nothing_verified") {
-    lead.push("I couldn't find this stated in your documents, so I'm not giving an answer I can't back with a passage.");
+    lead.push("The model's answer could not be checked against the passages, so it is not shown.");
   } else {
     lead.push("I couldn't find the answer to this in your documents.");
   }

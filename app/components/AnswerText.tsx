@@ -111,9 +111,15 @@ export function AnswerText({ message, onCite, citedNumbers }: Props) {
     <div>
       <div className="whitespace-pre-wrap leading-relaxed">{parts}</div>
       {refusal && refusal.reason !== "no_relevant_passages" && (
-        <p data-testid="refusal-note" data-reason={refusal.reason} className="mt-2 text-xs text-stone-600">
+        <div data-testid="refusal-note" data-reason={refusal.reason} className="mt-2 text-xs text-stone-600">
           {REFUSAL_NOTES[refusal.reason]}
-        </p>
+          {refusal.modelAnswer && (
+            <details className="mt-1">
+              <summary className="cursor-pointer underline">show what the model wrote (not verified)</summary>
+              <span data-testid="model-answer" className="mt-1 block whitespace-pre-wrap text-stone-500">{refusal.modelAnswer}</span>
+            </details>
+          )}
+        </div>
       )}
       {withheld.length > 0 && (
         <div data-testid="withheld-note" className="mt-2 rounded border border-amber-300 bg-amber-50 px-2 py-1 text-xs text-amber-900">
