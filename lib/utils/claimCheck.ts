@@ -53,6 +53,8 @@ const STOP = new Set(eng);
 /** A sentence ending on one of these stopped before saying anything. */
 const DANGLING = new Set(["is", "are", "was", "were", "be", "been", "the", "a", "an", "of", "to", "for", "by", "with", "and", "or", "at", "in", "on", "as", "that", "than"]);
 
+const WH_QUESTION = /^\s*(?:what|which|who|whom|whose|when|where|why|how)\b/i;
+
 export const stripMarkers = (s: string) => s.replace(markerRegex(), "");
 
 interface Claim {
@@ -127,8 +129,10 @@ export function checkSentence(sentence: string, cited: readonly number[], passag
   const words = textWords(plain);
   const claims = claimsOf(plain, words);
   const lastWord = plain.replace(/[\s.!?…:;,"'”’)\]]+$/u, "").split(/\s+/).pop()?.toLowerCase() ?? "";
-  const incomplete = words.length === 0 || DANGLING.has(lastWord) || /:\s*$/.test(plain.trim());
   const questionIndex = indexWords(question);
+  // "What size tear was made?" → "The size tear was made [1]." restates the question: nothing was answered.
+  const echoes = WH_QUESTION.test(question) && words.every((w) => STOP.has(plain.slice(w.start, w.end).toLowerCase()) || questionIndex.at.has(w.w));
+  const incomplete = words.length === 0 || DANGLING.has(lastWord) || /:\s*$/.test(plain.trim()) || echoes;
   const invented = claims
     .filter((c) => !passages.some((p) => findClaim(p.text, c) || (c.term && findClaim(p.label, c))))
     .filter((c) => c.figure || (c.name && !findClaim(questionIndex, c)))

@@ -58,6 +58,12 @@ describe("checkSentence", () => {
     expect(c.verdict).toBe("not_in_cited");
   });
 
+  it("restating a wh-question answers nothing; restating a yes/no question is an answer", () => {
+    expect(check("The size of the notice period [2].", [2], "What is the size of the notice period?").incomplete).toBe(true);
+    expect(check("The agreement is governed by Delaware law [2].", [2], "Is the agreement governed by Delaware law?").verdict).toBe("verified");
+    expect(check("The agreement is governed by Delaware law [2].", [2], "Which law governs the agreement?").verdict).toBe("verified");
+  });
+
   it("a sentence without a citation is uncited whatever it says", () => {
     expect(check("The agreement is governed by Delaware law.", []).verdict).toBe("uncited");
   });
