@@ -87,7 +87,7 @@ describe("citations around the real test LLM", () => {
     const cited = (x: typeof inOrder) => x.r.citations.find((c) => c.n === 1)!.chunkId;
     expect(cited(reversed)).not.toBe(cited(inOrder));
     expect(cited(reversed)).toBe(inOrder.r.retrieval.used.at(-1)!.hit.id);
-  });
+  }, 600_000); // two generations: minutes with two llama threads on a shared 2-core box
 
   it("drops a marker to a passage that was not given, in the stream and the answer, and keeps the real citation", async () => {
     // Split across pieces as a model streams it: the filter must hold "[" back until it knows.
