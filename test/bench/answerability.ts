@@ -38,7 +38,9 @@ const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-bench-answerability-
 const corpus = ensureCorpus("answerability", models.embedder, runDir);
 load.afterCorpus = loadAverage();
 // config() is read once per process: the env must be set before any lib/ module calls it.
-Object.assign(process.env, { CAIRN_DATA_DIR: runDir, CAIRN_EMBED_MODEL: models.embedder, CAIRN_LLM_MODEL: models.llm });
+// One model thread unless told otherwise (as testModelThreads): on 2 shared cores llama.cpp's
+// spinning threads thrash, and a question then takes minutes instead of seconds.
+Object.assign(process.env, { CAIRN_DATA_DIR: runDir, CAIRN_EMBED_MODEL: models.embedder, CAIRN_LLM_MODEL: models.llm, CAIRN_MODEL_THREADS: process.env.CAIRN_MODEL_THREADS ?? "1" });
 
 const { config } = await import("@/core/config");
 const { closeDb } = await import("@/core/db");
