@@ -1,0 +1,156 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ask, type AskDeps, type AskOptions } from "@/lib/ask";
+import { libraryTermStats } from "@/lib/termStats";
+import { loadEmbedder } from "@/models/embedder";
+import { loadLanguageModel, type LocalLanguageModel } from "@/models/llm";
+import type { Embedder } from "@/models/types";
+import { openVectorStore, type VectorStore } from "@/vectorstore/index";
+import type { ChunkRecord } from "@/vectorstore/types";
+import { testModelPaths, testModelThreads } from "../testModels";
+import { recordingModel } from "../utils/recordingModel";
+
+// Issue 14's guarantees with the real test models and a real LanceDB store: the answerability gate
+// keeps a question about a term no passage holds away from the LLM, and a sentence stating a value
+// its cited passage lacks is never verified — whatever the 0.5B model writes. The sentences under
+// test are forced into the real model's stream by the recording wrapper; the checks are Cairn's.
+
+const PAGES = [
+  {
+    documentId: "pump-manual",
+    fileName: "pump-manual.pdf",
+    page: 14,
+    // The passage sits mid-page: offsets must be page offsets, not passage offsets.
+    lead: "Section 7. Maintenance. ",
+    text: "To isolate pump P-101 before maintenance, close suction valve V-12 and discharge valve V-13, then lock out breaker B-4. The casing pressure must read below 35 kPa before the casing is opened.",
+  },
+  {
+    documentId: "supply-contract",
+    fileName: "supply-contract.pdf",
+    page: 3,
+    lead: "",
+    text: "Either party may terminate this supply agreement by giving ninety (90) days written notice to the other party. This agreement is governed by the laws of the State of Delaware.",
+  },
+];
+
+let llm: LocalLanguageModel;
+let embedder: Embedder & { dispose?: () => Promise<void> };
+let store: VectorStore;
+let dir: string;
+let deps: AskDeps;
+const options: Partial<AskOptions> = { reserveForAnswer: 48 };
+const pageText = (id: string) => {
+  const p = PAGES.find((x) => x.documentId === id)!;
+  return p.lead + p.text;
+};
+
+beforeAll(async () => {
+  const paths = testModelPaths();
+  embedder = await loadEmbedder(paths.embedder, { threads: testModelThreads() });
+  llm = await loadLanguageModel(paths.llm, { contextSize: 2048, threads: testModelThreads() });
+  dir = await mkdtemp(path.join(os.tmpdir(), "cairn-verify-"));
+  store = await openVectorStore({ uri: path.join(dir, "lancedb"), dimensions: embedder.dimensions, embeddingModel: embedder.modelName });
+  const vectors = await embedder.embed(PAGES.map((d) => d.text));
+  for (const [i, d] of PAGES.entries()) {
+    const chunk: ChunkRecord = {
+      id: `${d.documentId}-0`,
+      documentId: d.documentId,
+      collectionId: "engineering",
+      documentSha256: "0".repeat(64),
+      ordinal: 0,
+      page: d.page,
+      headingPath: "",
+      charStart: d.lead.length,
+      charEnd: d.lead.length + d.text.length,
+      tokenCount: embedder.countTokens(d.text),
+      text: d.text,
+      vector: vectors[i],
+    };
+    await store.replaceDocumentChunks(d.documentId, [chunk]);
+  }
+  const names = new Map(PAGES.map((d) => [d.documentId, d.fileName]));
+  const termStats = libraryTermStats(store);
+  deps = {
+    embedder,
+    llm,
+    search: (q) => store.hybridSearch(q),
+    documentNames: async (ids) => new Map(ids.map((id) => [id, names.get(id) ?? id])),
+    // The real BM25-backed statistics; the document count comes from the pages here, not a metadata db.
+    termStats: async (terms, collections) => ({ ...(await termStats(terms, collections)), documents: PAGES.length }),
+  };
+});
+
+afterAll(async () => {
+  store?.close();
+  await llm?.dispose();
+  await embedder?.dispose?.();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("verified answers with the real models", () => {
+  it("never calls the LLM for a question whose subject no passage holds, and quotes the closest passage at its page offsets", async () => {
+    const model = recordingModel(llm);
+    const streamed: string[] = [];
+    const r = await ask({
+      question: "What daily dose of lisinopril should the technician take before isolating pump P-101?",
+      collections: ["engineering"],
+      deps: { ...deps, llm: model },
+      options,
+      onToken: (t) => streamed.push(t),
+    });
+    expect(model.calls).toHaveLength(0);
+    expect(r.answered).toBe(false);
+    expect(r.refusal?.reason).toBe("terms_missing");
+    expect(r.refusal?.missingTerms).toContain("lisinopril");
+    expect(r.answer.startsWith("Your documents don't mention “")).toBe(true);
+    expect(streamed.join("")).toBe(r.answer);
+    const quoted = r.sentences.find((s) => s.verdict === "verified")!;
+    const c = r.citations.find((x) => quoted.citations.includes(x.n))!;
+    expect(c.documentId).toBe("pump-manual");
+    for (const sp of quoted.support) expect(quoted.text).toContain(pageText(c.documentId).slice(sp.charStart, sp.charEnd));
+  });
+
+  it("never shows a sentence whose number is in no passage, nor verifies one citing a passage without its number", async () => {
+    // Forced into the real model's stream, before whatever it writes: a verified line, an invented
+    // figure, and a real figure from the contract attributed to the pump manual.
+    const model = recordingModel(llm, {
+      prefix: [
+        "Close suction valve V-12 and discharge valve V-13, then lock out breaker B-4 [1].\n",
+        "The casing pressure must read below 999 kPa [1].\n",
+        "Notice of ninety (90) days is needed before opening the casing [1].\n",
+      ],
+    });
+    const r = await ask({ question: "How do I isolate pump P-101 before maintenance?", collections: ["engineering"], deps: { ...deps, llm: model }, options });
+    expect(model.calls).toHaveLength(1);
+    const pumpN = r.retrieval.used.find((u) => u.hit.documentId === "pump-manual")!.n;
+    expect(pumpN).toBe(1);
+    // The invented figure is withheld, with the value named.
+    expect(r.answer).not.toContain("999");
+    expect(r.withheld.some((w) => w.values.includes("999 kPa"))).toBe(true);
+    // Whatever else stays, no sentence stating 999 or a 90-day notice is verified.
+    for (const s of r.sentences) {
+      if (/999|\b90\b|ninety/i.test(s.text)) expect(s.verdict).not.toBe("verified");
+    }
+    // The real figure from another given passage is kept (not invented) but marked as not in its cited passage.
+    const misattributed = r.sentences.find((s) => /ninety|90/.test(s.text));
+    if (r.retrieval.used.some((u) => u.hit.documentId === "supply-contract")) {
+      expect(misattributed?.verdict).toBe("not_in_cited");
+      expect(misattributed?.missingClaims.join(" ")).toMatch(/ninety|90/);
+    } else {
+      expect(misattributed).toBeUndefined();
+    }
+    // The copied line is verified, and its support offsets point at its own words on the page.
+    const first = r.sentences[0]!;
+    expect(first.text.startsWith("Close suction valve V-12")).toBe(true);
+    expect(first.verdict).toBe("verified");
+    expect(first.support.length).toBeGreaterThan(0);
+    const page = pageText("pump-manual");
+    for (const sp of first.support) {
+      expect(sp.n).toBe(pumpN);
+      const words = page.slice(sp.charStart, sp.charEnd);
+      expect(first.text.toLowerCase()).toContain(words.toLowerCase().split(/\s+/)[0]!.replace(/[^\p{L}\p{N}-]/gu, ""));
+    }
+  });
+});
