@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { loadConfig } from "@/core/config";
 import { testModelPath } from "@/models/testModels/fetchTestModels";
 import { TEST_MODELS } from "@/models/testModels/specs";
-import { expectAnswerWithinStream, withoutAttributed } from "../utils/answerGuarantees";
+import { expectAnswerFromStream } from "../utils/answerGuarantees";
 import { quotingLine } from "../utils/promptPassages";
 import type { AskResult } from "@/lib/ask";
 import type { RecordingModel } from "../utils/recordingModel";
@@ -96,7 +96,7 @@ async function events(res: Response): Promise<[string, Record<string, unknown>][
   return out;
 }
 
-interface Done {
+interface Done extends Pick<AskResult, "refusal" | "withheld"> {
   answer: string;
   answered: boolean;
   aborted: boolean;
@@ -123,10 +123,8 @@ describe("POST /api/ask", () => {
     const done = got.at(-1)![1].result as Done;
     const streamed = got.filter(([t]) => t === "token").map(([, d]) => d.text).join("");
     expect(done.answered).toBe(true);
-    // Added markers sit where recorded; apart from them and sentences withheld by verification
-    // (which the done event does not list), the answer is the stream.
-    withoutAttributed(done);
-    expectAnswerWithinStream(done.answer, streamed);
+    // The answer is the stream with only the recorded changes (markers added, sentences withheld).
+    expectAnswerFromStream(done, streamed, true);
     expect(streamed).not.toContain("[7]");
     expect(done.dropped).toContainEqual({ n: 7, marker: "[7]" });
     // Every citation is a source the model was given, and its quote is on its page at its offsets.
@@ -150,13 +148,17 @@ describe("POST /api/ask", () => {
     expect(metadata.sources).toEqual(done.sources);
     expect(metadata.attributed).toEqual(done.attributed);
     expect(metadata.dropped).toEqual(done.dropped);
+    expect(metadata.withheld).toEqual(done.withheld);
   });
 
   test("an off-topic question is answered 'nothing found' without calling the model", async () => {
     const before = llm.calls.length;
     const got = await events(await askRoute.POST(askRequest({ question: "What is the capital of France?" })));
     expect(got.at(-1)![0]).toBe("done");
-    expect((got.at(-1)![1].result as Done).answered).toBe(false);
+    const done = got.at(-1)![1].result as Done;
+    expect(done.answered).toBe(false);
+    expect(done.refusal).not.toBeNull();
+    expectAnswerFromStream(done, got.filter(([t]) => t === "token").map(([, d]) => d.text).join(""), false);
     expect(llm.calls).toHaveLength(before);
   });
 
@@ -195,8 +197,7 @@ describe("POST /api/ask", () => {
     const stoppedDone = first.at(-1)![1].result as Done;
     expect(stoppedDone.aborted).toBe(true);
     expect(saved.messages[1].content).toBe(stoppedDone.answer);
-    withoutAttributed(stoppedDone);
-    expectAnswerWithinStream(stoppedDone.answer, first.filter(([t]) => t === "token").map(([, d]) => d.text).join(""));
+    expectAnswerFromStream(stoppedDone, first.filter(([t]) => t === "token").map(([, d]) => d.text).join(""), true);
   });
 
   test("instant search finds the passage without the LLM, with highlights", async () => {
