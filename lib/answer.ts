@@ -17,7 +17,7 @@ export interface LeftOutSource extends Omit<Citation, "n"> {
 // The answer fields are AskResult's own; the later ones are optional because chats saved before they existed lack them.
 export interface AnswerDone
   extends Pick<AskResult, "answer" | "answered" | "aborted" | "citations" | "dropped" | "unsupportedSentences">,
-    Partial<Pick<AskResult, "attributed" | "refusal" | "sentences" | "withheld">> {
+    Partial<Pick<AskResult, "attributed" | "refusal" | "sentences" | "withheld" | "recited">> {
   messageId: number;
   /** Every passage the model was given, numbered as in the answer; cited or not. */
   sources: Citation[];
@@ -60,6 +60,7 @@ function toDone(result: AskResult, messageId: number): AnswerDone {
     refusal: result.refusal,
     sentences: result.sentences,
     withheld: result.withheld,
+    recited: result.recited,
     sources: result.retrieval.used.map((u) => citationFor(u.n, u.hit)),
     leftOut: result.retrieval.leftOut.map(({ hit, reason }) => {
       const { n: _n, ...rest } = citationFor(0, hit);

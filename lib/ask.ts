@@ -15,7 +15,7 @@ import { DEFAULT_SYSTEM_PROMPT, packPassages, type LeftOutPassage, type PromptPa
 import { refusalMessage, type Refusal, type RefusalReason } from "./refusal";
 import { judgeAnswerability, questionTerms, type Answerability, type LibraryTermStats, type QuestionTerm } from "./utils/answerability";
 import { condenseQuery } from "./utils/followUp";
-import { isDecline, verifyAnswer, type VerifiedSentence, type WithheldSentence } from "./verifyAnswer";
+import { isDecline, verifyAnswer, type RecitedSentence, type VerifiedSentence, type WithheldSentence } from "./verifyAnswer";
 import { partitionByRelevance, type RelevanceOptions } from "./utils/relevance";
 import type { ChatMessage, Embedder, LanguageModel } from "@/models/types";
 import type { SearchHit, SearchQuery } from "@/vectorstore/types";
@@ -82,6 +82,8 @@ export interface AskResult {
   sentences: VerifiedSentence[];
   /** Generated sentences left out of the final answer, with why. */
   withheld: WithheldSentence[];
+  /** Sentences whose citation was moved to the given passage that holds what they state. */
+  recited: RecitedSentence[];
   aborted: boolean;
   citations: Citation[];
   dropped: DroppedCitation[];
@@ -137,6 +139,7 @@ export async function ask(input: AskInput): Promise<AskResult> {
       answerability: null,
       sentences: [],
       withheld: [],
+      recited: [],
       aborted: false,
       citations: [],
       dropped: [],
@@ -213,6 +216,7 @@ export async function ask(input: AskInput): Promise<AskResult> {
       answerability,
       sentences,
       withheld: [],
+      recited: [],
       aborted: false,
       citations: own.citations,
       dropped: [],
@@ -251,7 +255,7 @@ export async function ask(input: AskInput): Promise<AskResult> {
   const attributed = opts.attribution ? attributeByWording(byModel, packed.used, opts.attribution) : byModel;
   const verified = verifyAnswer(attributed, packed.used, question);
   const resolved = verified.resolved;
-  const generated = { answerTokens: result.tokens, dropped: resolved.dropped, withheld: verified.withheld };
+  const generated = { answerTokens: result.tokens, dropped: resolved.dropped, withheld: verified.withheld, recited: verified.recited };
   if (!result.aborted) {
     // The model's own "the documents do not say", or nothing left that a passage backs: Cairn's words instead.
     if (attributed.sentences.length > 0 && isDecline(attributed.sentences[0].text)) return refuse("model_declined", generated, attributed.answer);
@@ -265,6 +269,7 @@ export async function ask(input: AskInput): Promise<AskResult> {
     answerability,
     sentences: verified.sentences,
     withheld: verified.withheld,
+    recited: verified.recited,
     aborted: result.aborted,
     citations: resolved.citations,
     dropped: resolved.dropped,

@@ -178,6 +178,59 @@ export function attributeByWording(
   return { ...analyse(answer, byNumber, attributed), dropped: resolved.dropped };
 }
 
+/** A sentence whose stated values are in a given passage other than the one(s) it cites. */
+export interface Recitation {
+  sentence: AnswerSentence;
+  n: number;
+  coverage: number;
+}
+
+/**
+ * Moves each sentence's citation to the passage that holds what it states: its own markers go
+ * (listed in `recited` by the caller) and a marker to that passage is added by wording, shown as
+ * not cited by the model. Markers right after the sentence that belong to it go too.
+ */
+export function reciteSentences(resolved: ResolvedAnswer, recitations: readonly Recitation[], used: readonly UsedPassage[]): ResolvedAnswer {
+  if (recitations.length === 0) return resolved;
+  const text = resolved.answer;
+  const edits: { start: number; end: number; insert: string; n?: number; coverage?: number }[] = [];
+  for (const r of recitations) {
+    const s = r.sentence;
+    for (const m of resolved.markers) {
+      const inside = m.start >= s.start && m.end <= s.end;
+      const trailing = m.start >= s.end && /^[\s[\]\d,;\-–.]*$/.test(text.slice(s.end, m.start)) && !resolved.sentences.some((o) => o.start > s.start && o.start <= m.start);
+      if (!inside && !trailing) continue;
+      let start = m.start;
+      while (start > 0 && /[ \t]/.test(text[start - 1])) start--;
+      // "… per month. [1]." — the stop after a trailing marker repeats the sentence's own.
+      const end = trailing && /[.!?]$/.test(s.text) && /[.!?]/.test(text[m.end] ?? "") ? m.end + 1 : m.end;
+      edits.push({ start, end, insert: "" });
+    }
+    edits.push({ start: s.start + markerPosition(s.text), end: s.start + markerPosition(s.text), insert: ` [${r.n}]`, n: r.n, coverage: r.coverage });
+  }
+  edits.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
+  let answer = "";
+  let from = 0;
+  const attributed: WordingAttribution[] = [];
+  const moves: { at: number; delta: number }[] = [];
+  for (const e of edits) {
+    if (e.start < from) continue;
+    answer += text.slice(from, e.start);
+    if (e.n !== undefined) {
+      attributed.push({ n: e.n, coverage: e.coverage ?? 0, sharedRun: 0, start: answer.length + 1, end: answer.length + e.insert.length });
+    }
+    answer += e.insert;
+    moves.push({ at: e.end, delta: e.insert.length - (e.end - e.start) });
+    from = e.end;
+  }
+  answer += text.slice(from);
+  const moved = (pos: number) => pos + moves.filter((m) => m.at <= pos).reduce((sum, m) => sum + m.delta, 0);
+  const removed = new Set(edits.filter((e) => e.insert === "").map((e) => e.end));
+  const kept = resolved.attributed.filter((a) => !removed.has(a.end)).map((a) => ({ ...a, start: moved(a.start), end: moved(a.end) }));
+  const byNumber = new Map(used.map((u) => [u.n, u.hit]));
+  return { ...analyse(answer, byNumber, [...kept, ...attributed].sort((a, b) => a.start - b.start)), dropped: resolved.dropped };
+}
+
 /**
  * The answer without the given spans (whole sentences, with the whitespace after them).
  * Markers added by wording keep their origin: their offsets move with the text.

@@ -1,4 +1,4 @@
-import { removeSpans, type ResolvedAnswer } from "./citations";
+import { reciteSentences, removeSpans, type Recitation, type ResolvedAnswer } from "./citations";
 import type { UsedPassage } from "./prompt";
 import { checkSentence, preparePassages, stripMarkers, type SentenceVerdict } from "./utils/claimCheck";
 
@@ -31,10 +31,19 @@ export interface WithheldSentence {
   reason: "value_not_in_passages" | "incomplete";
 }
 
+/** A sentence whose values are not in the passage it cites (or that cites none) but all are in another given passage: cited there instead, by wording. */
+export interface RecitedSentence {
+  text: string;
+  /** What the model cited (empty: nothing). */
+  from: number[];
+  to: number;
+}
+
 export interface VerifiedAnswer {
   resolved: ResolvedAnswer;
   sentences: VerifiedSentence[];
   withheld: WithheldSentence[];
+  recited: RecitedSentence[];
 }
 
 // DECLINE_PHRASE (lib/prompt), and the ways small models say it anyway. Recognised, never relied on.
@@ -46,7 +55,7 @@ export function isDecline(sentence: string): boolean {
 }
 
 export function verifyAnswer(resolved: ResolvedAnswer, used: readonly UsedPassage[], question: string): VerifiedAnswer {
-  const passages = preparePassages(used.map((u) => ({ n: u.n, text: u.hit.text, label: `${u.hit.fileName ?? ""}\n${u.hit.headingPath}` })));
+  const passages = preparePassages(used.map((u) => ({ n: u.n, documentId: u.hit.documentId, text: u.hit.text, label: `${u.hit.fileName ?? ""}\n${u.hit.headingPath}` })));
   const withheld: WithheldSentence[] = [];
   const cut: { start: number; end: number }[] = [];
   for (const s of resolved.sentences) {
@@ -57,7 +66,26 @@ export function verifyAnswer(resolved: ResolvedAnswer, used: readonly UsedPassag
     else continue;
     cut.push({ start: s.start, end: s.end });
   }
-  const final = cut.length > 0 ? removeSpans(resolved, cut, used) : resolved;
+  const kept = cut.length > 0 ? removeSpans(resolved, cut, used) : resolved;
+
+  // Small models often cite the wrong number, or none, for a value they copied from a passage.
+  // Such a sentence is credited to the one passage that verifies it, marked as not cited by the model.
+  const recitations: Recitation[] = [];
+  const recited: RecitedSentence[] = [];
+  for (const s of kept.sentences) {
+    if (isDecline(s.text)) continue;
+    const own = checkSentence(s.text, s.citations, passages, question);
+    if (own.verdict === "verified" || own.claims.length === 0) continue;
+    const other = passages
+      .filter((p) => !s.citations.includes(p.n))
+      .map((p) => ({ n: p.n, check: checkSentence(s.text, [p.n], passages, question) }))
+      .filter((c) => c.check.verdict === "verified")
+      .sort((a, b) => b.check.support.length - a.check.support.length)[0];
+    if (!other) continue;
+    recitations.push({ sentence: s, n: other.n, coverage: 1 });
+    recited.push({ text: stripMarkers(s.text).trim(), from: s.citations, to: other.n });
+  }
+  const final = reciteSentences(kept, recitations, used);
   const byN = new Map(used.map((u) => [u.n, u.hit]));
   const sentences = final.sentences.map((s): VerifiedSentence => {
     const check = checkSentence(s.text, s.citations, passages, question);
@@ -72,5 +100,5 @@ export function verifyAnswer(resolved: ResolvedAnswer, used: readonly UsedPassag
       support: check.support.map((sp) => ({ n: sp.n, charStart: byN.get(sp.n)!.charStart + sp.start, charEnd: byN.get(sp.n)!.charStart + sp.end })),
     };
   });
-  return { resolved: final, sentences, withheld };
+  return { resolved: final, sentences, withheld, recited };
 }

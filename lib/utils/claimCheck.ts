@@ -36,6 +36,8 @@ export interface ClaimCheck {
 
 export interface CheckPassage {
   n: number;
+  /** Passages of one document vouch for the names the question itself gives ("the SMSA Ballinger agreement"). */
+  documentId?: string;
   text: string;
   /** Extra text the passage is known by (file name, heading): names count there, offsets don't. */
   label?: string;
@@ -115,12 +117,13 @@ function findClaim(index: WordIndex, c: Claim): { start: number; end: number } |
 
 interface PreparedPassage {
   n: number;
+  documentId?: string;
   text: WordIndex;
   label: WordIndex;
 }
 
 export function preparePassages(passages: readonly CheckPassage[]): PreparedPassage[] {
-  return passages.map((p) => ({ n: p.n, text: indexWords(p.text), label: indexWords(p.label ?? "") }));
+  return passages.map((p) => ({ n: p.n, documentId: p.documentId, text: indexWords(p.text), label: indexWords(p.label ?? "") }));
 }
 
 /** Checks one answer sentence (markers included or not) against the passages it cites. */
@@ -156,6 +159,11 @@ export function checkSentence(sentence: string, cited: readonly number[], passag
         found = true;
         break;
       }
+    }
+    // A name the question gives, restated: enough that the cited passage's document has it.
+    if (!found && c.term && findClaim(questionIndex, c)) {
+      const docs = new Set(citedPassages.map((p) => p.documentId).filter((d) => d !== undefined));
+      found = passages.some((p) => p.documentId !== undefined && docs.has(p.documentId) && (findClaim(p.text, c) || findClaim(p.label, c)));
     }
     if (!found) missingClaims.push(c.surface);
   }

@@ -97,6 +97,35 @@ describe("verifyAnswer", () => {
     expect(s.support.map((sp) => meds.slice(sp.charStart - 100, sp.charEnd - 100)).join(" | ")).toContain("OxyContin SR 10 mg");
   });
 
+  it("moves a citation to the given passage that holds the sentence's values, as a marker by wording", () => {
+    const text = "Either party may terminate with 30 days notice [1]. The agreement is governed by Delaware law.";
+    const v = verifyAnswer(resolveCitations(text, used), used, "How can the agreement be ended?");
+    expect(v.resolved.answer).toBe("Either party may terminate with 30 days notice [2]. The agreement is governed by Delaware law [2].");
+    expect(v.recited).toEqual([
+      { text: "Either party may terminate with 30 days notice.", from: [1], to: 2 },
+      { text: "The agreement is governed by Delaware law.", from: [], to: 2 },
+    ]);
+    expect(v.sentences.map((s) => s.verdict)).toEqual(["verified", "verified"]);
+    // Both markers are Cairn's, not the model's: the UI shows them dashed.
+    expect(v.resolved.attributed.map((a) => v.resolved.answer.slice(a.start, a.end))).toEqual(["[2]", "[2]"]);
+    expect(v.resolved.markers.map((m) => m.origin)).toEqual(["wording", "wording"]);
+  });
+
+  it("a marker trailing its sentence's full stop moves with its stop: no doubled punctuation", () => {
+    const v = verifyAnswer(resolveCitations("Notice of 30 days is needed to terminate. [1].", used), used, "How much notice?");
+    expect(v.resolved.answer).toBe("Notice of 30 days is needed to terminate [2].");
+  });
+
+  it("names the question gives count as stated when the cited passage's document has them", () => {
+    const preamble = { n: 3, hit: { ...hit("This Reseller Agreement is made between PivX Solutions and Detto Technologies.", { documentId: "reseller" }), fileName: "Reseller.txt" } };
+    const fees = { n: 4, hit: { ...hit("All payments shall be made within thirty (30) days after receipt of the invoice.", { documentId: "reseller" }), fileName: "Reseller.txt" } };
+    const v = verifyAnswer(resolveCitations("Detto must pay PivX within 30 days [4].", [...used, preamble, fees]), [...used, preamble, fees], "When must Detto pay PivX?");
+    expect(v.sentences[0]!.verdict).toBe("verified");
+    // Not a name from the question: it must be in the cited passage itself.
+    const w = verifyAnswer(resolveCitations("Detto must pay Acme within 30 days [4].", [...used, preamble, fees]), [...used, preamble, fees], "When must Detto pay?");
+    expect(w.withheld.map((x) => x.values)).toEqual([["Acme"]]);
+  });
+
   it("recognises the fixed decline phrase and its looser wordings", () => {
     expect(isDecline("The documents do not say.")).toBe(true);
     expect(isDecline("The passages don't mention a royalty [1].")).toBe(true);
