@@ -76,7 +76,7 @@ export function AnswerText({ message, onCite, citedNumbers }: Props) {
                 aria-label={[`Source ${n}`, ...notes].join(", ")}
                 title={notes.length ? `Source ${n}: ${notes.join("; ")}` : undefined}
               >
-                {failed ? `${n}?` : n}
+                {n}
               </button>
             ) : (
               <span key={n} className="mx-0.5 text-xs text-stone-500">[{n}]</span>
@@ -124,7 +124,7 @@ export function AnswerText({ message, onCite, citedNumbers }: Props) {
       {withheld.length > 0 && (
         <div data-testid="withheld-note" className="mt-2 rounded border border-amber-300 bg-amber-50 px-2 py-1 text-xs text-amber-900">
           <p className="font-semibold">
-            {withheld.length === 1 ? "1 sentence was withheld" : `${withheld.length} sentences were withheld`}: what they state is in none of the passages.
+            {withheld.length === 1 ? "1 sentence was withheld: what it states is" : `${withheld.length} sentences were withheld: what they state is`} in none of the passages.
           </p>
           <ul className="list-inside list-disc">
             {withheld.map((w, i) => (

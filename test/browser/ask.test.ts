@@ -175,10 +175,12 @@ async function savedAnswer(chatId: string): Promise<string> {
 }
 
 /** Chip numbers and origins an answer must show: one per number in each [n] of the final answer. */
-function expectedChips(done: Pick<AnswerDone, "answer" | "attributed">): { n: string; origin: string }[] {
+function expectedChips(done: Pick<AnswerDone, "answer" | "attributed" | "sentences">): { n: string; origin: string; verdict: string }[] {
   const byWording = new Set((done.attributed ?? []).map((a) => `${a.start}:${a.end}`));
+  // A chip carries the verdict of the sentence it sits in (or the last one ending before it).
+  const verdictAt = (pos: number) => (done.sentences ?? []).filter((s) => s.start <= pos).at(-1)?.verdict ?? "pending";
   return [...done.answer.matchAll(/\[(\d+(?:\s*,\s*\d+)*)\]/g)].flatMap((m) =>
-    m[1].split(",").map((n) => ({ n: n.trim(), origin: byWording.has(`${m.index}:${m.index + m[0].length}`) ? "wording" : "model" })),
+    m[1].split(",").map((n) => ({ n: n.trim(), origin: byWording.has(`${m.index}:${m.index + m[0].length}`) ? "wording" : "model", verdict: verdictAt(m.index) })),
   );
 }
 
@@ -323,11 +325,14 @@ test("every chip of a real answer opens a listed source, and the saved chat reop
   await answer.waitFor();
   expect(await page.getByTestId("conversation").textContent()).toContain(question);
   const chips = answer.getByTestId("citation-chip");
-  const shown = await chips.evaluateAll((els) => els.map((e) => ({ n: (e.textContent ?? "").trim(), origin: e.getAttribute("data-origin") ?? "" })));
+  const shown = await chips.evaluateAll((els) =>
+    els.map((e) => ({ n: (e.textContent ?? "").trim(), origin: e.getAttribute("data-origin") ?? "", verdict: e.getAttribute("data-verdict") ?? "" })),
+  );
   expect(shown).toEqual(expected);
-  for (const [i, { n, origin }] of shown.entries()) {
+  for (const [i, { n, origin, verdict }] of shown.entries()) {
     const label = (await chips.nth(i).getAttribute("aria-label")) ?? "";
-    expect(label).toBe(origin === "wording" ? `Source ${n}, matched by wording — the model did not cite this itself` : `Source ${n}`);
+    const notes = [verdict === "verified" ? "verified" : verdict === "not_in_cited" ? "not found in the cited passage" : null, origin === "wording" ? "matched by wording — the model did not cite this itself" : null];
+    expect(label).toBe([`Source ${n}`, ...notes.filter(Boolean)].join(", "));
     // Each chip's source is one of the passages the model was given, listed in the panel.
     expect(done.sources.map((s) => String(s.n))).toContain(n);
     await chips.nth(i).click();
@@ -372,6 +377,83 @@ test("a stored answer shows the model's chips solid, chips added by wording dash
   expect(await page.getByTestId("unsupported").textContent()).toContain("painted red");
   // A reopened chat announces nothing: only answers finished while the page watched are read out.
   expect(await page.getByTestId("answer-announcer").textContent()).toBe("");
+  expect(external).toEqual([]);
+});
+
+// ---- verified answers (issue 14) ----
+
+test("a question about a drug no document mentions gets Cairn's own answer naming it, the closest passage cited, the model not asked", async () => {
+  await uploadAndIndex(pdfPath);
+  const { page, external } = await openPage();
+  await page.goto(app.url);
+  const box = page.getByLabel("Your question");
+  await box.fill("What daily dose of lisinopril is taken before isolating pump P-101?");
+  await box.press("Enter");
+  const answer = page.locator('[data-testid="answer"][aria-busy="false"]').last();
+  await answer.waitFor({ timeout: 240_000 });
+  const text = (await answer.textContent()) ?? "";
+  expect(text).toMatch(/^Your documents don't mention (“[^”]+”(, | or ))*“lisinopril”\./);
+  expect(text).toContain("The closest passage, in ");
+  expect(await answer.getByTestId("refusal-note").getAttribute("data-reason")).toBe("terms_missing");
+  // The quoted passage's chip is verified, and its source card marks the quoted words.
+  const chip = answer.getByTestId("citation-chip");
+  expect(await chip.count()).toBe(1);
+  expect(await chip.getAttribute("data-verdict")).toBe("verified");
+  await chip.click();
+  const n = (await chip.textContent())!.trim();
+  expect(await page.locator(`[data-testid="source"][data-n="${n}"] [data-testid="support"]`).count()).toBeGreaterThan(0);
+  await shot(page, "refusal-lisinopril.png");
+  expect(external).toEqual([]);
+});
+
+test("a stored answer shows verified chips, an amber chip where the cited passage lacks the value, and the withheld sentence's note", async () => {
+  const source = await page2Citation(1);
+  const chatId = randomUUID();
+  const question = "Which valve isolates pump P-101?";
+  const answer = "The isolation valve for pump P-101 is V-17 [1]. Its rated pressure is 16 bar [1].";
+  const second = answer.indexOf("Its rated");
+  const quoteAt = source.quote.indexOf("V-17");
+  const metadata: Omit<AnswerDone, "answer" | "messageId"> = {
+    answered: true,
+    aborted: false,
+    citations: [source],
+    dropped: [],
+    unsupportedSentences: [],
+    attributed: [],
+    refusal: null,
+    sentences: [
+      { start: 0, end: second - 1, text: answer.slice(0, second - 1), citations: [1], verdict: "verified", claims: ["V-17"], missingClaims: [], support: [{ n: 1, charStart: source.charStart + quoteAt, charEnd: source.charStart + quoteAt + 4 }] },
+      { start: second, end: answer.length, text: answer.slice(second), citations: [1], verdict: "not_in_cited", claims: ["16 bar"], missingClaims: ["16 bar"], support: [] },
+    ],
+    withheld: [{ text: "It was replaced in 2031.", values: ["2031"], reason: "value_not_in_passages" }],
+    recited: [],
+    sources: [source],
+    leftOut: [],
+    retrieval: { query: question, condensed: false, promptTokens: 0, historyLeftOut: 0 },
+    timings: { embedMs: 0, searchMs: 0, queuedMs: 0, generationMs: 0, totalMs: 0 },
+  };
+  const db = openDb(path.join(app.dataDir, "cairn.db"));
+  createChat(db, { id: chatId, userId: "local", title: "Stored answer with verdicts" });
+  addChatMessage(db, { chatId, role: "user", content: question });
+  addChatMessage(db, { chatId, role: "assistant", content: answer, metadata });
+
+  const { page, external } = await openPage();
+  await page.goto(`${app.url}/?chat=${chatId}`);
+  const chips = page.getByTestId("citation-chip");
+  await chips.first().waitFor();
+  expect(await chips.evaluateAll((els) => els.map((e) => e.getAttribute("data-verdict")))).toEqual(["verified", "not_in_cited"]);
+  expect(await chips.nth(0).getAttribute("aria-label")).toBe("Source 1, verified");
+  expect(await chips.nth(1).getAttribute("aria-label")).toBe("Source 1, not found in the cited passage");
+  const unverified = (await page.getByTestId("not-in-cited").allTextContents()).join("");
+  expect(unverified).toContain("Its rated pressure is 16 bar");
+  expect(unverified).toContain("(not found in the cited passage)");
+  // "No citation" is a different mark from "not in the cited passage".
+  expect(await page.getByTestId("unsupported").count()).toBe(0);
+  const note = page.getByTestId("withheld-note");
+  expect(await note.textContent()).toContain("1 sentence was withheld");
+  expect(await note.textContent()).toContain("“2031”");
+  expect(await page.locator('[data-testid="support"]').allTextContents()).toEqual(["V-17"]);
+  await shot(page, "verdicts.png");
   expect(external).toEqual([]);
 });
 
