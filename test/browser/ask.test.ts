@@ -392,7 +392,7 @@ test("a question about a drug no document mentions gets Cairn's own answer namin
   const answer = page.locator('[data-testid="answer"][aria-busy="false"]').last();
   await answer.waitFor({ timeout: 240_000 });
   const text = (await answer.textContent()) ?? "";
-  expect(text).toMatch(/^Your documents don't mention (“[^”]+”(, | or ))*“lisinopril”\./);
+  expect(text).toContain("Your documents don't mention “lisinopril”.");
   expect(text).toContain("The closest passage, in ");
   expect(await answer.getByTestId("refusal-note").getAttribute("data-reason")).toBe("terms_missing");
   // The quoted passage's chip is verified, and its source card marks the quoted words.

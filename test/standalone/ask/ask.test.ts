@@ -143,10 +143,11 @@ describe("ask", () => {
     const { llm, calls } = recordingLlm(["The dose of lisinopril is 100 mg [1]."]);
     const { deps: d } = deps([pumpHit], llm);
     const tokens: string[] = [];
-    const r = await ask({ question: "Should lisinopril be taken before isolating pump P-101?", collections: ["col-a"], deps: d, options, onToken: (t) => tokens.push(t) });
+    const r = await ask({ question: "What daily dose of lisinopril is taken before isolating pump P-101?", collections: ["col-a"], deps: d, options, onToken: (t) => tokens.push(t) });
     expect(calls).toHaveLength(0);
     expect(r.answered).toBe(false);
-    expect(r.refusal).toEqual({ reason: "terms_missing", missingTerms: ["lisinopril"] });
+    // Both are missing; the message names the drug, which says best what is not there.
+    expect(r.refusal).toEqual({ reason: "terms_missing", missingTerms: ["dose", "lisinopril"] });
     expect(r.answer).toMatch(/^Your documents don't mention “lisinopril”\. The closest passage, in doc-\d+\.pdf, page 1, reads: “To isolate pump P-101, close valve V-12 and lock out breaker B-4\.” \[1\]\.$/);
     expect(tokens.join("")).toBe(r.answer);
     expect(r.citations.map((c) => c.chunkId)).toEqual([pumpHit.id]);
