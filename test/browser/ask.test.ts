@@ -147,11 +147,16 @@ async function storedAnswerChat(): Promise<{ chatId: string; answer: string }> {
     retrieval: { query: question, condensed: false, promptTokens: 0, historyLeftOut: 0 },
     timings: { embedMs: 0, searchMs: 0, queuedMs: 0, generationMs: 0, totalMs: 0 },
   };
+  storeChat(chatId, "Stored answer with a citation", question, answer, metadata);
+  return { chatId, answer };
+}
+
+/** A chat saved straight into the app's metadata db: one question and its answer with the given metadata. */
+function storeChat(chatId: string, title: string, question: string, answer: string, metadata: Omit<AnswerDone, "answer" | "messageId">): void {
   const db = openDb(path.join(app.dataDir, "cairn.db"));
-  createChat(db, { id: chatId, userId: "local", title: "Stored answer with a citation" });
+  createChat(db, { id: chatId, userId: "local", title });
   addChatMessage(db, { chatId, role: "user", content: question });
   addChatMessage(db, { chatId, role: "assistant", content: answer, metadata });
-  return { chatId, answer };
 }
 
 /** Asks through POST /api/ask, as the page does, and returns the typed events' outcome. */
@@ -432,10 +437,7 @@ test("a stored answer shows verified chips, an amber chip where the cited passag
     retrieval: { query: question, condensed: false, promptTokens: 0, historyLeftOut: 0 },
     timings: { embedMs: 0, searchMs: 0, queuedMs: 0, generationMs: 0, totalMs: 0 },
   };
-  const db = openDb(path.join(app.dataDir, "cairn.db"));
-  createChat(db, { id: chatId, userId: "local", title: "Stored answer with verdicts" });
-  addChatMessage(db, { chatId, role: "user", content: question });
-  addChatMessage(db, { chatId, role: "assistant", content: answer, metadata });
+  storeChat(chatId, "Stored answer with verdicts", question, answer, metadata);
 
   const { page, external } = await openPage();
   await page.goto(`${app.url}/?chat=${chatId}`);

@@ -1,17 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask, NO_ANSWER, type AskDeps, type AskOptions } from "@/lib/ask";
 import { searchPassages } from "@/lib/searchPassages";
-import { loadEmbedder } from "@/models/embedder";
-import { loadLanguageModel, type LocalLanguageModel } from "@/models/llm";
-import type { Embedder } from "@/models/types";
-import { openVectorStore, type VectorStore } from "@/vectorstore/index";
-import type { ChunkRecord } from "@/vectorstore/types";
-import { testModelPaths, testModelThreads } from "../testModels";
+import type { LocalLanguageModel } from "@/models/llm";
 import { expectAnswerGuarantees, promptPassage } from "../utils/answerGuarantees";
 import { quotingLine } from "../utils/promptPassages";
+import { openAskFixture, type AskFixture } from "../utils/askFixture";
 import { recordingModel, type Steering } from "../utils/recordingModel";
 
 // The whole answer pipeline with the real test models (Qwen2.5-Coder 0.5B Instruct, MiniLM) and a real
@@ -67,51 +60,18 @@ const DOCS: Doc[] = [
   },
 ];
 
+let fixture: AskFixture;
 let llm: LocalLanguageModel;
-let embedder: Embedder & { dispose?: () => Promise<void> };
-let store: VectorStore;
-let dir: string;
 let deps: AskDeps;
 const options: Partial<AskOptions> = { reserveForAnswer: 48 };
-const names = new Map(DOCS.map((d) => [d.documentId, d.fileName]));
 
 beforeAll(async () => {
-  const paths = testModelPaths();
-  embedder = await loadEmbedder(paths.embedder, { threads: testModelThreads() });
-  llm = await loadLanguageModel(paths.llm, { contextSize: 2048, threads: testModelThreads() });
-  dir = await mkdtemp(path.join(os.tmpdir(), "cairn-ask-"));
-  store = await openVectorStore({ uri: path.join(dir, "lancedb"), dimensions: embedder.dimensions, embeddingModel: embedder.modelName });
-  const vectors = await embedder.embed(DOCS.map((d) => d.text));
-  for (const [i, d] of DOCS.entries()) {
-    const chunk: ChunkRecord = {
-      id: `${d.documentId}-0`,
-      documentId: d.documentId,
-      collectionId: d.collectionId,
-      documentSha256: "0".repeat(64),
-      ordinal: 0,
-      page: d.page,
-      headingPath: "",
-      charStart: 0,
-      charEnd: d.text.length,
-      tokenCount: embedder.countTokens(d.text),
-      text: d.text,
-      vector: vectors[i],
-    };
-    await store.replaceDocumentChunks(d.documentId, [chunk]);
-  }
-  deps = {
-    embedder,
-    llm,
-    search: (q) => store.hybridSearch(q),
-    documentNames: async (ids) => new Map(ids.map((id) => [id, names.get(id) ?? id])),
-  };
+  fixture = await openAskFixture(DOCS);
+  ({ llm, deps } = fixture);
 });
 
 afterAll(async () => {
-  store?.close();
-  await llm?.dispose();
-  await embedder?.dispose?.();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 /** Each DOCS passage is one chunk covering its whole page. */
@@ -209,7 +169,7 @@ describe("ask with the real models", () => {
   }, 600_000);
 
   it("finds passages instantly without the LLM, only in readable collections, with exact highlights", async () => {
-    const results = await searchPassages({ query: "isolate pump P-101", collections: ["engineering"], limit: 5, deps: { embedder, search: deps.search } });
+    const results = await searchPassages({ query: "isolate pump P-101", collections: ["engineering"], limit: 5, deps: { embedder: fixture.embedder, search: deps.search } });
     expect(results[0].hit.documentId).toBe("pump-manual");
     expect(results.every((r) => r.hit.collectionId === "engineering")).toBe(true);
     const top = results[0];

@@ -1,15 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask, type AskDeps, type AskOptions } from "@/lib/ask";
 import { libraryTermStats } from "@/lib/termStats";
-import { loadEmbedder } from "@/models/embedder";
-import { loadLanguageModel, type LocalLanguageModel } from "@/models/llm";
-import type { Embedder } from "@/models/types";
-import { openVectorStore, type VectorStore } from "@/vectorstore/index";
-import type { ChunkRecord } from "@/vectorstore/types";
-import { testModelPaths, testModelThreads } from "../testModels";
+import type { LocalLanguageModel } from "@/models/llm";
+import { openAskFixture, type AskFixture } from "../utils/askFixture";
 import { recordingModel } from "../utils/recordingModel";
 
 // Issue 14's guarantees with the real test models and a real LanceDB store: the answerability gate
@@ -35,10 +28,8 @@ const PAGES = [
   },
 ];
 
+let fixture: AskFixture;
 let llm: LocalLanguageModel;
-let embedder: Embedder & { dispose?: () => Promise<void> };
-let store: VectorStore;
-let dir: string;
 let deps: AskDeps;
 const options: Partial<AskOptions> = { reserveForAnswer: 48 };
 const pageText = (id: string) => {
@@ -47,46 +38,18 @@ const pageText = (id: string) => {
 };
 
 beforeAll(async () => {
-  const paths = testModelPaths();
-  embedder = await loadEmbedder(paths.embedder, { threads: testModelThreads() });
-  llm = await loadLanguageModel(paths.llm, { contextSize: 2048, threads: testModelThreads() });
-  dir = await mkdtemp(path.join(os.tmpdir(), "cairn-verify-"));
-  store = await openVectorStore({ uri: path.join(dir, "lancedb"), dimensions: embedder.dimensions, embeddingModel: embedder.modelName });
-  const vectors = await embedder.embed(PAGES.map((d) => d.text));
-  for (const [i, d] of PAGES.entries()) {
-    const chunk: ChunkRecord = {
-      id: `${d.documentId}-0`,
-      documentId: d.documentId,
-      collectionId: "engineering",
-      documentSha256: "0".repeat(64),
-      ordinal: 0,
-      page: d.page,
-      headingPath: "",
-      charStart: d.lead.length,
-      charEnd: d.lead.length + d.text.length,
-      tokenCount: embedder.countTokens(d.text),
-      text: d.text,
-      vector: vectors[i],
-    };
-    await store.replaceDocumentChunks(d.documentId, [chunk]);
-  }
-  const names = new Map(PAGES.map((d) => [d.documentId, d.fileName]));
-  const termStats = libraryTermStats(store);
+  fixture = await openAskFixture(PAGES.map((p) => ({ ...p, collectionId: "engineering", charStart: p.lead.length })));
+  llm = fixture.llm;
+  const termStats = libraryTermStats(fixture.store);
   deps = {
-    embedder,
-    llm,
-    search: (q) => store.hybridSearch(q),
-    documentNames: async (ids) => new Map(ids.map((id) => [id, names.get(id) ?? id])),
+    ...fixture.deps,
     // The real BM25-backed statistics; the document count comes from the pages here, not a metadata db.
     termStats: async (terms, collections) => ({ ...(await termStats(terms, collections)), documents: PAGES.length }),
   };
 });
 
 afterAll(async () => {
-  store?.close();
-  await llm?.dispose();
-  await embedder?.dispose?.();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 describe("verified answers with the real models", () => {
