@@ -6,7 +6,10 @@
 // - answerable ones must not be: wrongly refused ≤ 5 %, and the answer should state the gold value;
 // - answered results whose every cited sentence is verified;
 // - a wrong value surviving into a final answer (target 0): a figure no given passage holds, or
-//   any verified sentence in an answer to a near-miss question.
+//   any verified sentence in an answer to a near-miss question;
+// - beside it, what that definition cannot see: answerable questions answered with another figure
+//   than the gold value (one some passage holds), and answers citing a document other than the one
+//   the question names.
 // Refusals count whatever Cairn says in its own words (AskResult.refusal); near-miss ones where the
 // LLM was never called are shown apart. Run: npm run bench -- answerability   (BENCH_REBUILD=1 re-ingests; BENCH_ONLY=<id prefix>; BENCH_LIMIT=n per kind)
 import fs from "node:fs";
@@ -17,7 +20,7 @@ import type { LanguageModel } from "@/models/types";
 import { root } from "../../scripts/lib.mjs";
 import { testModelPaths } from "../modelDependent/testModels";
 import { loadAnswerabilityQuestions, questionGroup, type AnswerabilityQuestion } from "../utils/answerabilityQuestions";
-import { statesValue, unsupportedFigures } from "./utils/answerabilityScoring";
+import { figuresOf, statesValue, unsupportedFigures } from "./utils/answerabilityScoring";
 import { ensureCorpus } from "./utils/corpusCache";
 import { loadAverage, median, round } from "./utils/stats";
 
@@ -90,10 +93,20 @@ interface QuestionRun {
   allCitedVerified: boolean;
   unsupportedFigures: string[];
   wrongValueSurvives: boolean;
+  /** Answerable, answered without the gold value but stating some other figure (one a passage holds: verification cannot catch it). */
+  otherValueStated: boolean | null;
+  /** Answered, citing a passage of a document other than the one the question names. */
+  citesOtherDocument: boolean;
   /** Generated sentences left out of the final answer. */
   withheld: number;
   passagesGiven: number;
   answer: string;
+}
+
+/** The answer states a figure beyond those the question names. */
+function statesOtherFigure(answer: string, question: string): boolean {
+  const asked = new Set(figuresOf(question));
+  return figuresOf(answer).some((f) => !asked.has(f));
 }
 
 async function run(q: AnswerabilityQuestion, askDeps: AskDeps): Promise<QuestionRun> {
@@ -123,6 +136,8 @@ async function run(q: AnswerabilityQuestion, askDeps: AskDeps): Promise<Question
     allCitedVerified: result.answered && cited.length > 0 && cited.every((s) => s.verdict === "verified"),
     unsupportedFigures: figures,
     wrongValueSurvives: result.answered && (figures.length > 0 || verifiedOnNearMiss),
+    otherValueStated: q.gold ? result.answered && !statesValue(result.answer, q.gold.value) && statesOtherFigure(result.answer, q.question) : null,
+    citesOtherDocument: result.answered && result.citations.some((c) => c.fileName !== path.basename(q.file)),
     withheld: result.withheld.length,
     passagesGiven: passages.length,
     answer: result.answer.replace(/\s+/g, " ").slice(0, 400),
@@ -167,8 +182,10 @@ function summarise(label: string, rs: QuestionRun[]) {
     answerableWronglyRefused: rate(answerable, (r) => !r.answered),
     goldValueStated: rate(answerable, (r) => r.goldValueStated),
     goldValueGiven: rate(answerable, (r) => r.goldValueGiven),
+    otherValueStated: answerable.filter((r) => r.otherValueStated).length,
     answered: answered.length,
     allCitedVerified: rate(answered, (r) => r.allCitedVerified),
+    citesOtherDocument: rate(answered, (r) => r.citesOtherDocument),
     wrongValueSurvives: rs.filter((r) => r.wrongValueSurvives).length,
     withheld: rs.reduce((n, r) => n + r.withheld, 0),
     meanSeconds: secs.length ? round(secs.reduce((s, x) => s + x, 0) / secs.length, 2) : null,
@@ -221,10 +238,12 @@ console.table(
     "answerable wrongly refused (≤5%)": show(s.answerableWronglyRefused, s.answerable),
     "gold value stated": show(s.goldValueStated, s.answerable),
     "gold value in passages": show(s.goldValueGiven, s.answerable),
+    "answerable: other figure stated": s.otherValueStated,
     "answered: every cited sentence verified": show(s.allCitedVerified, s.answered),
+    "answered: cites another document": show(s.citesOtherDocument, s.answered),
     "sentences withheld": s.withheld,
     "wrong value survives (0)": s.wrongValueSurvives,
-    "s/question mean / median": `${s.meanSeconds} / ${s.medianSeconds}`,
+    "s/question mean / median": s.meanSeconds === null ? "-" : `${s.meanSeconds} / ${s.medianSeconds}`,
   })),
 );
 console.log("outcomes:", refusalReasons);
@@ -232,6 +251,11 @@ const survivors = runs.filter((r) => r.wrongValueSurvives);
 if (survivors.length) {
   console.log("wrong values that survived:");
   for (const r of survivors.slice(0, 25)) console.log(`  ${r.id} [${r.unsupportedFigures.join(", ") || "verified sentence on a near-miss"}]: ${r.answer.slice(0, 160)}`);
+}
+const otherValue = runs.filter((r) => r.otherValueStated);
+if (otherValue.length) {
+  console.log(`answerable questions answered with another figure than the gold value (${otherValue.length}), first 15:`);
+  for (const r of otherValue.slice(0, 15)) console.log(`  ${r.id}${r.citesOtherDocument ? " (cites another document)" : ""}: ${r.answer.slice(0, 140)}`);
 }
 const answeredNearMiss = runs.filter((r) => r.kind === "near_miss" && r.answered);
 if (answeredNearMiss.length) {
