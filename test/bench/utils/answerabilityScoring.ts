@@ -35,7 +35,13 @@ export function figuresOf(text: string): string[] {
 }
 
 const FILLER = new Set(["and", "or", "of", "the", "a", "an", "to", "in", "at", "per"]);
-const wordsOf = (text: string) => normaliseFigures(text).split(/[^a-z0-9$%./]+/).filter((w) => w && !FILLER.has(w) && !/^\d/.test(w));
+/** Words of the text other than figures and filler, singular ("years old" ≈ "year old"). */
+const wordsOf = (text: string) =>
+  normaliseFigures(text)
+    .split(/[^a-z0-9$%./]+/)
+    .map((w) => w.replace(/[./]+$/, ""))
+    .filter((w) => w && !FILLER.has(w) && !/^\d/.test(w))
+    .map((w) => (w.length > 3 ? w.replace(/s$/, "") : w));
 
 /**
  * The answer states the gold value: its normalised form occurs in the normalised answer, or every

@@ -16,6 +16,7 @@ describe("answerability scoring", () => {
     expect(statesValue("The term is ten years.", "ten (10) years")).toBe(true);
     expect(statesValue("Discectomy at C6-C7 and C5-C6 [1].", "C5-C6 and C6-C7")).toBe(true);
     expect(statesValue("A 3 mm dural tear.", "3-mm")).toBe(true);
+    expect(statesValue("The patient was 55 years old. [1].", "55-year-old")).toBe(true);
     expect(statesValue("Payment is due within 20 days [1].", "thirty (30) days")).toBe(false);
     expect(statesValue("It is governed by Texas law.", "New York")).toBe(false);
   });
