@@ -48,14 +48,23 @@ export interface VerifiedAnswer {
 
 // DECLINE_PHRASE (lib/prompt), and the ways small models say it anyway. Recognised, never relied on.
 const DECLINE =
-  /^(?:i'?m sorry,?\s*)?(?:the |these |your )?(?:documents?|passages?|context|text)\s+(?:do(?:es)?\s*n[o']t|don't|doesn't)\s+(?:say|mention|contain|state|specify|provide|include|give)|^(?:there is )?no (?:information|mention)|^(?:this|that|it) is not (?:mentioned|stated|specified|provided)|^i (?:could not|couldn't|cannot|can't) find/i;
+  /\b(?:do(?:es)?\s*n[o']t|doesn't|don't|did not|didn't)\s+(?:say|mention|contain|state|specify|provide|include|give|list|report)\b|\bno (?:information|mention|details?|data)\b|\bnot (?:mentioned|specified|stated|provided|given|listed|found)\b|^i (?:could not|couldn't|cannot|can't) find/i;
+
+/** What a passage is known by: its file's name (without the extension: ".pdf" vouches for nothing) and heading. */
+export function passageLabel(hit: { fileName?: string; headingPath: string }): string {
+  return `${(hit.fileName ?? "").replace(/\.[a-z0-9]{1,5}$/i, "")}\n${hit.headingPath}`;
+}
 
 export function isDecline(sentence: string): boolean {
   return DECLINE.test(stripMarkers(sentence).trim());
 }
 
-export function verifyAnswer(resolved: ResolvedAnswer, used: readonly UsedPassage[], question: string): VerifiedAnswer {
-  const passages = preparePassages(used.map((u) => ({ n: u.n, documentId: u.hit.documentId, text: u.hit.text, label: `${u.hit.fileName ?? ""}\n${u.hit.headingPath}` })));
+/**
+ * `namedDocument`: the document the question is about, when it names one; a sentence citing
+ * only other documents' passages is then never verified (a dose from another patient's report).
+ */
+export function verifyAnswer(resolved: ResolvedAnswer, used: readonly UsedPassage[], question: string, namedDocument: string | null = null): VerifiedAnswer {
+  const passages = preparePassages(used.map((u) => ({ n: u.n, documentId: u.hit.documentId, text: u.hit.text, label: passageLabel(u.hit) })));
   const withheld: WithheldSentence[] = [];
   const cut: { start: number; end: number }[] = [];
   for (const s of resolved.sentences) {
@@ -72,12 +81,14 @@ export function verifyAnswer(resolved: ResolvedAnswer, used: readonly UsedPassag
   // Such a sentence is credited to the one passage that verifies it, marked as not cited by the model.
   const recitations: Recitation[] = [];
   const recited: RecitedSentence[] = [];
+  const docOf = new Map(used.map((u) => [u.n, u.hit.documentId]));
+  const offTopic = (cited: readonly number[]) => namedDocument !== null && cited.length > 0 && cited.every((n) => docOf.get(n) !== namedDocument);
   for (const s of kept.sentences) {
     if (isDecline(s.text)) continue;
     const own = checkSentence(s.text, s.citations, passages, question);
-    if (own.verdict === "verified" || own.claims.length === 0) continue;
+    if ((own.verdict === "verified" && !offTopic(s.citations)) || own.claims.length === 0) continue;
     const other = passages
-      .filter((p) => !s.citations.includes(p.n))
+      .filter((p) => !s.citations.includes(p.n) && !offTopic([p.n]))
       .map((p) => ({ n: p.n, check: checkSentence(s.text, [p.n], passages, question) }))
       .filter((c) => c.check.verdict === "verified")
       .sort((a, b) => b.check.support.length - a.check.support.length)[0];
@@ -94,10 +105,10 @@ export function verifyAnswer(resolved: ResolvedAnswer, used: readonly UsedPassag
       end: s.end,
       text: s.text,
       citations: s.citations,
-      verdict: check.verdict,
+      verdict: check.verdict === "verified" && offTopic(s.citations) ? "other_document" : check.verdict,
       claims: check.claims,
       missingClaims: check.missingClaims,
-      support: check.support.map((sp) => ({ n: sp.n, charStart: byN.get(sp.n)!.charStart + sp.start, charEnd: byN.get(sp.n)!.charStart + sp.end })),
+      support: (check.verdict === "verified" && offTopic(s.citations) ? [] : check.support).map((sp) => ({ n: sp.n, charStart: byN.get(sp.n)!.charStart + sp.start, charEnd: byN.get(sp.n)!.charStart + sp.end })),
     };
   });
   return { resolved: final, sentences, withheld, recited };

@@ -19,15 +19,17 @@ interface Props {
 
 export const WORDING_NOTE = "matched by wording — the model did not cite this itself";
 export const NOT_IN_CITED_NOTE = "not found in the cited passage";
+export const OTHER_DOCUMENT_NOTE = "from another document than the one asked about";
 
-type Verdict = "verified" | "not_in_cited" | "uncited";
+type Verdict = "verified" | "not_in_cited" | "other_document" | "uncited";
+const FAILED_NOTES: Partial<Record<Verdict, string>> = { not_in_cited: NOT_IN_CITED_NOTE, other_document: OTHER_DOCUMENT_NOTE };
 
 export function AnswerText({ message, onCite, citedNumbers }: Props) {
   const text = message.content;
   const unsupported = message.result?.unsupportedSentences ?? [];
   const byWording = new Set((message.result?.attributed ?? []).map((a) => `${a.start}:${a.end}`));
   const sentences = message.streaming ? [] : (message.result?.sentences ?? []);
-  const unverified = sentences.filter((s) => s.verdict === "not_in_cited");
+  const unverified = sentences.filter((s) => FAILED_NOTES[s.verdict] !== undefined);
   const cuts = new Set<number>([0, text.length]);
   for (const s of [...unsupported, ...unverified]) {
     cuts.add(Math.max(0, Math.min(text.length, s.start)));
@@ -57,8 +59,8 @@ export function AnswerText({ message, onCite, citedNumbers }: Props) {
           {marker.numbers.map((n) => {
             const wording = !message.streaming && byWording.has(`${marker.start}:${marker.end}`);
             const verdict = verdictAt(marker.start);
-            const failed = verdict === "not_in_cited";
-            const notes = [verdict === "verified" ? "verified" : failed ? NOT_IN_CITED_NOTE : null, wording ? WORDING_NOTE : null].filter(Boolean);
+            const failed = verdict !== undefined && FAILED_NOTES[verdict] !== undefined;
+            const notes = [verdict === "verified" ? "verified" : failed ? FAILED_NOTES[verdict!] : null, wording ? WORDING_NOTE : null].filter(Boolean);
             const tone = failed
               ? "border border-amber-600 bg-amber-50 text-amber-900 hover:bg-amber-100"
               : wording
@@ -88,12 +90,13 @@ export function AnswerText({ message, onCite, citedNumbers }: Props) {
     }
     const piece = text.slice(a, b);
     const isUnsupported = !message.streaming && unsupported.some((s) => s.start <= a && b <= s.end);
-    const isUnverified = unverified.some((s) => s.start <= a && b <= s.end);
+    const failedSentence = unverified.find((s) => s.start <= a && b <= s.end);
+    const failedNote = failedSentence ? FAILED_NOTES[failedSentence.verdict] : undefined;
     parts.push(
-      isUnverified ? (
-        <span key={a} data-testid="not-in-cited" className="decoration-amber-600 underline decoration-wavy underline-offset-4" title={`The cited passage does not state this: ${NOT_IN_CITED_NOTE}`}>
+      failedNote ? (
+        <span key={a} data-testid="not-in-cited" data-verdict={failedSentence!.verdict} className="decoration-amber-600 underline decoration-wavy underline-offset-4" title={`Not verified: ${failedNote}`}>
           {piece}
-          <span className="sr-only"> ({NOT_IN_CITED_NOTE})</span>
+          <span className="sr-only"> ({failedNote})</span>
         </span>
       ) : isUnsupported ? (
         <span key={a} data-testid="unsupported" className="decoration-amber-500 underline decoration-dotted underline-offset-4" title="No source cited for this sentence">

@@ -59,6 +59,8 @@ export interface Answerability {
   absentFromDocument: string[];
   /** The given document that covers most of the question's terms (by rarity), if any passage was given. */
   document: { documentId: string; fileName: string } | null;
+  /** The question names that document: it holds a subject term of the question ("the hypospadias repair"). */
+  named: boolean;
   terms: TermVerdict[];
 }
 
@@ -83,7 +85,8 @@ export function containsTerm(index: WordIndex, term: QuestionTerm): boolean {
   return term.alternatives.some((alt) => findPhrase(index, alt) !== null);
 }
 
-export const passageIndexText = (p: { fileName?: string; headingPath: string; text: string }) => `${p.fileName ?? ""}\n${p.headingPath}\n${p.text}`;
+export const passageIndexText = (p: { fileName?: string; headingPath: string; text: string }) =>
+  `${(p.fileName ?? "").replace(/\.[a-z0-9]{1,5}$/i, "")}\n${p.headingPath}\n${p.text}`;
 
 /** Occurrences counted over the given passages alone, when no library-wide statistics are at hand. */
 export function statsFromPassages(terms: readonly QuestionTerm[], passages: readonly PromptPassage[]): LibraryTermStats {
@@ -115,7 +118,7 @@ export function judgeAnswerability(
   const terms = questionTerms(question);
   const library = stats ?? statsFromPassages(terms, passages);
   if (passages.length === 0) {
-    return { answerable: false, absentEverywhere: [], absentFromDocument: [], document: null, terms: [] };
+    return { answerable: false, absentEverywhere: [], absentFromDocument: [], document: null, named: false, terms: [] };
   }
 
   // Per document of the given passages: which terms it has, in its passages, name or elsewhere in it.
@@ -159,6 +162,7 @@ export function judgeAnswerability(
     absentEverywhere,
     absentFromDocument,
     document: best ? { documentId: best, fileName: docs.get(best)!.fileName } : null,
+    named: verdicts.some((v) => v.subject && v.inDocument),
     terms: verdicts,
   };
 }

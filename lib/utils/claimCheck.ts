@@ -10,7 +10,8 @@ import { findPhrase, indexWords, textWords, type TextWord, type WordIndex } from
 // "b.i.d." = "twice daily" only through lexicon's explicit list), and most of its other content
 // words too. A claim that no given passage contains at all is an invention: the sentence is withheld.
 
-export type SentenceVerdict = "verified" | "not_in_cited" | "uncited";
+/** "other_document": what it states is in its cited passage, but that passage is not from the document the question names. */
+export type SentenceVerdict = "verified" | "not_in_cited" | "other_document" | "uncited";
 
 export interface SupportSpan {
   /** Passage number. */
@@ -55,7 +56,7 @@ const STOP = new Set(eng);
 /** A sentence ending on one of these stopped before saying anything. */
 const DANGLING = new Set(["is", "are", "was", "were", "be", "been", "the", "a", "an", "of", "to", "for", "by", "with", "and", "or", "at", "in", "on", "as", "that", "than"]);
 
-const WH_QUESTION = /^\s*(?:what|which|who|whom|whose|when|where|why|how)\b/i;
+const WH_QUESTION = /\b(?:what|which|who|whom|whose|when|where|why|how)\b/i;
 
 export const stripMarkers = (s: string) => s.replace(markerRegex(), "");
 
@@ -75,8 +76,10 @@ function claimsOf(sentence: string, words: TextWord[]): Claim[] {
   words.forEach((w, i) => {
     const surface = sentence.slice(w.start, w.end);
     if (/^\d/.test(w.w)) {
+      // The word after a number says what it counts ("1 user", "81 traces"): it must follow the number in the passage too.
       const next = words[i + 1];
-      const unit = next && UNIT_WORDS.has(next.w) ? next.w : undefined;
+      const nextRaw = next ? sentence.slice(next.start, next.end).toLowerCase() : "";
+      const unit = next && (UNIT_WORDS.has(next.w) || (/^\p{L}{2,}$/u.test(nextRaw) && !STOP.has(nextRaw))) ? next.w : undefined;
       const k = `#${w.w} ${unit ?? ""}`;
       if (!seen.has(k)) out.push({ surface: unit ? sentence.slice(w.start, next!.end) : surface, figure: { value: w.w, unit } });
       seen.add(k);
@@ -135,7 +138,8 @@ export function checkSentence(sentence: string, cited: readonly number[], passag
   const questionIndex = indexWords(question);
   // "What size tear was made?" → "The size tear was made [1]." restates the question: nothing was answered.
   const echoes = WH_QUESTION.test(question) && words.every((w) => STOP.has(plain.slice(w.start, w.end).toLowerCase()) || questionIndex.at.has(w.w));
-  const incomplete = words.length === 0 || DANGLING.has(lastWord) || /:\s*$/.test(plain.trim()) || echoes;
+  // A question is not an answer ("Within how many days must … pay? [1]").
+  const incomplete = words.length === 0 || DANGLING.has(lastWord) || /[:?]\s*$/.test(plain.trim()) || echoes;
   const invented = claims
     .filter((c) => !passages.some((p) => findClaim(p.text, c) || (c.term && findClaim(p.label, c))))
     .filter((c) => c.figure || (c.name && !findClaim(questionIndex, c)))

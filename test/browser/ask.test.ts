@@ -336,7 +336,12 @@ test("every chip of a real answer opens a listed source, and the saved chat reop
   expect(shown).toEqual(expected);
   for (const [i, { n, origin, verdict }] of shown.entries()) {
     const label = (await chips.nth(i).getAttribute("aria-label")) ?? "";
-    const notes = [verdict === "verified" ? "verified" : verdict === "not_in_cited" ? "not found in the cited passage" : null, origin === "wording" ? "matched by wording — the model did not cite this itself" : null];
+    const verdictNotes: Record<string, string> = {
+      verified: "verified",
+      not_in_cited: "not found in the cited passage",
+      other_document: "from another document than the one asked about",
+    };
+    const notes = [verdictNotes[verdict] ?? null, origin === "wording" ? "matched by wording — the model did not cite this itself" : null];
     expect(label).toBe([`Source ${n}`, ...notes.filter(Boolean)].join(", "));
     // Each chip's source is one of the passages the model was given, listed in the panel.
     expect(done.sources.map((s) => String(s.n))).toContain(n);

@@ -37,6 +37,14 @@ describe("judgeAnswerability", () => {
     expect(v.answerable).toBe(false);
     expect(v.absentEverywhere).toEqual(["lisinopril"]);
     expect(v.document?.documentId).toBe("lumbar");
+    // "laminectomy" is not in this passage, so the question does not name its document.
+    expect(v.named).toBe(false);
+  });
+
+  it("knows when the question names the document it is about", () => {
+    const v = judgeAnswerability("Which medication is the patient on after the OxyContin discharge?", [backPain, license, endorsement], null);
+    expect(v.document?.documentId).toBe("lumbar");
+    expect(v.named).toBe(true);
   });
 
   it("answers when the subject is in the passage, matched through stems and synonyms", () => {

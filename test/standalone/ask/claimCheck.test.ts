@@ -126,6 +126,20 @@ describe("verifyAnswer", () => {
     expect(w.withheld.map((x) => x.values)).toEqual([["Acme"]]);
   });
 
+  it("when the question names a document, a sentence backed only by another document's passage is never verified", () => {
+    const otherReport = { n: 3, hit: { ...hit("Estimated blood loss was about 100 mL.", { documentId: "lumbar" }), fileName: "Lumbar Laminectomy.txt" } };
+    const asked = { n: 4, hit: { ...hit("The patient tolerated the discectomy well and was extubated.", { documentId: "acdf" }), fileName: "ACDF.txt" } };
+    const all = [otherReport, asked];
+    const text = "The estimated blood loss was about 100 mL [3].";
+    const free = verifyAnswer(resolveCitations(text, all), all, "What was the blood loss?");
+    expect(free.sentences[0]!.verdict).toBe("verified");
+    const named = verifyAnswer(resolveCitations(text, all), all, "What was the blood loss in the discectomy?", "acdf");
+    expect(named.sentences[0]!.verdict).toBe("other_document");
+    expect(named.sentences[0]!.support).toEqual([]);
+    // Not re-cited to the other report either: only the named document's passages may back it.
+    expect(named.recited).toEqual([]);
+  });
+
   it("recognises the fixed decline phrase and its looser wordings", () => {
     expect(isDecline("The documents do not say.")).toBe(true);
     expect(isDecline("The passages don't mention a royalty [1].")).toBe(true);
