@@ -122,9 +122,10 @@ export function judgeAnswerability(
   }
 
   // Per document of the given passages: which terms it has, in its passages, name or elsewhere in it.
-  const docs = new Map<string, { fileName: string; index: WordIndex[]; order: number }>();
+  const docs = new Map<string, { fileName: string; name: WordIndex; index: WordIndex[]; order: number }>();
   passages.forEach((p, i) => {
-    const d = docs.get(p.documentId) ?? { fileName: p.fileName ?? p.documentId, index: [], order: i };
+    const fileName = p.fileName ?? p.documentId;
+    const d = docs.get(p.documentId) ?? { fileName, name: indexWords(fileName.replace(/\.[a-z0-9]{1,5}$/i, "")), index: [], order: i };
     d.index.push(indexWords(passageIndexText(p)));
     docs.set(p.documentId, d);
   });
@@ -138,7 +139,8 @@ export function judgeAnswerability(
   let best: string | null = null;
   let bestScore = -1;
   for (const [id, d] of docs) {
-    const score = terms.filter((t) => has(id, t)).reduce((s, t) => s + weight(t), 0);
+    // A term in the file's name names the document more surely than one in its text.
+    const score = terms.filter((t) => has(id, t)).reduce((s, t) => s + weight(t) * (containsTerm(d.name, t) ? 2 : 1), 0);
     if (score > bestScore || (score === bestScore && best !== null && d.order < docs.get(best)!.order)) {
       best = id;
       bestScore = score;
