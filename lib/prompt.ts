@@ -28,7 +28,7 @@ export interface LeftOutPassage {
  * What the model is told to say when the passages lack the answer; Cairn recognises it (and looser
  * wordings). Measured on the 42 answerability questions that reach the test LLM: "reply exactly: …"
  * made it decline 14 of 27 answerable ones (1 answered); this softer rule, 6 declined and 5 answered;
- * no rule at all, 8 answered — near-miss answers were 3 of 15 in all three (t.variant runs, 2026-12-01).
+ * no rule at all, 8 answered — near-miss answers were 3 of 15 in all three (test/bench/_promptVariants.ts, 2026-12-01).
  */
 export const DECLINE_PHRASE = "The documents do not say.";
 
