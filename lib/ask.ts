@@ -253,7 +253,8 @@ export async function ask(input: AskInput): Promise<AskResult> {
   // The streamed tokens stay as generated; the final answer carries the markers added by wording.
   const byModel = resolveCitations(result.text, packed.used);
   const attributed = opts.attribution ? attributeByWording(byModel, packed.used, opts.attribution) : byModel;
-  const verified = verifyAnswer(attributed, packed.used, question, answerability.named ? (answerability.document?.documentId ?? null) : null);
+  const phrasing = new Set(answerability.terms.filter((t) => !t.subject && !t.key.includes(" ")).map((t) => t.key));
+  const verified = verifyAnswer(attributed, packed.used, question, answerability.named ? (answerability.document?.documentId ?? null) : null, phrasing);
   const resolved = verified.resolved;
   const generated = { answerTokens: result.tokens, dropped: resolved.dropped, withheld: verified.withheld, recited: verified.recited };
   if (!result.aborted) {

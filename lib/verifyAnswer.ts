@@ -63,13 +63,20 @@ export function isDecline(sentence: string): boolean {
  * `namedDocument`: the document the question is about, when it names one; a sentence citing
  * only other documents' passages is then never verified (a dose from another patient's report).
  */
-export function verifyAnswer(resolved: ResolvedAnswer, used: readonly UsedPassage[], question: string, namedDocument: string | null = null): VerifiedAnswer {
+export function verifyAnswer(
+  resolved: ResolvedAnswer,
+  used: readonly UsedPassage[],
+  question: string,
+  namedDocument: string | null = null,
+  /** Single question words the answerability gate judged phrasing, not subject: not claims. */
+  phrasing: ReadonlySet<string> = new Set(),
+): VerifiedAnswer {
   const passages = preparePassages(used.map((u) => ({ n: u.n, documentId: u.hit.documentId, text: u.hit.text, label: passageLabel(u.hit) })));
   const withheld: WithheldSentence[] = [];
   const cut: { start: number; end: number }[] = [];
   for (const s of resolved.sentences) {
     if (isDecline(s.text)) continue;
-    const check = checkSentence(s.text, s.citations, passages, question);
+    const check = checkSentence(s.text, s.citations, passages, question, phrasing);
     if (check.invented.length > 0) withheld.push({ text: stripMarkers(s.text).trim(), values: check.invented, reason: "value_not_in_passages" });
     else if (check.incomplete) withheld.push({ text: stripMarkers(s.text).trim(), values: [], reason: "incomplete" });
     else continue;
@@ -85,11 +92,11 @@ export function verifyAnswer(resolved: ResolvedAnswer, used: readonly UsedPassag
   const offTopic = (cited: readonly number[]) => namedDocument !== null && cited.length > 0 && cited.every((n) => docOf.get(n) !== namedDocument);
   for (const s of kept.sentences) {
     if (isDecline(s.text)) continue;
-    const own = checkSentence(s.text, s.citations, passages, question);
+    const own = checkSentence(s.text, s.citations, passages, question, phrasing);
     if ((own.verdict === "verified" && !offTopic(s.citations)) || own.claims.length === 0) continue;
     const other = passages
       .filter((p) => !s.citations.includes(p.n) && !offTopic([p.n]))
-      .map((p) => ({ n: p.n, check: checkSentence(s.text, [p.n], passages, question) }))
+      .map((p) => ({ n: p.n, check: checkSentence(s.text, [p.n], passages, question, phrasing) }))
       .filter((c) => c.check.verdict === "verified")
       .sort((a, b) => b.check.support.length - a.check.support.length)[0];
     if (!other) continue;
@@ -99,7 +106,7 @@ export function verifyAnswer(resolved: ResolvedAnswer, used: readonly UsedPassag
   const final = reciteSentences(kept, recitations, used);
   const byN = new Map(used.map((u) => [u.n, u.hit]));
   const sentences = final.sentences.map((s): VerifiedSentence => {
-    const check = checkSentence(s.text, s.citations, passages, question);
+    const check = checkSentence(s.text, s.citations, passages, question, phrasing);
     return {
       start: s.start,
       end: s.end,

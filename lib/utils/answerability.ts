@@ -45,6 +45,8 @@ export const DEFAULT_ANSWERABILITY: AnswerabilityOptions = { maxSubjectDocShare:
 
 export interface TermVerdict {
   surface: string;
+  /** Normalised words, as QuestionTerm.key. */
+  key: string;
   /** A subject of the question: its absence makes the question unanswerable. */
   subject: boolean;
   inDocument: boolean;
@@ -155,7 +157,7 @@ export function judgeAnswerability(
     const inLibrary = (occ?.chunks ?? 0) > 0 || [...docs.keys()].some((id) => has(id, t));
     const inDocument = has(best!, t);
     const subject = isSubject(t, occ, library, opts);
-    verdicts.push({ surface: t.surface, subject, inDocument, inLibrary });
+    verdicts.push({ surface: t.surface, key: t.key, subject, inDocument, inLibrary });
     if (!subject || inDocument) continue;
     (inLibrary ? absentFromDocument : absentEverywhere).push(t.surface);
   }

@@ -70,9 +70,11 @@ interface Claim {
   name?: boolean;
 }
 
-function claimsOf(sentence: string, words: TextWord[]): Claim[] {
+function claimsOf(sentence: string, words: TextWord[], phrasing: ReadonlySet<string>): Claim[] {
   const out: Claim[] = [];
   const seen = new Set<string>();
+  // A bare answer ("California.") is all claim, capitalised first word included.
+  const bare = words.length <= 3;
   words.forEach((w, i) => {
     const surface = sentence.slice(w.start, w.end);
     if (/^\d/.test(w.w)) {
@@ -87,8 +89,10 @@ function claimsOf(sentence: string, words: TextWord[]): Claim[] {
     }
     const lower = surface.toLowerCase();
     if (STOP.has(lower) || lower.length < 2 || UNIT_WORDS.has(w.w)) return;
-    const capitalised = i > 0 && /^\p{Lu}/u.test(surface);
+    const capitalised = (i > 0 || bare) && /^\p{Lu}/u.test(surface);
     if (!capitalised && isEverydayWord(w.w)) return;
+    // A question word the answerability gate judged phrasing ("largest", "anticoagulant") is not a claim.
+    if (!capitalised && phrasing.has(w.w)) return;
     const k = `@${w.w}`;
     if (!seen.has(k)) out.push({ surface, term: alternativesOf([w.w]), name: capitalised });
     seen.add(k);
@@ -130,10 +134,16 @@ export function preparePassages(passages: readonly CheckPassage[]): PreparedPass
 }
 
 /** Checks one answer sentence (markers included or not) against the passages it cites. */
-export function checkSentence(sentence: string, cited: readonly number[], passages: readonly PreparedPassage[], question = ""): ClaimCheck {
+export function checkSentence(
+  sentence: string,
+  cited: readonly number[],
+  passages: readonly PreparedPassage[],
+  question = "",
+  phrasing: ReadonlySet<string> = new Set(),
+): ClaimCheck {
   const plain = stripMarkers(sentence);
   const words = textWords(plain);
-  const claims = claimsOf(plain, words);
+  const claims = claimsOf(plain, words, phrasing);
   const lastWord = plain.replace(/[\s.!?…:;,"'”’)\]]+$/u, "").split(/\s+/).pop()?.toLowerCase() ?? "";
   const questionIndex = indexWords(question);
   // "What size tear was made?" → "The size tear was made [1]." restates the question: nothing was answered.

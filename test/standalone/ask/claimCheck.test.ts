@@ -64,6 +64,14 @@ describe("checkSentence", () => {
     expect(check("The agreement is governed by Delaware law [2].", [2], "Which law governs the agreement?").verdict).toBe("verified");
   });
 
+  it("a bare answer's capitalised word is a claim; a question word the gate judged phrasing is not", () => {
+    expect(check("Delaware [2].", [2]).claims).toEqual(["Delaware"]);
+    expect(check("Texas [2].", [2]).verdict).toBe("not_in_cited");
+    const q = "What is the largest notice period in the agreement?";
+    expect(check("The largest notice is 30 days [2].", [2], q).verdict).toBe("not_in_cited");
+    expect(checkSentence("The largest notice is 30 days [2].", [2], passages, q, new Set(["largest"])).verdict).toBe("verified");
+  });
+
   it("a sentence without a citation is uncited whatever it says", () => {
     expect(check("The agreement is governed by Delaware law.", []).verdict).toBe("uncited");
   });
