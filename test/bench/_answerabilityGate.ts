@@ -1,22 +1,10 @@
 // Dev loop for the answerability gate alone (no generation): which questions of the answerability
 // set are refused before the LLM. Run: node --import tsx test/bench/_answerabilityGate.ts
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { LanguageModel } from "@/models/types";
-import { testModelPaths } from "../modelDependent/testModels";
 import { loadAnswerabilityQuestions } from "../utils/answerabilityQuestions";
-import { ensureCorpus } from "./utils/corpusCache";
+import { openBenchApp } from "./utils/benchApp";
 
-const models = testModelPaths();
-const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-gate-"));
-ensureCorpus("answerability", models.embedder, runDir);
-Object.assign(process.env, { CAIRN_DATA_DIR: runDir, CAIRN_EMBED_MODEL: models.embedder, CAIRN_LLM_MODEL: models.llm });
-const { realAskDeps } = await import("@/lib/askDeps");
-const { ask } = await import("@/lib/ask");
-const { currentPrincipal } = await import("@/lib/auth");
-const { resolveCollections } = await import("@/lib/searchScope");
-const collections = resolveCollections(currentPrincipal());
+const { collections, ask, realAskDeps } = await openBenchApp("answerability");
 const deps = await realAskDeps();
 class Called extends Error {}
 const llm: LanguageModel = { ...deps.llm, countTokens: (t) => deps.llm.countTokens(t), contextSize: deps.llm.contextSize, modelName: "gate", generate: async () => { throw new Called(); } };

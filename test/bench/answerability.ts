@@ -18,10 +18,9 @@ import path from "node:path";
 import type { AskDeps, AskResult } from "@/lib/ask";
 import type { LanguageModel } from "@/models/types";
 import { root } from "../../scripts/lib.mjs";
-import { testModelPaths } from "../modelDependent/testModels";
 import { loadAnswerabilityQuestions, questionGroup, type AnswerabilityQuestion } from "../utils/answerabilityQuestions";
 import { figuresOf, statesValue, unsupportedFigures } from "./utils/answerabilityScoring";
-import { ensureCorpus } from "./utils/corpusCache";
+import { openBenchApp } from "./utils/benchApp";
 import { loadAverage, median, round } from "./utils/stats";
 
 const TARGET_NEAR_MISS_REFUSED = 0.95;
@@ -36,29 +35,13 @@ const questions = (["answerable", "near_miss"] as const).flatMap((kind) =>
   all.filter((q) => q.kind === kind && (!only || q.id.startsWith(only))).slice(0, limit),
 );
 
-const models = testModelPaths();
-const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-bench-answerability-run-"));
-const corpus = ensureCorpus("answerability", models.embedder, runDir);
-load.afterCorpus = loadAverage();
-// config() is read once per process: the env must be set before any lib/ module calls it.
 // One model thread unless told otherwise (as testModelThreads): on 2 shared cores llama.cpp's
 // spinning threads thrash, and a question then takes minutes instead of seconds.
-Object.assign(process.env, { CAIRN_DATA_DIR: runDir, CAIRN_EMBED_MODEL: models.embedder, CAIRN_LLM_MODEL: models.llm, CAIRN_MODEL_THREADS: process.env.CAIRN_MODEL_THREADS ?? "1" });
-
-const { config } = await import("@/core/config");
-const { closeDb } = await import("@/core/db");
-const { realAskDeps } = await import("@/lib/askDeps");
-const { ask } = await import("@/lib/ask");
-const { currentPrincipal } = await import("@/lib/auth");
-const { resolveCollections } = await import("@/lib/searchScope");
-const { getVectorStore } = await import("@/lib/store");
-const { disposeModels } = await import("@/models");
-const { getLlamaInstance } = await import("@/models/utils/llamaInstance");
-
-const cfg = config();
-const collections = resolveCollections(currentPrincipal());
+const app = await openBenchApp("answerability", { CAIRN_MODEL_THREADS: process.env.CAIRN_MODEL_THREADS ?? "1" });
+const { models, corpus, cfg, collections, ask, realAskDeps } = app;
+load.afterCorpus = loadAverage();
 const deps = await realAskDeps();
-const threads = cfg.modelThreads || (await getLlamaInstance()).cpuMathCores;
+const threads = await app.threads();
 
 /** The real model, counting whether ask() called it at all (a refusal before generation does not). */
 function countingModel(base: LanguageModel, onCall: () => void): LanguageModel {
@@ -154,11 +137,9 @@ for (const [i, q] of questions.entries()) {
   process.stderr.write(`  [${i + 1}/${questions.length}] ${r.id}: ${verdict} (${round(r.seconds)} s)${r.wrongValueSurvives ? " — wrong value survives" : ""}\n`);
 }
 
-(await getVectorStore()).close();
-closeDb(cfg.dbPath);
-await disposeModels();
+await app.close();
 load.end = loadAverage();
-fs.rmSync(runDir, { recursive: true, force: true });
+app.remove();
 
 // ---- report ----
 const rate = (xs: QuestionRun[], pred: (r: QuestionRun) => boolean | null) => {

@@ -11,9 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import type { SearchHit } from "@/vectorstore/types";
 import { root } from "../../scripts/lib.mjs";
-import { testModelPaths } from "../modelDependent/testModels";
 import { ASK_CORPUS_PAGES, PLANTED_FACTS, WARM_UP_QUESTION } from "./utils/askCorpus";
-import { ensureCorpus } from "./utils/corpusCache";
+import { openBenchApp } from "./utils/benchApp";
 import { promptFor, timedAsk, type TimedAsk } from "./utils/askTiming";
 import { openRawChat, streamTokensPerSecond, type TimedGeneration } from "./utils/rawChat";
 import { measureSearch } from "./utils/searchLatency";
@@ -26,31 +25,16 @@ const SEARCH_REQUESTS = Number(process.env.BENCH_SEARCH_REQUESTS) || 100;
 
 const wallStart = performance.now();
 const load = { start: loadAverage(), afterCorpus: [0, 0, 0], afterAsk: [0, 0, 0], end: [0, 0, 0] };
-const models = testModelPaths();
-const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-bench-ask-run-"));
-const corpus = ensureCorpus("ask", models.embedder, runDir);
+const app = await openBenchApp("ask");
+const { models, corpus, cfg, collections, ask, realAskDeps } = app;
 load.afterCorpus = loadAverage();
-// config() is read once per process: the env must be set before any lib/ module calls it.
-Object.assign(process.env, { CAIRN_DATA_DIR: runDir, CAIRN_EMBED_MODEL: models.embedder, CAIRN_LLM_MODEL: models.llm });
-
-const { config } = await import("@/core/config");
-const { realAskDeps } = await import("@/lib/askDeps");
-const { ask } = await import("@/lib/ask");
-const { currentPrincipal } = await import("@/lib/auth");
-const { resolveCollections } = await import("@/lib/searchScope");
-const { getVectorStore } = await import("@/lib/store");
-const { closeDb } = await import("@/core/db");
-const { disposeModels } = await import("@/models");
-const { getLlamaInstance } = await import("@/models/utils/llamaInstance");
 const { packPassages } = await import("@/lib/prompt");
 const { resolveCitations } = await import("@/lib/citations");
 
-const cfg = config();
-const collections = resolveCollections(currentPrincipal());
 const tLoad = performance.now();
 const deps = await realAskDeps();
 const modelLoadMs = performance.now() - tLoad;
-const threads = cfg.modelThreads || (await getLlamaInstance()).cpuMathCores;
+const threads = await app.threads();
 const raw = await openRawChat(models.llm, cfg.llmContextSize, threads);
 
 // ---- questions: ours vs raw on the same messages ----
@@ -105,16 +89,14 @@ const packMs = timeIt(5, () => packPassages(packInput));
 const longAnswer = Array.from({ length: 60 }, (_, i) => `${sentence(i)} [${(i % 12) + 1}]`).join(" ");
 const citeMs = timeIt(50, () => resolveCitations(longAnswer, packed.used));
 
-(await getVectorStore()).close();
-closeDb(cfg.dbPath);
-await disposeModels();
+await app.close();
 await raw.dispose();
 load.afterAsk = loadAverage();
 
 // ---- /api/search through the built app ----
-const search = await measureSearch({ CAIRN_DATA_DIR: runDir, CAIRN_EMBED_MODEL: models.embedder, CAIRN_LLM_MODEL: models.llm }, SEARCH_REQUESTS);
+const search = await measureSearch(app.appEnv, SEARCH_REQUESTS);
 load.end = loadAverage();
-fs.rmSync(runDir, { recursive: true, force: true });
+app.remove();
 
 // ---- report ----
 const questionRows = runs.map(({ fact, order, ours, raw: r, load1 }) => {
