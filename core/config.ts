@@ -38,6 +38,14 @@ const schema = z.object({
   CAIRN_ASK_ANSWER_TOKENS: intFrom(512, 16),
   /** Chunks before vector search switches from exact to an ANN index (vectorstore/indexes.ts). */
   CAIRN_VECTOR_ANN_MIN_ROWS: intFrom(50_000, 256),
+  /** "on": users log in (required for a non-loopback CAIRN_HOST); "off": the single local user. */
+  CAIRN_ACCOUNTS: z.enum(["on", "off"]).default("off"),
+  CAIRN_SESSION_HOURS: intFrom(12, 1),
+  /** Origins (scheme://host:port) a browser may send state-changing requests from, besides the request's own Host. */
+  CAIRN_TRUSTED_ORIGINS: z.string().default(""),
+  /** Optional TLS for intranets without a reverse proxy. */
+  CAIRN_TLS_CERT: z.string().optional(),
+  CAIRN_TLS_KEY: z.string().optional(),
 });
 
 export type CairnConfig = {
@@ -68,6 +76,11 @@ export type CairnConfig = {
   askSearchLimit: number;
   askAnswerTokens: number;
   vectorAnnMinRows: number;
+  accounts: boolean;
+  sessionMs: number;
+  trustedOrigins: string[];
+  tlsCert?: string;
+  tlsKey?: string;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
@@ -106,6 +119,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
     askSearchLimit: e.CAIRN_ASK_SEARCH_LIMIT,
     askAnswerTokens: e.CAIRN_ASK_ANSWER_TOKENS,
     vectorAnnMinRows: e.CAIRN_VECTOR_ANN_MIN_ROWS,
+    accounts: e.CAIRN_ACCOUNTS === "on",
+    sessionMs: e.CAIRN_SESSION_HOURS * 3600_000,
+    trustedOrigins: e.CAIRN_TRUSTED_ORIGINS.split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean),
+    tlsCert: e.CAIRN_TLS_CERT,
+    tlsKey: e.CAIRN_TLS_KEY,
   };
 }
 
