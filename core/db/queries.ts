@@ -306,3 +306,161 @@ export function listChatMessages(db: Db, chatId: string): ChatMessageRow[] {
     .all(chatId) as (Omit<ChatMessageRow, "metadata"> & { metadata: string })[];
   return rows.map((r) => ({ ...r, metadata: JSON.parse(r.metadata) }));
 }
+
+// ---- accounts: users, sessions, API keys, memberships, audit (issue 10) ----
+
+export interface UserRow {
+  id: string;
+  name: string;
+  isAdmin: boolean;
+  disabled: boolean;
+  createdAt: string;
+}
+
+type RawUser = Omit<UserRow, "isAdmin" | "disabled"> & { isAdmin: number; disabled: number };
+const userColumns = "u.id, u.name, u.is_admin AS isAdmin, u.disabled, u.created_at AS createdAt";
+const toUser = (r: RawUser): UserRow => ({ ...r, isAdmin: r.isAdmin === 1, disabled: r.disabled === 1 });
+
+export function insertUser(db: Db, u: { id: string; name: string; passwordHash: string; isAdmin: boolean }): void {
+  db.prepare("INSERT INTO users (id, name, password_hash, is_admin) VALUES (?, ?, ?, ?)").run(u.id, u.name, u.passwordHash, u.isAdmin ? 1 : 0);
+}
+
+export function getUser(db: Db, id: string): UserRow | undefined {
+  const r = db.prepare(`SELECT ${userColumns} FROM users u WHERE u.id = ?`).get(id) as RawUser | undefined;
+  return r && toUser(r);
+}
+
+/** With the password hash, for login only. */
+export function getUserLogin(db: Db, name: string): (UserRow & { passwordHash: string | null }) | undefined {
+  const r = db.prepare(`SELECT ${userColumns}, u.password_hash AS passwordHash FROM users u WHERE u.name = ?`).get(name) as
+    | (RawUser & { passwordHash: string | null })
+    | undefined;
+  return r && { ...toUser(r), passwordHash: r.passwordHash };
+}
+
+export function listUsers(db: Db): UserRow[] {
+  return (db.prepare(`SELECT ${userColumns} FROM users u ORDER BY u.name`).all() as RawUser[]).map(toUser);
+}
+
+export function countActiveAdmins(db: Db): number {
+  return (db.prepare("SELECT COUNT(*) AS n FROM users WHERE is_admin = 1 AND disabled = 0 AND password_hash IS NOT NULL").get() as { n: number }).n;
+}
+
+export function updateUser(db: Db, id: string, patch: { passwordHash?: string; isAdmin?: boolean; disabled?: boolean }): void {
+  if (patch.passwordHash !== undefined) db.prepare("UPDATE users SET password_hash = ? WHERE id = ?").run(patch.passwordHash, id);
+  if (patch.isAdmin !== undefined) db.prepare("UPDATE users SET is_admin = ? WHERE id = ?").run(patch.isAdmin ? 1 : 0, id);
+  if (patch.disabled !== undefined) db.prepare("UPDATE users SET disabled = ? WHERE id = ?").run(patch.disabled ? 1 : 0, id);
+}
+
+export function listAllCollections(db: Db): { id: string; name: string }[] {
+  return db.prepare("SELECT id, name FROM collections ORDER BY name").all() as { id: string; name: string }[];
+}
+
+export function insertCollection(db: Db, c: { id: string; name: string }): void {
+  db.prepare("INSERT INTO collections (id, name) VALUES (?, ?)").run(c.id, c.name);
+}
+
+export function setMembership(db: Db, collectionId: string, userId: string, role: CollectionRole): void {
+  db.prepare(
+    "INSERT INTO collection_members (collection_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT (collection_id, user_id) DO UPDATE SET role = excluded.role",
+  ).run(collectionId, userId, role);
+}
+
+export function removeMembership(db: Db, collectionId: string, userId: string): boolean {
+  return db.prepare("DELETE FROM collection_members WHERE collection_id = ? AND user_id = ?").run(collectionId, userId).changes === 1;
+}
+
+export function listMemberships(db: Db): { collectionId: string; userId: string; role: CollectionRole }[] {
+  return db
+    .prepare("SELECT collection_id AS collectionId, user_id AS userId, role FROM collection_members ORDER BY collection_id, user_id")
+    .all() as { collectionId: string; userId: string; role: CollectionRole }[];
+}
+
+export function insertSession(db: Db, s: { tokenHash: string; userId: string; expiresAt: number }): void {
+  db.prepare("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)").run(s.tokenHash, s.userId, s.expiresAt);
+}
+
+/** The session's user, if the session exists, has not expired and the user is not disabled. */
+export function getSessionUser(db: Db, tokenHash: string, now: number): UserRow | undefined {
+  const r = db
+    .prepare(`SELECT ${userColumns} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0`)
+    .get(tokenHash, now) as RawUser | undefined;
+  return r && toUser(r);
+}
+
+export function deleteSession(db: Db, tokenHash: string): void {
+  db.prepare("DELETE FROM sessions WHERE token_hash = ?").run(tokenHash);
+}
+
+export function deleteUserSessions(db: Db, userId: string): void {
+  db.prepare("DELETE FROM sessions WHERE user_id = ?").run(userId);
+}
+
+export function deleteExpiredSessions(db: Db, now: number): void {
+  db.prepare("DELETE FROM sessions WHERE expires_at <= ?").run(now);
+}
+
+export interface ApiKeyRow {
+  id: string;
+  userId: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const apiKeyColumns = "id, user_id AS userId, name, created_at AS createdAt, last_used_at AS lastUsedAt, revoked_at AS revokedAt";
+
+export function insertApiKey(db: Db, k: { id: string; userId: string; name: string; keyHash: string }): void {
+  db.prepare("INSERT INTO api_keys (id, user_id, name, key_hash) VALUES (?, ?, ?, ?)").run(k.id, k.userId, k.name, k.keyHash);
+}
+
+export function listApiKeys(db: Db, userId: string): ApiKeyRow[] {
+  return db.prepare(`SELECT ${apiKeyColumns} FROM api_keys WHERE user_id = ? ORDER BY created_at DESC`).all(userId) as ApiKeyRow[];
+}
+
+/** The key's user if the key is not revoked and the user not disabled; records its use. */
+export function useApiKey(db: Db, keyHash: string): UserRow | undefined {
+  const r = db
+    .prepare(`SELECT ${userColumns}, k.id AS keyId FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ? AND k.revoked_at IS NULL AND u.disabled = 0`)
+    .get(keyHash) as (RawUser & { keyId: string }) | undefined;
+  if (!r) return undefined;
+  db.prepare("UPDATE api_keys SET last_used_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(r.keyId);
+  const { keyId: _keyId, ...user } = r;
+  return toUser(user);
+}
+
+/** Scoped by user: another user's key id changes nothing. */
+export function revokeApiKey(db: Db, userId: string, keyId: string): boolean {
+  return (
+    db.prepare("UPDATE api_keys SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND user_id = ? AND revoked_at IS NULL").run(keyId, userId)
+      .changes === 1
+  );
+}
+
+export interface AuditRow {
+  id: number;
+  at: string;
+  actor: string | null;
+  action: string;
+  target: string | null;
+  detail: unknown;
+  ip: string | null;
+}
+
+export function insertAudit(db: Db, a: { actor: string | null; action: string; target?: string | null; detail?: unknown; ip?: string | null }): void {
+  db.prepare("INSERT INTO audit_log (actor, action, target, detail, ip) VALUES (?, ?, ?, ?, ?)").run(
+    a.actor,
+    a.action,
+    a.target ?? null,
+    JSON.stringify(a.detail ?? {}),
+    a.ip ?? null,
+  );
+}
+
+export function listAudit(db: Db, limit: number): AuditRow[] {
+  const rows = db.prepare("SELECT id, at, actor, action, target, detail, ip FROM audit_log ORDER BY id DESC LIMIT ?").all(limit) as (Omit<AuditRow, "detail"> & {
+    detail: string;
+  })[];
+  return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) }));
+}
