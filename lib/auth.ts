@@ -35,3 +35,13 @@ export function assertCanRead(principal: Principal, collectionId: string): void 
     throw new CairnError("not_found:document", "Document not found.");
   }
 }
+
+/**
+ * Downloading, importing, removing and switching models changes the service for everyone:
+ * an admin's job once accounts exist; on the single-user default, the local user may.
+ */
+export function assertCanManageModels(principal: Principal): void {
+  if (principal.userId !== LOCAL_USER_ID) {
+    throw new CairnError("forbidden:model", "Only an administrator can download, import, remove or switch models.");
+  }
+}

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
 import type { CairnConfig } from "@/core/config";
 import { CairnError } from "@/core/errors";
 import type { ModelRole } from "./types";
@@ -33,7 +35,7 @@ export interface CatalogueEntry {
 // Sizes and hashes below could not be checked from this machine (no access to Hugging Face).
 // They are the values published for the pinned revisions and agree across several
 // independent public manifests; `pull` verifies both before a file is put in place.
-export const CATALOGUE: readonly CatalogueEntry[] = [
+const BUILT_IN: readonly CatalogueEntry[] = [
   {
     name: "qwen2.5-1.5b-instruct-q4_k_m",
     role: "llm",
@@ -89,6 +91,51 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     testOnly: true,
   },
 ];
+
+const entrySchema = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/),
+  role: z.enum(["llm", "embedder"]),
+  description: z.string().max(500),
+  source: z.string().regex(/^(hf|pypi):\S+$/),
+  fileName: z.string().regex(/^[\w.-]+\.gguf$/i),
+  sizeBytes: z.number().int().positive().nullable(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  license: z.string(),
+  contextSize: z.number().int().positive(),
+  embeddingDimensions: z.number().int().positive().optional(),
+  isDefault: z.boolean().optional(),
+  testOnly: z.boolean().optional(),
+});
+
+/**
+ * CAIRN_MODEL_CATALOGUE names a JSON file of entries (`{ "models": [...] }`) that replace
+ * built-in entries of the same name or add new ones: an organisation's own mirror of
+ * pinned models, and the browser tests' local model server. An entry marked `isDefault`
+ * takes over as its role's default. Read once per process, like the config.
+ */
+function withOverrides(builtIn: readonly CatalogueEntry[], file = process.env.CAIRN_MODEL_CATALOGUE): readonly CatalogueEntry[] {
+  if (!file?.trim()) return builtIn;
+  let parsed;
+  try {
+    parsed = z.object({ models: z.array(entrySchema) }).parse(JSON.parse(readFileSync(file, "utf8")));
+  } catch (cause) {
+    throw new CairnError("bad_request:config", `CAIRN_MODEL_CATALOGUE=${file} is not a readable catalogue file: ${(cause as Error).message}`, { cause });
+  }
+  const extra: CatalogueEntry[] = parsed.models;
+  const newDefaults = new Set(extra.filter((e) => e.isDefault).map((e) => e.role));
+  const kept = builtIn
+    .filter((e) => !extra.some((x) => x.name === e.name))
+    .map((e) => (e.isDefault && newDefaults.has(e.role) ? { ...e, isDefault: false } : e));
+  return [...extra, ...kept];
+}
+
+export const CATALOGUE: readonly CatalogueEntry[] = withOverrides(BUILT_IN);
+
+/** The default models of both roles and their total size, for the one-button first run. */
+export function defaultModels(): { entries: CatalogueEntry[]; totalBytes: number } {
+  const entries = (["embedder", "llm"] as const).map((role) => defaultCatalogueEntry(role));
+  return { entries, totalBytes: entries.reduce((n, e) => n + (e.sizeBytes ?? 0), 0) };
+}
 
 export function findCatalogueEntry(name: string): CatalogueEntry | undefined {
   const wanted = name.trim().toLowerCase();
