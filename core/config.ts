@@ -19,6 +19,8 @@ const schema = z.object({
   CAIRN_HF_BASE_URL: z.string().url().default("https://huggingface.co"),
   CAIRN_TEST_MODELS_DIR: z.string().default(path.join(os.homedir(), ".cache", "cairn", "test-models")),
   CAIRN_MAX_UPLOAD_MB: intFrom(200, 1),
+  /** A .gguf imported through the browser (models are far larger than documents). */
+  CAIRN_MAX_MODEL_UPLOAD_MB: intFrom(8192, 1),
   CAIRN_PARSE_TIMEOUT_MS: intFrom(120_000, 1000),
   CAIRN_PARSE_MAX_MEMORY_MB: intFrom(1024, 64),
   /** Refuse DOCX/zip whose declared uncompressed size exceeds this. */
@@ -62,6 +64,7 @@ export type CairnConfig = {
   hfBaseUrl: string;
   testModelsDir: string;
   maxUploadBytes: number;
+  maxModelUploadBytes: number;
   parseTimeoutMs: number;
   parseMaxMemoryMb: number;
   maxUnzippedBytes: number;
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
     hfBaseUrl: e.CAIRN_HF_BASE_URL.replace(/\/+$/, ""),
     testModelsDir: path.resolve(/*turbopackIgnore: true*/ e.CAIRN_TEST_MODELS_DIR),
     maxUploadBytes: e.CAIRN_MAX_UPLOAD_MB * 1024 * 1024,
+    maxModelUploadBytes: e.CAIRN_MAX_MODEL_UPLOAD_MB * 1024 * 1024,
     parseTimeoutMs: e.CAIRN_PARSE_TIMEOUT_MS,
     parseMaxMemoryMb: e.CAIRN_PARSE_MAX_MEMORY_MB,
     maxUnzippedBytes: e.CAIRN_MAX_UNZIPPED_MB * 1024 * 1024,
