@@ -43,6 +43,8 @@ const schema = z.object({
   /** "on": users log in (required for a non-loopback CAIRN_HOST); "off": the single local user. */
   CAIRN_ACCOUNTS: z.enum(["on", "off"]).default("off"),
   CAIRN_SESSION_HOURS: intFrom(12, 1),
+  /** Requests per minute per user (per address when logged out) with accounts on; over it, 429. */
+  CAIRN_RATE_LIMIT_PER_MIN: intFrom(1200, 1),
   /** Origins (scheme://host:port) a browser may send state-changing requests from, besides the request's own Host. */
   CAIRN_TRUSTED_ORIGINS: z.string().default(""),
   /** Optional TLS for intranets without a reverse proxy. */
@@ -81,6 +83,7 @@ export type CairnConfig = {
   vectorAnnMinRows: number;
   accounts: boolean;
   sessionMs: number;
+  rateLimitPerMin: number;
   trustedOrigins: string[];
   tlsCert?: string;
   tlsKey?: string;
@@ -125,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
     vectorAnnMinRows: e.CAIRN_VECTOR_ANN_MIN_ROWS,
     accounts: e.CAIRN_ACCOUNTS === "on",
     sessionMs: e.CAIRN_SESSION_HOURS * 3600_000,
+    rateLimitPerMin: e.CAIRN_RATE_LIMIT_PER_MIN,
     trustedOrigins: e.CAIRN_TRUSTED_ORIGINS.split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean),
     tlsCert: e.CAIRN_TLS_CERT,
     tlsKey: e.CAIRN_TLS_KEY,
