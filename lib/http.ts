@@ -1,5 +1,7 @@
 import type { z } from "zod";
 import { CairnError, isCairnError, type Surface } from "@/core/errors";
+import { accountsEnabled, runAs } from "./auth";
+import { assertSameOrigin, assertWithinRateLimit, clientIp, principalFromHeaders } from "./requestAuth";
 
 /**
  * What a client may see of an error: a CairnError as it is (an internal one shows only a
@@ -18,10 +20,26 @@ export function errorResponse(e: unknown): Response {
   return Response.json({ error: err.toJSON() }, { status: err.status });
 }
 
-export function route<A extends unknown[]>(handler: (...args: A) => Promise<Response> | Response) {
+export interface RouteOptions {
+  /** "public": reachable logged out (login, health); every other route needs a principal when accounts are on. */
+  access?: "user" | "public";
+}
+
+/**
+ * Every API route goes through here: same-origin check for writes, then (accounts on) the
+ * caller is authenticated, rate-limited and bound for currentPrincipal(); logged out is a 401
+ * before the handler runs, unless the route is public. Errors map to JSON by their type.
+ */
+export function route<A extends unknown[]>(handler: (...args: A) => Promise<Response> | Response, options: RouteOptions = {}) {
   return async (...args: A): Promise<Response> => {
     try {
-      return await handler(...args);
+      const request = args[0] instanceof Request ? args[0] : undefined;
+      if (request) assertSameOrigin(request);
+      if (!accountsEnabled()) return await handler(...args);
+      const principal = request ? principalFromHeaders(request.headers) : null;
+      assertWithinRateLimit(principal ? `user:${principal.userId}` : `ip:${request ? clientIp(request.headers) : "unknown"}`);
+      if (!principal && options.access !== "public") throw new CairnError("unauthorized:auth", "Please log in.");
+      return await runAs(principal, () => handler(...args));
     } catch (e) {
       return errorResponse(e);
     }

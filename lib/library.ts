@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
+import { audit } from "./audit";
 import { assertCanRead, assertCanWrite, readableCollections, type Principal } from "./auth";
 import { config } from "@/core/config";
 import { openDb } from "@/core/db";
@@ -41,7 +42,9 @@ export function addUploadedFile(principal: Principal, collectionId: string, file
     fs.rmSync(file.tempPath, { force: true });
     return { document: existing, duplicate: true };
   }
-  return { document: storeNewDocument(collectionId, file, { source: "upload" }), duplicate: false };
+  const document = storeNewDocument(collectionId, file, { source: "upload" });
+  audit(principal, "document.upload", document.id, { collectionId, name: file.name, sha256: file.sha256 });
+  return { document, duplicate: false };
 }
 
 /**
@@ -119,6 +122,7 @@ export async function deleteLibraryDocument(principal: Principal, documentId: st
   const doc = getLibraryDocument(principal, documentId);
   assertCanWrite(principal, doc.collectionId);
   await removeDocumentEverywhere(doc);
+  audit(principal, "document.delete", doc.id, { collectionId: doc.collectionId, name: doc.name });
 }
 
 /** Shared by the API and the folder watcher. The row goes first so a running job notices and stops. */
