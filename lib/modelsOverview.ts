@@ -1,8 +1,10 @@
 import { isCairnError } from "@/core/errors";
 import { modelState, type ModelState } from "@/models";
+import { defaultModels } from "@/models/catalogue";
 import { installHint } from "@/models/modelMissing";
 import { listModels, resolveModelFile, type ModelListing } from "@/models/registry";
 import type { ModelRole } from "@/models/types";
+import { listDownloads, type DownloadJob } from "./modelManager";
 
 // What the Models page and the chat's status banners need: every known model, which file
 // each role would load (or why none), and the loader's live state.
@@ -33,6 +35,9 @@ export interface ModelsOverview {
   models: ModelListing[];
   active: Record<ModelRole, ActiveModel>;
   state: Record<ModelRole, ModelState>;
+  downloads: DownloadJob[];
+  /** What "Download the default models" fetches. */
+  defaults: { names: string[]; totalBytes: number };
 }
 
 export function modelsOverview(): ModelsOverview {
@@ -40,5 +45,7 @@ export function modelsOverview(): ModelsOverview {
     models: listModels(),
     active: { llm: activeModel("llm"), embedder: activeModel("embedder") },
     state: { llm: stateOf("llm"), embedder: stateOf("embedder") },
+    downloads: listDownloads(),
+    defaults: (({ entries, totalBytes }) => ({ names: entries.map((e) => e.name), totalBytes }))(defaultModels()),
   };
 }

@@ -21,14 +21,19 @@ const MAX_FILES_PER_REQUEST = 20;
  * Streams a multipart upload to temp files, hashing as it goes. Nothing is held in memory;
  * a file over `maxBytes` is cut off, its temp file deleted, and the whole request refused.
  */
-export async function receiveUpload(request: Request, opts: { maxBytes: number; dataDir?: string }): Promise<ReceivedFile[]> {
+export async function receiveUpload(
+  request: Request,
+  opts: { maxBytes: number; dataDir?: string; maxFiles?: number; limitSetting?: string },
+): Promise<ReceivedFile[]> {
+  const maxFiles = opts.maxFiles ?? MAX_FILES_PER_REQUEST;
+  const limitSetting = opts.limitSetting ?? "CAIRN_MAX_UPLOAD_MB";
   const contentType = request.headers.get("content-type") ?? "";
   if (!contentType.toLowerCase().startsWith("multipart/form-data")) {
     throw new CairnError("bad_request:upload", "Send files as multipart/form-data with one or more `file` fields.");
   }
   const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > opts.maxBytes * MAX_FILES_PER_REQUEST + 1024 * 1024) {
-    throw tooLarge(opts.maxBytes);
+  if (Number.isFinite(declared) && declared > opts.maxBytes * maxFiles + 1024 * 1024) {
+    throw tooLarge(opts.maxBytes, limitSetting);
   }
   if (!request.body) throw new CairnError("bad_request:upload", "The upload has no body.");
 
@@ -44,7 +49,7 @@ export async function receiveUpload(request: Request, opts: { maxBytes: number; 
   try {
     parser = busboy({
       headers: { "content-type": contentType },
-      limits: { fileSize: opts.maxBytes, files: MAX_FILES_PER_REQUEST, fields: 20, fieldSize: 64 * 1024 },
+      limits: { fileSize: opts.maxBytes, files: maxFiles, fields: 20, fieldSize: 64 * 1024 },
       defParamCharset: "utf8",
     });
   } catch (cause) {
@@ -63,7 +68,7 @@ export async function receiveUpload(request: Request, opts: { maxBytes: number; 
       size += chunk.length;
     });
     stream.on("limit", () => {
-      failure ??= tooLarge(opts.maxBytes, info.filename);
+      failure ??= tooLarge(opts.maxBytes, limitSetting, info.filename);
       stopReading(failure);
     });
     pending.push(
@@ -79,7 +84,7 @@ export async function receiveUpload(request: Request, opts: { maxBytes: number; 
     stream.pipe(out);
   });
   parser.on("filesLimit", () => {
-    failure ??= new CairnError("bad_request:upload", `At most ${MAX_FILES_PER_REQUEST} files per upload request.`);
+    failure ??= new CairnError("bad_request:upload", `At most ${maxFiles} file${maxFiles === 1 ? "" : "s"} per upload request.`);
   });
 
   try {
@@ -130,11 +135,11 @@ function cleanup(paths: string[]): void {
   for (const p of paths) fs.rmSync(p, { force: true });
 }
 
-function tooLarge(maxBytes: number, name?: string): CairnError {
+function tooLarge(maxBytes: number, limitSetting: string, name?: string): CairnError {
   const mb = Math.round(maxBytes / 1024 / 1024);
   return new CairnError(
     "payload_too_large:upload",
-    `${name ? `"${sanitizeFileName(name)}" is` : "The upload is"} larger than the ${mb} MB limit (CAIRN_MAX_UPLOAD_MB).`,
+    `${name ? `"${sanitizeFileName(name)}" is` : "The upload is"} larger than the ${mb} MB limit (${limitSetting}).`,
     { reason: "too_large" },
   );
 }

@@ -14,6 +14,8 @@ export interface ImportOptions {
   /** Overrides the role guessed from the GGUF architecture. */
   role?: ModelRole;
   cfg?: CairnConfig;
+  /** What the manifest records as the origin (a browser upload's file name); defaults to the source path. */
+  importedFrom?: string;
   /** Catalogue to match files against (defaults to the product catalogue). */
   catalogue?: readonly CatalogueEntry[];
 }
@@ -82,7 +84,7 @@ export async function importModel(sourcePath: string, opts: ImportOptions = {}):
         architecture: summary.architecture,
         contextLength: summary.contextLength,
         embeddingLength: summary.embeddingLength,
-        importedFrom: source,
+        importedFrom: opts.importedFrom ?? source,
         importedAt: new Date().toISOString(),
       });
     }
@@ -119,7 +121,7 @@ async function chooseTarget(cfg: CairnConfig, source: string, sha256: string, op
   return { name, role, path: dest, catalogueMatch: false, alreadyImported: existing !== undefined };
 }
 
-function nameFromFile(file: string): string {
+export function nameFromFile(file: string): string {
   const base = path.basename(file).replace(/\.gguf$/i, "").toLowerCase();
   const slug = base.replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 100);
   return slug || "imported-model";

@@ -3,6 +3,8 @@ import Link from "next/link";
 import type { ActiveModel } from "@/lib/modelsOverview";
 import type { ModelState } from "@/models";
 import { useEffect, useState } from "react";
+import { FirstRunDownload } from "./models/FirstRunDownload";
+import { useModels } from "./models/useModels";
 
 // What stands between the user and an answer: a missing model, no documents yet,
 // documents still being indexed. Polled while something is in progress.
@@ -62,18 +64,15 @@ export function useSystemStatus(): Status {
 export function StatusBanners({ status }: { status: Status }) {
   const notes: React.ReactNode[] = [];
   if (status.error) notes.push(<span key="e">Could not check the service: {status.error}</span>);
+  const missingModel = (status.embedder && !status.embedder.ok) || (status.llm && !status.llm.ok);
   if (status.embedder && !status.embedder.ok) {
-    notes.push(
-      <span key="emb">
-        No embedding model, so nothing can be indexed or searched ({status.embedder.message}). Install one: <code className="rounded bg-stone-100 px-1">{status.embedder.getCommand}</code>
-      </span>,
-    );
+    notes.push(<span key="emb">No embedding model yet, so nothing can be indexed or searched ({status.embedder.message}).</span>);
   }
   if (status.llm && !status.llm.ok) {
     notes.push(
       <span key="llm">
-        No language model, so questions cannot be answered; passage search still works ({status.llm.message}). Install one:{" "}
-        <code className="rounded bg-stone-100 px-1">{status.llm.getCommand}</code> — see <Link className="underline" href="/models">Models</Link>.
+        No language model yet, so questions cannot be answered; passage search still works ({status.llm.message}). See{" "}
+        <Link className="underline" href="/models">Models</Link>.
       </span>,
     );
   }
@@ -93,12 +92,22 @@ export function StatusBanners({ status }: { status: Status }) {
       </span>,
     );
   }
-  if (notes.length === 0) return null;
   return (
-    <div role="status" className="space-y-1 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950">
-      {notes.map((n, i) => (
-        <p key={i}>{n}</p>
-      ))}
-    </div>
+    <>
+      {missingModel && <HomeFirstRun />}
+      {notes.length > 0 && (
+        <div role="status" className="space-y-1 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950">
+          {notes.map((n, i) => (
+            <p key={i}>{n}</p>
+          ))}
+        </div>
+      )}
+    </>
   );
+}
+
+/** The first-run download offer on the home page, live while the downloads run. */
+function HomeFirstRun() {
+  const { overview, refresh } = useModels(null);
+  return overview ? <FirstRunDownload overview={overview} refresh={refresh} /> : null;
 }

@@ -78,3 +78,14 @@ export async function upsertManifestEntry(modelsDir: string, entry: ImportedMode
   await writeFile(tmp, `${JSON.stringify({ version: 1, models }, null, 2)}\n`);
   await rename(tmp, file);
 }
+
+/** Drops the entry with this name, if any (the Models page's Remove). */
+export async function removeManifestEntry(modelsDir: string, name: string): Promise<void> {
+  const manifest = await readManifest(modelsDir);
+  const models = manifest.models.filter((m) => m.name !== name);
+  if (models.length === manifest.models.length) return;
+  const file = path.join(modelsDir, MANIFEST_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify({ version: 1, models }, null, 2)}\n`);
+  await rename(tmp, file);
+}
