@@ -181,6 +181,11 @@ export const COLLECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function adminCreateCollection(principal: Principal, input: { id: string; name: string }): { id: string; name: string } {
   assertAdmin(principal);
+  return createCollection(principal, input);
+}
+
+/** Unchecked: for admins (above) and the operator's CLI. */
+export function createCollection(actor: Principal | null, input: { id: string; name: string }): { id: string; name: string } {
   if (!COLLECTION_ID.test(input.id)) throw new CairnError("bad_request:auth", "Collection ids are 1-64 letters, digits, _ or -.");
   const name = input.name.trim();
   if (!name || name.length > 100) throw new CairnError("bad_request:auth", "Collection names are 1-100 characters.");
@@ -188,15 +193,58 @@ export function adminCreateCollection(principal: Principal, input: { id: string;
     throw new CairnError("conflict:auth", "A collection with this id or name already exists.");
   }
   insertCollection(db(), { id: input.id, name });
-  audit(principal, "collection.create", input.id, { name });
+  audit(actor, "collection.create", input.id, { name });
   return { id: input.id, name };
 }
 
 export function adminSetMembership(principal: Principal, collectionId: string, userId: string, role: CollectionRole | null): void {
   assertAdmin(principal);
+  grantMembership(principal, collectionId, userId, role);
+}
+
+/** Unchecked: for admins (above) and the operator's CLI. */
+export function grantMembership(actor: Principal | null, collectionId: string, userId: string, role: CollectionRole | null): void {
   if (!listAllCollections(db()).some((c) => c.id === collectionId)) throw new CairnError("not_found:auth", "Collection not found.");
   if (!getUser(db(), userId) || userId === LOCAL_USER_ID) throw new CairnError("not_found:auth", "User not found.");
   if (role) setMembership(db(), collectionId, userId, role);
   else if (!removeMembership(db(), collectionId, userId)) throw new CairnError("not_found:auth", "That user is not a member of this collection.");
-  audit(principal, role ? "membership.set" : "membership.remove", collectionId, { userId, role });
+  audit(actor, role ? "membership.set" : "membership.remove", collectionId, { userId, role });
+}
+
+export const userByName = (name: string): UserRow | undefined => {
+  const row = getUserLogin(db(), name);
+  if (!row) return undefined;
+  const { passwordHash: _hash, ...user } = row;
+  return user;
+};
+
+export const allUsers = (): UserRow[] => listUsers(db()).filter((u) => u.id !== LOCAL_USER_ID);
+
+/** Set a password as the operator (CLI); ends the user's sessions. */
+export async function resetPassword(name: string, password: string): Promise<void> {
+  const user = userByName(name);
+  if (!user) throw new CairnError("not_found:auth", `No user named "${name}".`);
+  if (password.length < MIN_PASSWORD) throw new CairnError("bad_request:auth", `Passwords are at least ${MIN_PASSWORD} characters.`);
+  updateUser(db(), user.id, { passwordHash: await hashPassword(password) });
+  deleteUserSessions(db(), user.id);
+  audit(null, "user.password_reset", user.id);
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|\[::1\])$/;
+
+/**
+ * Intranet mode guard: listening beyond loopback needs accounts on and an admin to log in,
+ * or anyone who reaches the port would read, upload and delete everything.
+ */
+export function assertSafeToListen(host: string): void {
+  if (LOOPBACK.test(host)) return;
+  if (!config().accounts) {
+    throw new CairnError(
+      "bad_request:config",
+      `CAIRN_HOST=${host} would let anyone on the network read and delete every document. Set CAIRN_ACCOUNTS=on and create an admin (npm run admin -- create <name>), or listen on 127.0.0.1.`,
+    );
+  }
+  if (!hasAdmin()) {
+    throw new CairnError("bad_request:config", `CAIRN_HOST=${host} with accounts on needs an admin first: npm run admin -- create <name>`);
+  }
 }

@@ -1,13 +1,18 @@
 // `npm start`: install, build, then run the ingestion worker beside the web app.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { ensureBuild, ensureDependencies, npmBin, offlineEnv, root, workerCommand } from "./lib.mjs";
 
 ensureDependencies();
-ensureBuild();
 
 const host = process.env.CAIRN_HOST ?? "127.0.0.1";
 const port = process.env.CAIRN_PORT ?? "3000";
 const env = { ...process.env, ...offlineEnv, NODE_ENV: "production" };
+
+// Intranet mode (a non-loopback CAIRN_HOST) refuses to start without accounts and an admin.
+const check = spawnSync(process.execPath, ["--import", "tsx", "lib/adminCli.ts", "check-listen"], { cwd: root, stdio: "inherit", env });
+if (check.status !== 0) process.exit(1);
+
+ensureBuild();
 let stopping = false;
 
 function startWorker(attempt = 0) {
