@@ -151,7 +151,7 @@ export async function cancelDownload(principal: Principal, name: string): Promis
   assertCanManageModels(principal);
   const entry = getCatalogueEntry(name);
   const running = downloads.get(entry.name);
-  if (!running) throw new CairnError("not_found:model", `No download of ${entry.name} is running.`);
+  if (running?.job.status !== "downloading") throw new CairnError("not_found:model", `No download of ${entry.name} is running.`);
   running.controller.abort();
   await running.promise;
   return snapshot(running);
