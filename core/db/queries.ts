@@ -464,3 +464,12 @@ export function listAudit(db: Db, limit: number): AuditRow[] {
   })[];
   return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) }));
 }
+
+// Whole-document task results (summaries), keyed by document version + instruction + model.
+export function getTaskResult(db: Db, cacheKey: string): string | undefined {
+  return (db.prepare("SELECT result FROM task_results WHERE cache_key = ?").get(cacheKey) as { result: string } | undefined)?.result;
+}
+
+export function putTaskResult(db: Db, r: { cacheKey: string; documentId: string; kind: string; result: string }): void {
+  db.prepare("INSERT OR REPLACE INTO task_results (cache_key, document_id, kind, result) VALUES (?, ?, ?, ?)").run(r.cacheKey, r.documentId, r.kind, r.result);
+}

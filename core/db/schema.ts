@@ -104,6 +104,16 @@ export const migrations: string[] = [
     ip TEXT
   );
   `,
+  `
+  CREATE TABLE task_results (
+    cache_key TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    result TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  );
+  CREATE INDEX task_results_document ON task_results(document_id);
+  `,
 ];
 
 export const LOCAL_USER_ID = "local";
