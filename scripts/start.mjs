@@ -12,6 +12,8 @@ const env = { ...process.env, ...offlineEnv, NODE_ENV: "production" };
 const check = spawnSync(process.execPath, ["--import", "tsx", "lib/adminCli.ts", "check-listen"], { cwd: root, stdio: "inherit", env });
 if (check.status !== 0) process.exit(1);
 
+// No models yet: offer the defaults once (on a terminal), or CAIRN_AUTO_PULL=1; never blocks CI.
+spawnSync(process.execPath, ["--import", "tsx", "scripts/firstRun.ts"], { cwd: root, stdio: "inherit", env });
 ensureBuild();
 let stopping = false;
 

@@ -57,11 +57,13 @@ const modelsDir = path.join(dataDir, "models");
 const params = (name: string) => ({ params: Promise.resolve({ name }) });
 const post = (body: unknown) => downloadsRoute.POST(new Request("http://x/api/models/downloads", { method: "POST", body: JSON.stringify(body) }));
 const overview = async () => (await modelsRoute.GET()).json();
-const jobOf = async (name: string) => ((await overview()).downloads as { name: string }[]).find((d) => d.name === name) as Record<string, unknown> & {
+interface Job {
+  name: string;
   status: string;
   downloadedBytes: number;
   error: { reason: string; message: string; hint: string } | null;
-};
+}
+const jobOf = async (name: string) => ((await overview()).downloads as Job[]).find((d) => d.name === name)!;
 async function until(check: () => Promise<boolean>, ms = 10_000) {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) if (await check()) return;
   throw new Error("condition not met in time");
@@ -177,7 +179,7 @@ describe("downloads from the Models page", () => {
 describe("import a .gguf through the browser", () => {
   const upload = (name: string, bytes: Buffer, query = "") => {
     const form = new FormData();
-    form.append("file", new Blob([bytes]), name);
+    form.append("file", new Blob([new Uint8Array(bytes)]), name);
     return importRoute.POST(new Request(`http://x/api/models/import${query}`, { method: "POST", body: form }));
   };
   const tempLeft = () => (fs.existsSync(path.join(dataDir, "tmp")) ? fs.readdirSync(path.join(dataDir, "tmp")) : []);
