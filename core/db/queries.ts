@@ -154,6 +154,38 @@ export function updateDocument(
   db.prepare(`UPDATE documents SET ${sets.join(", ")} WHERE id = ?`).run(...values, id);
 }
 
+/** What a document is known by besides its name (title, parties), set when it is indexed. */
+export interface DocumentContextRow {
+  id: string;
+  collectionId: string;
+  name: string;
+  title: string;
+  parties: string[];
+}
+
+export function setDocumentContext(db: Db, id: string, context: { title: string; parties: string[] }): void {
+  db.prepare("UPDATE documents SET context = ? WHERE id = ?").run(JSON.stringify(context), id);
+}
+
+/** Indexed documents of these collections with their title and parties (empty until indexed with them). */
+export function listDocumentContexts(db: Db, collectionIds: string[]): DocumentContextRow[] {
+  if (collectionIds.length === 0) return [];
+  const marks = collectionIds.map(() => "?").join(",");
+  const rows = db
+    .prepare(`SELECT id, collection_id AS collectionId, name, context FROM documents WHERE status = 'indexed' AND collection_id IN (${marks})`)
+    .all(...collectionIds) as { id: string; collectionId: string; name: string; context: string }[];
+  return rows.map((r) => {
+    const c = JSON.parse(r.context || "{}") as { title?: unknown; parties?: unknown };
+    return {
+      id: r.id,
+      collectionId: r.collectionId,
+      name: r.name,
+      title: typeof c.title === "string" ? c.title : "",
+      parties: Array.isArray(c.parties) ? c.parties.filter((p): p is string => typeof p === "string") : [],
+    };
+  });
+}
+
 export function deleteDocumentRow(db: Db, id: string): void {
   db.prepare("DELETE FROM documents WHERE id = ?").run(id);
 }

@@ -114,6 +114,11 @@ export const migrations: string[] = [
   );
   CREATE INDEX task_results_document ON task_results(document_id);
   `,
+  // Retrieval (issue 8): what a document is known by besides its file name — its title and the
+  // parties its preamble names (JSON {title, parties}), for questions that name a document.
+  `
+  ALTER TABLE documents ADD COLUMN context TEXT NOT NULL DEFAULT '{}';
+  `,
 ];
 
 export const LOCAL_USER_ID = "local";
