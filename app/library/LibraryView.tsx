@@ -2,6 +2,9 @@
 import { useCallback, useEffect, useState } from "react";
 import type { DocumentRow } from "@/core/db/queries";
 import { UploadDropzone } from "../components/UploadDropzone";
+import { DeadlinesPanel, SummaryPanel } from "./TaskPanels";
+
+type Task = { kind: "summary"; doc: DocumentRow } | { kind: "deadlines"; scope: { documentIds?: string[]; collectionId?: string }; title: string };
 
 const stageLabel: Record<string, string> = {
   queued: "Queued",
@@ -21,6 +24,7 @@ async function fetchLibrary(): Promise<DocumentRow[]> {
 export function LibraryView() {
   const [docs, setDocs] = useState<DocumentRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [task, setTask] = useState<Task | null>(null);
 
   const refresh = useCallback(
     () =>
@@ -52,6 +56,17 @@ export function LibraryView() {
     <div className="space-y-6">
       <UploadDropzone onUploaded={refresh} />
       {error && <p role="alert" className="rounded bg-red-50 px-3 py-2 text-red-800">{error}</p>}
+      {docs && docs.some((d) => d.status === "indexed") && (
+        <div className="flex gap-2">
+          {[...new Set(docs.filter((d) => d.status === "indexed").map((d) => d.collectionId))].map((c) => (
+            <button key={c} type="button" onClick={() => setTask({ kind: "deadlines", scope: { collectionId: c }, title: `Deadlines in collection “${c}”` })} className="rounded border border-teal-700 px-3 py-1.5 text-sm text-teal-800 hover:bg-teal-50">
+              Deadlines in collection “{c}”
+            </button>
+          ))}
+        </div>
+      )}
+      {task?.kind === "summary" && <SummaryPanel key={task.doc.id} documentId={task.doc.id} fileName={task.doc.name} onClose={() => setTask(null)} />}
+      {task?.kind === "deadlines" && <DeadlinesPanel key={task.title} scope={task.scope} title={task.title} onClose={() => setTask(null)} />}
       {docs === null ? (
         <p className="text-stone-600">Loading…</p>
       ) : docs.length === 0 ? (
@@ -72,7 +87,13 @@ export function LibraryView() {
             </thead>
             <tbody>
               {docs.map((d) => (
-                <DocumentRowView key={d.id} doc={d} onDelete={() => remove(d)} />
+                <DocumentRowView
+                  key={d.id}
+                  doc={d}
+                  onDelete={() => remove(d)}
+                  onSummarize={() => setTask({ kind: "summary", doc: d })}
+                  onDeadlines={() => setTask({ kind: "deadlines", scope: { documentIds: [d.id] }, title: `Deadlines in ${d.name}` })}
+                />
               ))}
             </tbody>
           </table>
@@ -82,7 +103,7 @@ export function LibraryView() {
   );
 }
 
-function DocumentRowView({ doc, onDelete }: { doc: DocumentRow; onDelete: () => void }) {
+function DocumentRowView({ doc, onDelete, onSummarize, onDeadlines }: { doc: DocumentRow; onDelete: () => void; onSummarize: () => void; onDeadlines: () => void }) {
   const p = doc.progress;
   const active = doc.status !== "indexed" && doc.status !== "failed";
   const pct = p && p.total > 0 ? Math.round((100 * p.done) / p.total) : 0;
@@ -134,7 +155,13 @@ function DocumentRowView({ doc, onDelete }: { doc: DocumentRow; onDelete: () => 
       </td>
       <td className="px-3 py-2">{doc.pageCount ?? "–"}</td>
       <td className="px-3 py-2">{doc.chunkCount}</td>
-      <td className="px-3 py-2 text-right">
+      <td className="px-3 py-2 text-right whitespace-nowrap">
+        {doc.status === "indexed" && (
+          <>
+            <button type="button" onClick={onSummarize} aria-label={`Summarize ${doc.name}`} className="rounded px-2 py-1 text-teal-800 hover:bg-teal-50">Summarize</button>
+            <button type="button" onClick={onDeadlines} aria-label={`Deadlines in ${doc.name}`} className="rounded px-2 py-1 text-teal-800 hover:bg-teal-50">Deadlines</button>
+          </>
+        )}
         <button type="button" onClick={onDelete} aria-label={`Delete ${doc.name}`} className="rounded px-2 py-1 text-red-700 hover:bg-red-50 focus:outline-none focus:ring-2 focus:ring-red-600">
           Delete
         </button>

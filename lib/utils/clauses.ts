@@ -52,7 +52,7 @@ export function furnitureLines(pages: readonly PageInput[]): Set<string> {
 }
 
 // Sentence ends: ".", ";" or a line break; "4.4", "U.S." and "e.g." do not end one.
-const CLAUSE = /(?:[^.;\n]|\.(?=\d|[a-z]\.|\s+[a-z(]))+[.;]?/g;
+const CLAUSE = /(?:[^.;\n]|\.(?=\d|[A-Za-z]\.|\s+[a-z(]))+[.;]?/g;
 
 /** Clause-sized pieces of each page, furniture lines left out; offsets stay those of the page text. */
 export function splitClauses(pages: readonly PageInput[], furniture: ReadonlySet<string> = furnitureLines(pages)): Clause[] {

@@ -1,0 +1,172 @@
+import type { Principal } from "./auth";
+import { loadDocumentPages } from "./documentPages";
+import { listLibrary } from "./library";
+import { splitClauses, type PageInput } from "./utils/clauses";
+import { findTemporalExpressions, type TemporalKind, type TemporalSpan } from "./utils/deadlinePatterns";
+import { parseWrittenDate, resolveDeadline } from "./utils/deadlineResolve";
+import { checkSentence, preparePassages } from "./utils/claimCheck";
+import { CairnError } from "@/core/errors";
+import type { LanguageModel } from "@/models/types";
+
+// The deadline finder. The deterministic pass (lib/utils/deadlinePatterns over clause pieces,
+// page furniture left out) decides which clauses are rows — so no dated clause is dropped
+// whatever the model does; the deadline is always the clause's own words. The LLM then says
+// who must do what; its words are kept only when checked against the clause like an answer
+// sentence (every figure and name in it must be in the clause), else the row says so.
+
+export interface DeadlineRow {
+  id: string;
+  documentId: string;
+  fileName: string;
+  page: number | null;
+  /** Offsets of the clause in its page's text. */
+  charStart: number;
+  charEnd: number;
+  clause: string;
+  /** The temporal expressions, as written. */
+  deadline: string;
+  kinds: TemporalKind[];
+  resolvedDate: string | null;
+  resolvedHow: string | null;
+  party: string | null;
+  obligation: string | null;
+  /** "model": checked model words; "unchecked": the model's line failed the check (not shown); "none": no model step. */
+  obligationSource: "model" | "unchecked" | "none";
+}
+
+export interface DocumentDeadlines {
+  documentId: string;
+  fileName: string;
+  anchor: { date: string; label: string } | null;
+  rows: DeadlineRow[];
+}
+
+/** The document's own date, for periods counted from it: the first written date in a clause naming the Effective Date or the agreement's making. */
+export function documentAnchor(rows: readonly { clause: string; spans: TemporalSpan[] }[]): { date: string; label: string } | null {
+  for (const r of rows) {
+    if (!/effective date|is made|entered into|dated|effective as (?:of|from)/i.test(r.clause)) continue;
+    for (const s of r.spans) {
+      const date = s.kind === "date" ? parseWrittenDate(s.text) : null;
+      if (date) return { date, label: "the Effective Date" };
+    }
+  }
+  return null;
+}
+
+const CLAUSE_MAX_CHARS = 1200;
+
+/** Rows for every dated clause of one document, no model involved. */
+export function extractDeadlines(doc: { documentId: string; fileName: string; pages: readonly PageInput[] }, anchorDate?: string): DocumentDeadlines {
+  const found = splitClauses(doc.pages)
+    .map((c) => ({ ...c, spans: findTemporalExpressions(c.text) }))
+    .filter((c) => c.spans.length > 0);
+  const anchor = anchorDate ? { date: anchorDate, label: "the date you gave" } : documentAnchor(found.map((f) => ({ clause: f.text, spans: f.spans })));
+  const rows = found.map((c, i): DeadlineRow => {
+    const resolved = resolveDeadline(c.text, c.spans, anchor);
+    return {
+      id: `${doc.documentId}:${c.page ?? 0}:${c.start}:${i}`,
+      documentId: doc.documentId,
+      fileName: doc.fileName,
+      page: c.page,
+      charStart: c.start,
+      charEnd: c.end,
+      clause: c.text.length > CLAUSE_MAX_CHARS ? `${c.text.slice(0, CLAUSE_MAX_CHARS)}…` : c.text,
+      deadline: c.spans.map((s) => s.text).join(" / "),
+      kinds: [...new Set(c.spans.map((s) => s.kind))],
+      resolvedDate: resolved?.date ?? null,
+      resolvedHow: resolved?.how ?? null,
+      party: null,
+      obligation: null,
+      obligationSource: "none",
+    };
+  });
+  return { documentId: doc.documentId, fileName: doc.fileName, anchor, rows };
+}
+
+const SYSTEM = [
+  "You read numbered contract clauses. For each clause write exactly one line:",
+  "N | party | obligation",
+  "party: who must act, in the clause's own words (or 'either party').",
+  "obligation: what they must do, under 12 words, copied from the clause.",
+  "Write one line per clause and nothing else.",
+].join("\n");
+
+const BATCH = 6;
+const PROMPT_CLAUSE_CHARS = 500;
+
+const LINE = /^\s*\[?(\d{1,3})\]?\s*[|.:)-]\s*([^|]{1,80}?)\s*\|\s*(.{3,200}?)\s*$/;
+
+/** A model line is kept only when the clause holds its party and all its figures and names. */
+export function checkObligation(clause: string, party: string, obligation: string): { party: string | null; obligation: string | null } {
+  const passages = preparePassages([{ n: 1, text: clause }]);
+  const p = party.replace(/^the\s+/i, "").trim();
+  const partyOk = p.length > 0 && (clause.toLowerCase().includes(p.toLowerCase()) || /^(?:either|each|both) part(?:y|ies)$/i.test(p));
+  const check = checkSentence(obligation, [1], passages);
+  return { party: partyOk ? p : null, obligation: check.verdict === "verified" && check.invented.length === 0 ? obligation : null };
+}
+
+export interface AnnotateProgress {
+  done: number;
+  total: number;
+  rows: DeadlineRow[];
+}
+
+/** Fills party and obligation with the LLM, a few clauses per prompt; rows are updated in place. */
+export async function annotateDeadlines(rows: DeadlineRow[], llm: LanguageModel, opts: { signal?: AbortSignal; onProgress?: (p: AnnotateProgress) => void } = {}): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH) {
+    opts.signal?.throwIfAborted();
+    const batch = rows.slice(i, i + BATCH);
+    const user = batch.map((r, k) => `[${k + 1}] ${r.clause.slice(0, PROMPT_CLAUSE_CHARS)}`).join("\n\n");
+    const res = await llm.generate(
+      [
+        { role: "system", content: SYSTEM },
+        { role: "user", content: user },
+      ],
+      { maxTokens: 28 * batch.length, temperature: 0, signal: opts.signal },
+    );
+    if (res.aborted) return;
+    const seen = new Set<number>();
+    for (const line of res.text.split("\n")) {
+      const m = LINE.exec(line);
+      if (!m) continue;
+      const k = Number(m[1]) - 1;
+      const row = batch[k];
+      if (!row || seen.has(k)) continue;
+      seen.add(k);
+      const checked = checkObligation(row.clause, m[2]!, m[3]!);
+      row.party = checked.party;
+      row.obligation = checked.obligation;
+      row.obligationSource = checked.obligation ? "model" : "unchecked";
+    }
+    for (const [k, row] of batch.entries()) if (!seen.has(k)) row.obligationSource = "unchecked";
+    opts.onProgress?.({ done: Math.min(i + BATCH, rows.length), total: rows.length, rows: batch });
+  }
+}
+
+export interface DeadlineScope {
+  documentIds?: string[];
+  collectionId?: string;
+  anchorDate?: string;
+}
+
+/** The readable, indexed documents a request covers (a collection, or named documents). */
+export function scopeDocuments(principal: Principal, scope: DeadlineScope): { id: string; name: string }[] {
+  const readable = listLibrary(principal).filter((d) => d.status === "indexed");
+  if (scope.documentIds?.length) {
+    const chosen = scope.documentIds.map((id) => readable.find((d) => d.id === id));
+    if (chosen.some((d) => !d)) throw new CairnError("not_found:document", "Document not found.");
+    return chosen.map((d) => ({ id: d!.id, name: d!.name }));
+  }
+  const inCollection = readable.filter((d) => !scope.collectionId || d.collectionId === scope.collectionId);
+  if (inCollection.length === 0) throw new CairnError("not_found:document", "No indexed documents in that collection.");
+  return inCollection.map((d) => ({ id: d.id, name: d.name }));
+}
+
+export async function findDocumentDeadlines(principal: Principal, scope: DeadlineScope): Promise<DocumentDeadlines[]> {
+  const out: DocumentDeadlines[] = [];
+  for (const d of scopeDocuments(principal, scope)) {
+    const { document, pages } = await loadDocumentPages(principal, d.id);
+    out.push(extractDeadlines({ documentId: document.id, fileName: document.name, pages }, scope.anchorDate));
+  }
+  return out;
+}

@@ -1,0 +1,220 @@
+import { createHash } from "node:crypto";
+import type { Principal } from "./auth";
+import { attributeByWording, citationFor, removeSpans, resolveCitations, type Citation } from "./citations";
+import { loadDocumentPages } from "./documentPages";
+import { toClientError } from "./http";
+import { renderPassage, type PromptPassage, type UsedPassage } from "./prompt";
+import { verifyAnswer, type VerifiedSentence, type WithheldSentence } from "./verifyAnswer";
+import { config } from "@/core/config";
+import { openDb } from "@/core/db";
+import { getTaskResult, putTaskResult } from "@/core/db/queries";
+import { CairnError } from "@/core/errors";
+import { getLanguageModel } from "@/models";
+import { assertModelInstalled } from "@/models/modelMissing";
+import { resolveModelFile } from "@/models/registry";
+import type { ChatMessage, LanguageModel } from "@/models/types";
+
+// Whole-document summaries. The document's chunks are the numbered passages. If they all fit
+// the context: one pass. If not: map-reduce — each group of passages summarized with the same
+// global numbers, then the partial summaries combined (again in groups if need be), markers kept.
+// The result is checked like an answer (lib/verifyAnswer): a sentence stating a figure, dose,
+// date or name that no passage holds is withheld, and a sentence citing no passage is dropped,
+// so every sentence shown cites pages that hold what it says.
+
+export const SUMMARY_PRESETS = {
+  clinical: "Clinical summary: the diagnoses, the medications with their doses, the procedures done, and the follow-up plan.",
+  brief: "A brief summary of the main points, in a few sentences.",
+  key_facts: "The key facts as a list: names, dates, amounts, durations and decisions.",
+} as const;
+export type SummaryPreset = keyof typeof SUMMARY_PRESETS;
+
+const SYSTEM = [
+  "You summarize one document from its numbered passages.",
+  "Follow the instruction. Use only what the passages say.",
+  "End every sentence with the number of the passage it comes from, like this: The patient has diabetes [2].",
+  "Copy numbers, doses, dates and names exactly as written in the passage.",
+].join("\n");
+
+const COMBINE = "These are notes on parts of one document, with passage numbers in brackets. Combine them into one summary that follows the instruction. Keep each sentence's bracketed passage numbers exactly.";
+
+export interface SummaryResult {
+  documentId: string;
+  fileName: string;
+  instruction: string;
+  model: string;
+  summary: string;
+  citations: Citation[];
+  sentences: VerifiedSentence[];
+  withheld: (WithheldSentence | { text: string; values: string[]; reason: "uncited" })[];
+  mode: "single" | "map_reduce";
+  parts: number;
+  timings: { totalMs: number };
+}
+
+export type SummaryEvent =
+  | { type: "status"; stage: "loading_model" | "summarizing" | "combining"; part?: number; parts?: number }
+  | { type: "token"; text: string }
+  | { type: "partial"; part: number; parts: number; text: string }
+  | { type: "done"; result: SummaryResult; cached: boolean }
+  | { type: "error"; error: { code: string; message: string; reason?: string } };
+
+export interface SummarizeInput {
+  documentId: string;
+  preset?: SummaryPreset;
+  instruction?: string;
+}
+
+export function instructionOf(input: Pick<SummarizeInput, "preset" | "instruction">): string {
+  const free = input.instruction?.trim();
+  if (free) return free;
+  return SUMMARY_PRESETS[input.preset ?? "brief"];
+}
+
+/** Tokens left for the answer in every summary call. */
+const RESERVE_FOR_OUTPUT = 450;
+
+function messages(instruction: string, body: string): ChatMessage[] {
+  return [
+    { role: "system", content: SYSTEM },
+    { role: "user", content: `${body}\nInstruction: ${instruction}` },
+  ];
+}
+
+/** Groups of items whose rendered text fits `budget` tokens; an item over budget is a group alone (split before this). */
+function packGroups<T>(items: readonly T[], render: (t: T) => string, budget: number, llm: LanguageModel): T[][] {
+  const groups: T[][] = [];
+  let current: T[] = [];
+  let used = 0;
+  for (const it of items) {
+    const cost = llm.countTokens(render(it));
+    if (current.length > 0 && used + cost > budget) {
+      groups.push(current);
+      current = [];
+      used = 0;
+    }
+    current.push(it);
+    used += cost;
+  }
+  if (current.length) groups.push(current);
+  return groups;
+}
+
+export function summaryCacheKey(sha256: string, instruction: string, model: string): string {
+  return createHash("sha256").update(JSON.stringify(["summary/v1", sha256, instruction, model])).digest("hex");
+}
+
+export async function summarizeDocument(
+  principal: Principal,
+  input: SummarizeInput,
+  emit: (e: SummaryEvent) => void,
+  opts: { signal?: AbortSignal; llm?: LanguageModel } = {},
+): Promise<void> {
+  const started = performance.now();
+  const { signal } = opts;
+  try {
+    const { document, passages } = await loadDocumentPages(principal, input.documentId);
+    const instruction = instructionOf(input);
+    if (instruction.length > 2000) throw new CairnError("bad_request:api", "The instruction is over 2,000 characters.");
+    if (passages.length === 0) throw new CairnError("bad_request:document", `"${document.name}" has no text to summarize.`, { reason: "empty" });
+    if (!opts.llm) assertModelInstalled("llm");
+    // Keyed by the installed model's name, so a stored summary needs no model load at all.
+    const modelName = opts.llm?.modelName ?? resolveModelFile("llm")!.name;
+    const db = openDb(config().dbPath);
+    const key = summaryCacheKey(document.sha256, instruction, modelName);
+    const stored = getTaskResult(db, key);
+    if (stored) {
+      emit({ type: "done", result: JSON.parse(stored) as SummaryResult, cached: true });
+      return;
+    }
+    const loading = setTimeout(() => emit({ type: "status", stage: "loading_model" }), 200);
+    const llm = opts.llm ?? (await getLanguageModel().finally(() => clearTimeout(loading)));
+    clearTimeout(loading);
+
+    const out = await summarizePassages({ documentId: document.id, fileName: document.name, passages }, instruction, llm, emit, signal);
+    out.timings.totalMs = performance.now() - started;
+    putTaskResult(db, { cacheKey: key, documentId: document.id, kind: "summary", result: JSON.stringify(out) });
+    emit({ type: "done", result: out, cached: false });
+  } catch (e) {
+    if (signal?.aborted) return;
+    emit({ type: "error", error: toClientError(e, "document").toJSON() });
+  }
+}
+
+/** One document's passages summarized (one pass or map-reduce) and checked; no cache, no permission check (the caller's). */
+export async function summarizePassages(
+  doc: { documentId: string; fileName: string; passages: readonly PromptPassage[] },
+  instruction: string,
+  llm: LanguageModel,
+  emit: (e: SummaryEvent) => void,
+  signal?: AbortSignal,
+): Promise<SummaryResult> {
+  const started = performance.now();
+  const used: UsedPassage[] = doc.passages.map((hit, i) => ({ n: i + 1, hit }));
+    const fixed = llm.countTokens(messages(instruction, "").map((m) => m.content).join("\n")) + 64;
+  const budget = llm.contextSize - RESERVE_FOR_OUTPUT - fixed;
+  if (budget < 200) throw new CairnError("bad_request:model", `The model's ${llm.contextSize}-token context is too small to summarize with.`);
+  const groups = packGroups(used, (u) => renderPassage(u.n, u.hit), budget, llm);
+
+  const generate = async (body: string, stream: boolean) => {
+    const res = await llm.generate(messages(instruction, body), {
+      maxTokens: RESERVE_FOR_OUTPUT,
+      temperature: 0,
+      signal,
+      onToken: stream ? (t) => emit({ type: "token", text: t }) : undefined,
+    });
+    signal?.throwIfAborted();
+    return res.text.trim();
+  };
+
+  let text: string;
+  if (groups.length === 1) {
+    emit({ type: "status", stage: "summarizing", part: 1, parts: 1 });
+    text = await generate(used.map((u) => renderPassage(u.n, u.hit)).join(""), true);
+  } else {
+    // Map: each part's summary, streamed as a partial result.
+    let notes: string[] = [];
+    for (const [i, g] of groups.entries()) {
+      emit({ type: "status", stage: "summarizing", part: i + 1, parts: groups.length });
+      const part = await generate(g.map((u) => renderPassage(u.n, u.hit)).join(""), false);
+      notes.push(part);
+      emit({ type: "partial", part: i + 1, parts: groups.length, text: part });
+    }
+    // Reduce: summaries of summaries until one fits.
+    for (;;) {
+      const noteGroups = packGroups(notes, (n) => `${n}\n\n`, budget, llm);
+      emit({ type: "status", stage: "combining", parts: noteGroups.length });
+      if (noteGroups.length === 1) {
+        text = await generate(`${COMBINE}\n\n${notes.join("\n\n")}\n`, true);
+        break;
+      }
+      notes = await Promise.all(noteGroups.map((g) => generate(`${COMBINE}\n\n${g.join("\n\n")}\n`, false)));
+    }
+  }
+
+  const result = checkSummary(text, used, instruction);
+  return {
+    documentId: doc.documentId,
+    fileName: doc.fileName,
+    instruction,
+    model: llm.modelName,
+    ...result,
+    mode: groups.length === 1 ? "single" : "map_reduce",
+    parts: groups.length,
+    timings: { totalMs: performance.now() - started },
+  };
+}
+/** Citations resolved, uncited sentences credited by wording or dropped, every claim verified (lib/verifyAnswer). */
+export function checkSummary(text: string, used: readonly UsedPassage[], instruction: string): Pick<SummaryResult, "summary" | "citations" | "sentences" | "withheld"> {
+  const attributed = attributeByWording(resolveCitations(text, used), used);
+  const verified = verifyAnswer(attributed, used, instruction);
+  const uncited = verified.sentences.filter((s) => s.citations.length === 0 || s.verdict === "uncited");
+  const final = uncited.length ? removeSpans(verified.resolved, uncited, used) : verified.resolved;
+  const kept = uncited.length ? verifyAnswer(final, used, instruction) : verified;
+  const byN = new Map<number, PromptPassage>(used.map((u) => [u.n, u.hit]));
+  return {
+    summary: kept.resolved.answer,
+    citations: kept.resolved.citations.length ? kept.resolved.citations : [...new Set(kept.sentences.flatMap((s) => s.citations))].map((n) => citationFor(n, byN.get(n)!)),
+    sentences: kept.sentences,
+    withheld: [...verified.withheld, ...kept.withheld, ...uncited.map((s) => ({ text: s.text, values: s.missingClaims, reason: "uncited" as const }))],
+  };
+}
