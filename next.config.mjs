@@ -1,5 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // A separate build dir lets parallel checkouts' test runs build without clobbering each other.
+  distDir: process.env.CAIRN_NEXT_DIST_DIR || ".next",
   // Native addons and parsers run in Node as they are, never bundled.
   serverExternalPackages: [
     "node-llama-cpp",

@@ -53,7 +53,7 @@ export function npmBin(name) {
 
 /** Build the web app unless the build is newer than every source file. */
 export function ensureBuild({ force = false } = {}) {
-  const buildId = path.join(root, ".next", "BUILD_ID");
+  const buildId = path.join(root, process.env.CAIRN_NEXT_DIST_DIR || ".next", "BUILD_ID");
   if (!force && fs.existsSync(buildId)) {
     const built = fs.statSync(buildId).mtimeMs;
     if (newestSourceMtime() <= built) return;
@@ -66,7 +66,7 @@ function newestSourceMtime() {
   let newest = 0;
   const walk = (dir) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (["node_modules", ".next", "data", "test", ".git", "bench-results"].includes(e.name)) continue;
+      if (["node_modules", ".next", "data", "test", ".git", "bench-results"].includes(e.name) || e.name.startsWith(".next")) continue;
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else newest = Math.max(newest, fs.statSync(p).mtimeMs);
