@@ -1,4 +1,4 @@
-import { rm } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { config } from "@/core/config";
 import { CairnError, isCairnError } from "@/core/errors";
@@ -53,7 +53,7 @@ function hintFor(reason: string, entry: CatalogueEntry): string {
       return `Free disk space where models are stored (${config().modelsDir}, about ${formatSize(entry.sizeBytes)} needed), then press Resume.`;
     case "checksum_mismatch":
     case "size_mismatch":
-      return "The file that arrived is not the published model (corrupted on the way, or the server has another file); it was deleted. Press Download to fetch it again.";
+      return "The file that arrived is not the published model (corrupted on the way, or the server has another file); it was deleted. Press Download again to fetch it anew.";
     case "not_writable":
       return `Cairn cannot write into ${config().modelsDir}; fix its permissions, then press Resume.`;
     case "aborted":
@@ -120,7 +120,9 @@ export function startDownload(principal: Principal, name: string): DownloadJob {
       job.etaSeconds = 0;
       job.finishedAt = new Date().toISOString();
     },
-    (e: unknown) => {
+    async (e: unknown) => {
+      // What the bar shows is what a resume starts from: the part file, not the last progress tick.
+      job.downloadedBytes = (await stat(path.join(config().modelsDir, `${entry.fileName}.part`)).catch(() => null))?.size ?? 0;
       const err = isCairnError(e) ? e : new CairnError("internal:download", (e as Error)?.message ?? String(e), { cause: e });
       if (err.type === "internal") console.error(`download ${entry.name}:`, e);
       const reason = err.reason ?? err.code;
@@ -129,7 +131,7 @@ export function startDownload(principal: Principal, name: string): DownloadJob {
       job.etaSeconds = null;
       job.finishedAt = new Date().toISOString();
       // The CLI's wording says "run the command again"; the page offers buttons instead.
-      const message = err.type === "internal" ? "The download failed unexpectedly." : err.userMessage.replace(/;? ?running the same command again resumes from there\.?/, ".");
+      const message = err.type === "internal" ? "The download failed unexpectedly." : err.userMessage.replace(/;? ?running the same command again resumes from there\.?/, ".").replace(/(,? then|;)? run the (same )?command again( to resume)?\./, ".");
       job.error = { reason, message, hint: hintFor(reason, entry) };
     },
   );

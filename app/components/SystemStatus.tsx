@@ -27,7 +27,9 @@ async function getJson(url: string) {
 
 export function useSystemStatus(): Status {
   const [status, setStatus] = useState<Status>({ llm: null, embedder: null, llmState: null, documents: null, error: null });
-  const busy = (status.documents?.inProgress ?? 0) > 0 || status.llmState?.status === "loading";
+  // A missing model may be downloading from the first-run panel: check often until it lands.
+  const busy =
+    (status.documents?.inProgress ?? 0) > 0 || status.llmState?.status === "loading" || status.llm?.ok === false || status.embedder?.ok === false;
   useEffect(() => {
     let stop = false;
     const load = async () => {
@@ -64,7 +66,6 @@ export function useSystemStatus(): Status {
 export function StatusBanners({ status }: { status: Status }) {
   const notes: React.ReactNode[] = [];
   if (status.error) notes.push(<span key="e">Could not check the service: {status.error}</span>);
-  const missingModel = (status.embedder && !status.embedder.ok) || (status.llm && !status.llm.ok);
   if (status.embedder && !status.embedder.ok) {
     notes.push(<span key="emb">No embedding model yet, so nothing can be indexed or searched ({status.embedder.message}).</span>);
   }
@@ -94,7 +95,8 @@ export function StatusBanners({ status }: { status: Status }) {
   }
   return (
     <>
-      {missingModel && <HomeFirstRun />}
+      {/* Always mounted: it hides itself, and must outlive the banner to say the download is done. */}
+      <HomeFirstRun />
       {notes.length > 0 && (
         <div role="status" className="space-y-1 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950">
           {notes.map((n, i) => (

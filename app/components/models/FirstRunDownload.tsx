@@ -2,7 +2,9 @@
 import { useState } from "react";
 import type { ModelsOverview } from "@/lib/modelsOverview";
 import { DownloadProgress } from "./DownloadProgress";
-import { formatBytes, modelsApi } from "./useModels";
+import { modelsApi } from "./useModels";
+
+const roughSize = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : `${Math.round(n / 1e6)} MB`);
 
 /**
  * The first-run offer: shown while no LLM or no embedder is installed (and while the default
@@ -13,7 +15,10 @@ export function FirstRunDownload({ overview, refresh }: { overview: ModelsOvervi
   const [starting, setStarting] = useState(false);
   const jobs = overview.downloads.filter((d) => overview.defaults.names.includes(d.name));
   const missing = !overview.active.llm.ok || !overview.active.embedder.ok;
-  if (!missing && jobs.length === 0) return null;
+  // "Installed" is news only to a page that saw them missing; a later visit shows nothing.
+  const [sawMissing, setSawMissing] = useState(missing);
+  if (missing && !sawMissing) setSawMissing(true);
+  if (!missing && (!sawMissing || jobs.length === 0)) return null;
 
   const act = async (url: string, init: RequestInit) => {
     setError(null);
@@ -29,7 +34,6 @@ export function FirstRunDownload({ overview, refresh }: { overview: ModelsOvervi
     await act("/api/models/downloads", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ defaults: true }) });
     setStarting(false);
   };
-  const running = jobs.some((j) => j.status === "downloading");
   const allDone = jobs.length > 0 && jobs.every((j) => j.status === "done") && !missing;
 
   return (
@@ -43,14 +47,14 @@ export function FirstRunDownload({ overview, refresh }: { overview: ModelsOvervi
           <p className="text-sm text-stone-800">
             Cairn needs a language model (to answer) and an embedding model (to index and search). Both run on this machine; nothing you upload leaves it.
           </p>
-          {!running && (
+          {jobs.length === 0 && (
             <button
               type="button"
               onClick={startDefaults}
               disabled={starting}
               className="rounded bg-teal-700 px-4 py-2 text-sm font-medium text-white hover:bg-teal-800 disabled:opacity-60"
             >
-              Download the default models ({formatBytes(overview.defaults.totalBytes).replace(/\.(\d)\d GB/, ".$1 GB")})
+              Download the default models ({roughSize(overview.defaults.totalBytes)})
             </button>
           )}
         </>

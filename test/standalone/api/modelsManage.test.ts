@@ -153,7 +153,7 @@ describe("downloads from the Models page", () => {
     const failed = await waitForDownload("tiny-bad");
     expect(failed?.status).toBe("failed");
     expect(failed?.error?.reason).toBe("checksum_mismatch");
-    expect(failed?.error?.message).toMatch(/^Checksum mismatch for tiny-bad\.gguf: expected sha256 [0-9a-f]{64}, got [0-9a-f]{64}/);
+    expect(failed?.error?.message).toMatch(/^Checksum mismatch for tiny-bad\.gguf: expected sha256 [0-9a-f]{64}, got [0-9a-f]{64}\. The corrupt file was deleted\.$/);
     expect(failed?.error?.hint).toMatch(/deleted.*Download/);
     expect(fs.existsSync(path.join(modelsDir, "tiny-bad.gguf"))).toBe(false);
     expect(fs.existsSync(path.join(modelsDir, "tiny-bad.gguf.part"))).toBe(false);

@@ -23,6 +23,8 @@ export interface RangeServer {
   url: string;
   behaviour: ServerBehaviour;
   requests: RequestLog[];
+  /** Cuts every open transfer at once, as a dropped network would; the server keeps listening. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -99,6 +101,7 @@ export async function startRangeServer(files: Record<string, Buffer>): Promise<R
     url: `http://127.0.0.1:${port}`,
     behaviour,
     requests,
+    dropConnections: () => server.closeAllConnections(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

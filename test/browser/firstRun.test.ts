@@ -1,0 +1,219 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PDFDocument, StandardFonts } from "pdf-lib";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { testModelPaths } from "../modelDependent/testModels";
+import { makeTinyGguf } from "../standalone/models/helpers/makeGguf";
+import { startRangeServer, type RangeServer } from "../standalone/models/helpers/rangeServer";
+import { artifactsDir, launchChromium, startCairn, watchExternal, type RunningCairn } from "./utils/cairn";
+
+// A newcomer's first run, in Chromium, on a fresh data dir with no model anywhere: one button
+// downloads the default models from a local HTTP server standing in for Hugging Face (the
+// catalogue's defaults are the test models there, via CAIRN_MODEL_CATALOGUE), the server drops
+// mid-download and the page resumes, a document uploaded meanwhile is indexed once the embedder
+// lands (no re-upload), and a question gets an answer. Then a corrupted download and the
+// browser import of a valid and an invalid .gguf. The steps depend on each other: one test.
+
+let server: RangeServer;
+let app: RunningCairn;
+let browser: Browser;
+let page: Page;
+let dir: string;
+
+const LLM = "qwen2.5-coder-0.5b-instruct-q4_k_m";
+const EMBEDDER = "all-minilm-l6-v2";
+const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+
+beforeAll(async () => {
+  const models = testModelPaths();
+  const llm = fs.readFileSync(models.llm);
+  const embedder = fs.readFileSync(models.embedder);
+  const corrupt = makeTinyGguf({ tensorValues: 300_000 });
+  const published = Buffer.from(corrupt);
+  published[published.length - 7] ^= 0x55; // the catalogue's sha256 is of other bytes than the server sends
+  server = await startRangeServer({
+    "/cairn-test/resolve/v1/llm.gguf": llm,
+    "/cairn-test/resolve/v1/embedder.gguf": embedder,
+    "/cairn-test/resolve/v1/corrupt.gguf": corrupt,
+  });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-first-run-"));
+  const entry = (name: string, role: string, file: string, bytes: Buffer, hashOf: Buffer, extra: object) => ({
+    name,
+    role,
+    description: `${name} (served by the test's local model server)`,
+    source: `hf:cairn-test/resolve/v1/${file}`,
+    fileName: `${name}.gguf`,
+    sizeBytes: bytes.length,
+    sha256: sha(hashOf),
+    license: "Apache-2.0",
+    contextSize: role === "llm" ? 32_768 : 256,
+    testOnly: false,
+    ...extra,
+  });
+  const catalogue = path.join(dir, "catalogue.json");
+  fs.writeFileSync(
+    catalogue,
+    JSON.stringify({
+      models: [
+        entry(LLM, "llm", "llm.gguf", llm, llm, { isDefault: true }),
+        entry(EMBEDDER, "embedder", "embedder.gguf", embedder, embedder, { isDefault: true, embeddingDimensions: 384 }),
+        entry("corrupted-test-model", "llm", "corrupt.gguf", corrupt, published, { isDefault: false }),
+      ],
+    }),
+  );
+  app = await startCairn({
+    CAIRN_MODEL_CATALOGUE: catalogue,
+    CAIRN_HF_BASE_URL: server.url,
+    // Nothing installed anywhere: not even the test-model cache counts.
+    CAIRN_TEST_MODELS_DIR: path.join(dir, "no-test-models"),
+    CAIRN_LLM_MODEL: "",
+    CAIRN_EMBED_MODEL: "",
+    CAIRN_MODEL_THREADS: process.env.CAIRN_MODEL_THREADS ?? "1",
+    CAIRN_ASK_ANSWER_TOKENS: "120",
+  });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await server?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function shot(name: string) {
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  return page.screenshot({ path: path.join(artifactsDir, name), fullPage: true });
+}
+
+async function pumpManual(): Promise<string> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const lines = ["Pump isolation", "Before any maintenance on a pump, isolate it from the circuit.", "The isolation valve for pump P-101 is V-17.", "Close V-17 fully and lock it."];
+  const p = doc.addPage([595, 842]);
+  lines.forEach((text, i) => p.drawText(text, { x: 50, y: 780 - i * 24, size: i === 0 ? 18 : 12, font }));
+  const file = path.join(dir, "pump-manual.pdf");
+  fs.writeFileSync(file, await doc.save());
+  return file;
+}
+
+const downloadOf = (name: string) => page.getByTestId(`download-${name}`);
+const bytesShown = async (name: string) => {
+  const text = (await downloadOf(name).getByTestId("download-stats").textContent()) ?? "";
+  const m = text.match(/^([\d.]+) (B|kB|MB|GB) of/);
+  return m ? Number(m[1]) * { B: 1, kB: 1e3, MB: 1e6, GB: 1e9 }[m[2] as "B"] : 0;
+};
+
+test("first run: one button downloads the defaults (progress, drop, resume), an upload made meanwhile is indexed, a question is answered", async () => {
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on("pageerror", (e) => console.error("page error:", e));
+  const external = watchExternal(page);
+
+  // 1. The home page of a fresh data dir offers the one button.
+  await page.goto(app.url);
+  const button = page.getByRole("button", { name: /^Download the default models \(5\d\d MB\)$/ });
+  await button.waitFor({ timeout: 30_000 });
+  await shot("first-run-1-home.png");
+
+  // 2. Pressed: the server downloads, slowly enough to watch (64 kB every 4 ms, ~16 MB/s).
+  server.behaviour.sliceDelayMs = 4;
+  await button.click();
+  await downloadOf(LLM).waitFor({ timeout: 10_000 });
+  await expect.poll(() => bytesShown(LLM), { timeout: 30_000 }).toBeGreaterThan(5e6);
+  const stats = (await downloadOf(LLM).getByTestId("download-stats").textContent()) ?? "";
+  expect(stats).toMatch(/ of 491\.4 MB \(\d+%\) · [\d.]+ (kB|MB)\/s · .* left/);
+  const early = await bytesShown(LLM);
+  await expect.poll(() => bytesShown(LLM), { timeout: 30_000 }).toBeGreaterThan(early); // the bar moves
+  await shot("first-run-2-progress.png");
+
+  // 3. Upload a document while the models download: it waits for the embedder, nothing to redo later.
+  const library = await browser.newPage();
+  await library.goto(`${app.url}/library`);
+  await library.getByLabel(/Choose files/).setInputFiles(await pumpManual());
+  const row = library.getByTestId("document-row").filter({ hasText: "pump-manual.pdf" });
+  await row.waitFor({ timeout: 30_000 });
+
+  // 4. The network drops mid-download: the page says so and offers Resume.
+  await expect.poll(() => bytesShown(LLM), { timeout: 60_000 }).toBeGreaterThan(60e6);
+  server.dropConnections();
+  server.behaviour.failWithStatus = 503; // and stays down a moment, so nothing resumes by itself
+  await downloadOf(LLM).getByRole("button", { name: "Resume" }).waitFor({ timeout: 30_000 });
+  expect(await downloadOf(LLM).getAttribute("data-status")).toBe("failed");
+  expect(await downloadOf(LLM).getByTestId("download-error").textContent()).toMatch(/^Download interrupted/);
+  expect(await downloadOf(LLM).getByRole("alert").textContent()).toContain("Press Resume: what was downloaded is kept.");
+  const keptBytes = await bytesShown(LLM);
+  await shot("first-run-3-interrupted.png");
+
+  // 5. Resume from the page: a Range request picks up where the part file ends.
+  server.behaviour.failWithStatus = null;
+  server.behaviour.sliceDelayMs = 0;
+  server.requests.length = 0;
+  for (const name of [LLM, EMBEDDER]) {
+    const resume = downloadOf(name).getByRole("button", { name: "Resume" });
+    if (await resume.count()) await resume.click();
+  }
+  await page.getByTestId("first-run-done").waitFor({ timeout: 180_000 });
+  const resumed = server.requests.find((r) => r.path.endsWith("/llm.gguf"));
+  expect(resumed?.status).toBe(206);
+  expect(Number(resumed?.range?.match(/^bytes=(\d+)-$/)?.[1])).toBeGreaterThanOrEqual(keptBytes - 50_000); // shown rounded to 0.1 MB
+  expect(await downloadOf(LLM).getByTestId("download-stats").textContent()).toBe("Done: 491.4 MB, checked and installed.");
+  await shot("first-run-4-done.png");
+
+  // 6. The document uploaded before any model existed is indexed now, without uploading it again.
+  const deadline = Date.now() + 240_000;
+  while ((await row.getAttribute("data-status")) !== "indexed") {
+    if ((await row.getAttribute("data-status")) === "failed") throw new Error(`indexing failed: ${await row.textContent()}\n${app.logs()}`);
+    if (Date.now() > deadline) throw new Error(`not indexed in time: ${await row.textContent()}\n${app.logs()}`);
+    await library.waitForTimeout(300);
+  }
+  await library.close();
+
+  // 7. A question gets an answer from the downloaded LLM (no error; whatever the model writes).
+  await page.goto(app.url);
+  const box = page.getByLabel("Your question");
+  await box.fill("Which valve isolates pump P-101?");
+  await box.press("Enter");
+  await page.locator('[data-testid="answer"][aria-busy="false"]').last().waitFor({ timeout: 300_000 });
+  const answer = page.getByTestId("answer").last();
+  const answerText = (await answer.textContent()) ?? "";
+  console.log(`first-run answer: ${answerText}`);
+  expect(await answer.getByRole("alert").count(), `answer failed: ${answerText}\n${app.logs()}`).toBe(0);
+  expect(answerText).not.toMatch(/No LLM installed|No embedding model/);
+  expect(answerText.trim().length).toBeGreaterThan(0);
+  expect(await page.getByTestId("first-run").count(), "the first-run offer is gone once models are installed").toBe(0);
+  await shot("first-run-5-answer.png");
+  expect(external).toEqual([]);
+});
+
+test("a corrupted download is rejected with its checksum message; the browser import takes a valid .gguf and refuses an invalid one", async () => {
+  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await page.goto(`${app.url}/models`);
+  const row = page.getByTestId("model-row-corrupted-test-model");
+  await row.getByRole("button", { name: "Download" }).click();
+  const error = row.getByTestId("download-error");
+  await error.waitFor({ timeout: 30_000 });
+  expect(await error.textContent()).toMatch(/^Checksum mismatch for corrupted-test-model\.gguf: expected sha256 [0-9a-f]{64}, got [0-9a-f]{64}\. The corrupt file was deleted\.$/);
+  expect(await row.getByRole("alert").textContent()).toContain("Press Download again to fetch it anew.");
+  expect(await row.getByRole("button", { name: "Download again" }).count()).toBe(1);
+  await row.scrollIntoViewIfNeeded();
+  await shot("first-run-6-checksum.png");
+
+  const bad = path.join(dir, "not-a-model.gguf");
+  fs.writeFileSync(bad, "this is a text file with a .gguf name");
+  const input = page.getByTestId("model-file-input");
+  await input.setInputFiles(bad);
+  const status = page.getByTestId("import-status");
+  await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('"not-a-model.gguf" is not a GGUF model file (its first bytes are not "GGUF").');
+
+  const good = path.join(dir, "Tiny Embedder.gguf");
+  fs.writeFileSync(good, makeTinyGguf({ architecture: "bert", embeddingLength: 48, tensorValues: 64 }));
+  await input.setInputFiles(good);
+  await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/^Imported embedding model tiny-embedder \(bert, /);
+  await page.getByTestId("model-row-tiny-embedder").waitFor({ timeout: 15_000 });
+  expect(await page.getByTestId("model-row-tiny-embedder").textContent()).toContain("Installed");
+  await page.getByRole("heading", { name: "Import a .gguf file" }).scrollIntoViewIfNeeded();
+  await shot("first-run-7-import.png");
+});
