@@ -147,17 +147,18 @@ export async function summarizePassages(
   llm: LanguageModel,
   emit: (e: SummaryEvent) => void,
   signal?: AbortSignal,
+  maxOutputTokens = RESERVE_FOR_OUTPUT,
 ): Promise<SummaryResult> {
   const started = performance.now();
   const used: UsedPassage[] = doc.passages.map((hit, i) => ({ n: i + 1, hit }));
     const fixed = llm.countTokens(messages(instruction, "").map((m) => m.content).join("\n")) + 64;
-  const budget = llm.contextSize - RESERVE_FOR_OUTPUT - fixed;
+  const budget = llm.contextSize - maxOutputTokens - fixed;
   if (budget < 200) throw new CairnError("bad_request:model", `The model's ${llm.contextSize}-token context is too small to summarize with.`);
   const groups = packGroups(used, (u) => renderPassage(u.n, u.hit), budget, llm);
 
   const generate = async (body: string, stream: boolean) => {
     const res = await llm.generate(messages(instruction, body), {
-      maxTokens: RESERVE_FOR_OUTPUT,
+      maxTokens: maxOutputTokens,
       temperature: 0,
       signal,
       onToken: stream ? (t) => emit({ type: "token", text: t }) : undefined,
