@@ -207,6 +207,8 @@ test("a corrupted download is rejected with its checksum message; the browser im
   await input.setInputFiles(bad);
   const status = page.getByTestId("import-status");
   await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('"not-a-model.gguf" is not a GGUF model file (its first bytes are not "GGUF").');
+  await page.getByRole("heading", { name: "Import a .gguf file" }).scrollIntoViewIfNeeded();
+  await shot("first-run-7-import-invalid.png");
 
   const good = path.join(dir, "Tiny Embedder.gguf");
   fs.writeFileSync(good, makeTinyGguf({ architecture: "bert", embeddingLength: 48, tensorValues: 64 }));
@@ -215,5 +217,5 @@ test("a corrupted download is rejected with its checksum message; the browser im
   await page.getByTestId("model-row-tiny-embedder").waitFor({ timeout: 15_000 });
   expect(await page.getByTestId("model-row-tiny-embedder").textContent()).toContain("Installed");
   await page.getByRole("heading", { name: "Import a .gguf file" }).scrollIntoViewIfNeeded();
-  await shot("first-run-7-import.png");
+  await shot("first-run-8-import-valid.png");
 });
