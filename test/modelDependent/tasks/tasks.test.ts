@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { annotateDeadlines, checkObligation, extractDeadlines } from "@/lib/deadlines";
+import { summarizePassages, SUMMARY_PRESETS, type SummaryEvent, type SummaryResult } from "@/lib/summarize";
+import { loadLanguageModel, type LocalLanguageModel } from "@/models/llm";
+import { contractText } from "@/test/utils/deadlineCheckSet";
+import { medicalReport, reportPassages, type PagedPassages } from "@/test/utils/reportPassages";
+import { testModelPaths, testModelThreads } from "../testModels";
+
+// Whole-document tasks with the real test LLM: what Cairn guarantees whatever the 0.5B model
+// writes. A summary's sentences all cite given passages; each citation is the page text at its
+// offsets; every number the summary states is in the source; a report longer than the context
+// goes through map-reduce with its parts streamed. A deadline row's deadline is its clause's own
+// words, and the model's party/obligation are kept only when the clause holds them.
+
+let llm: LocalLanguageModel;
+
+beforeAll(async () => {
+  // A 2,048-token context: one report fits, three do not (the long-document path).
+  llm = await loadLanguageModel(testModelPaths().llm, { contextSize: 2048, threads: testModelThreads() });
+});
+
+afterAll(async () => {
+  await llm?.dispose();
+});
+
+const stripMarkers = (s: string) => s.replace(/\s*\[\d+(?:\s*[,;-]\s*\d+)*\]/g, "");
+
+function expectSummaryGuarantees(r: SummaryResult, doc: PagedPassages) {
+  console.log(`summary (${r.mode}, ${r.parts} part(s), ${r.sentences.length} sentence(s), ${r.withheld.length} withheld): ${r.summary}`);
+  const byN = new Map(doc.passages.map((p, i) => [i + 1, p]));
+  for (const s of r.sentences) {
+    expect(s.citations.length, `"${s.text}" cites a passage`).toBeGreaterThan(0);
+    for (const n of s.citations) expect(byN.has(n), `[${n}] was given`).toBe(true);
+  }
+  for (const c of r.citations) {
+    const page = doc.pages.get(c.page!)!;
+    expect(page.slice(c.charStart, c.charEnd), "a citation is its page's text at its offsets").toBe(c.quote);
+  }
+  const source = doc.text.replace(/\s+/g, " ");
+  for (const n of stripMarkers(r.summary).match(/\d+(?:[.,]\d+)*/g) ?? []) {
+    expect(source, `the number ${n} in the summary is in the source`).toContain(n);
+  }
+}
+
+describe("summaries with the real LLM", () => {
+  it("summarizes a report that fits in one pass, every sentence cited, every number from the source", async () => {
+    const doc = reportPassages("alzheimer", medicalReport("Alzheimer Disease"));
+    const events: SummaryEvent[] = [];
+    const r = await summarizePassages({ documentId: "alzheimer", fileName: "alzheimer.pdf", passages: doc.passages }, SUMMARY_PRESETS.clinical, llm, (e) => events.push(e), undefined, 160);
+    expect(r.mode).toBe("single");
+    expect(events.some((e) => e.type === "token")).toBe(true);
+    expectSummaryGuarantees(r, doc);
+  });
+
+  it("takes the map-reduce path for a report longer than the context, streaming each part", async () => {
+    const text = ["Lumbar Laminectomy", "Anterior Cervical Discectomy & Fusion - 5", "ORIF & Closed Reduction"].map(medicalReport).join("\n\n");
+    const doc = reportPassages("long", text, 700, 3);
+    expect(llm.countTokens(text)).toBeGreaterThan(llm.contextSize);
+    const events: SummaryEvent[] = [];
+    const r = await summarizePassages({ documentId: "long", fileName: "long.pdf", passages: doc.passages }, SUMMARY_PRESETS.brief, llm, (e) => events.push(e), undefined, 120);
+    expect(r.mode).toBe("map_reduce");
+    expect(r.parts).toBeGreaterThan(1);
+    expect(events.filter((e) => e.type === "partial")).toHaveLength(r.parts);
+    expectSummaryGuarantees(r, doc);
+  });
+});
+
+describe("deadline obligations with the real LLM", () => {
+  it("keeps every dated clause as a row and only checked model words", async () => {
+    const text = contractText("ADIANUTRITION,INC_04_01_2005-EX-10.D2-RESELLER AGREEMENT.txt");
+    const rows = extractDeadlines({ documentId: "adia", fileName: "adia.txt", pages: [{ page: null, text }] }).rows.slice(4, 10);
+    const before = rows.map((r) => ({ id: r.id, deadline: r.deadline, clause: r.clause }));
+    await annotateDeadlines(rows, llm);
+    expect(rows.map((r) => ({ id: r.id, deadline: r.deadline, clause: r.clause }))).toEqual(before);
+    for (const r of rows) {
+      expect(r.clause).toContain(r.deadline.split(" / ")[0]);
+      expect(["model", "unchecked"]).toContain(r.obligationSource);
+      if (r.party) expect(r.clause.toLowerCase().includes(r.party.toLowerCase()) || /part(y|ies)$/i.test(r.party)).toBe(true);
+      if (r.obligation) expect(checkObligation(r.clause, r.party ?? "", r.obligation).obligation).toBe(r.obligation);
+    }
+  });
+});
