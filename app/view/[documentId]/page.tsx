@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { currentPrincipal } from "@/lib/auth";
 import { isCairnError } from "@/core/errors";
 import { getLibraryDocument } from "@/lib/library";
+import { pagePrincipal } from "../../pageAuth";
 import { PassageViewer } from "./PassageViewer";
 
 export const dynamic = "force-dynamic";
@@ -18,9 +18,10 @@ const intParam = (v: string | string[] | undefined): number | null => {
 export default async function ViewPage({ params, searchParams }: { params: Promise<{ documentId: string }>; searchParams: Promise<Search> }) {
   const { documentId } = await params;
   const q = await searchParams;
+  const principal = await pagePrincipal();
   let doc;
   try {
-    doc = getLibraryDocument(currentPrincipal(), documentId);
+    doc = getLibraryDocument(principal, documentId);
   } catch (e) {
     if (isCairnError(e) && (e.type === "not_found" || e.type === "bad_request")) notFound();
     throw e;

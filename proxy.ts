@@ -1,0 +1,53 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { accountsEnabled } from "@/lib/auth";
+import { principalFromHeaders } from "@/lib/requestAuth";
+
+// Every page gets a strict Content-Security-Policy with a fresh nonce: scripts only from this
+// origin and Next's own nonce'd inline bootstraps, no third-party origin anywhere, no framing.
+// A logged-out visitor (as lib/ judges the session) is sent to /login before any page renders,
+// so no server-rendered page data reaches them, not even inside a redirect.
+
+export function contentSecurityPolicy(nonce: string, dev = false): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""} 'wasm-unsafe-eval'`,
+    // React style attributes (highlight boxes over PDF text); no remote stylesheets.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+const isLoginPage = (path: string) => path === "/login";
+
+export function proxy(request: NextRequest) {
+  const path = request.nextUrl.pathname;
+  if (accountsEnabled() && !isLoginPage(path) && !principalFromHeaders(request.headers)) {
+    const login = new URL("/login", request.url);
+    login.searchParams.set("next", path + request.nextUrl.search);
+    return NextResponse.redirect(login, 307);
+  }
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
+  const headers = new Headers(request.headers);
+  headers.set("x-nonce", nonce);
+  headers.set("content-security-policy", csp);
+  headers.set("x-cairn-path", path + request.nextUrl.search);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("content-security-policy", csp);
+  response.headers.set("x-frame-options", "DENY");
+  response.headers.set("x-content-type-options", "nosniff");
+  response.headers.set("referrer-policy", "no-referrer");
+  return response;
+}
+
+export const config = {
+  // Pages only: API routes set their own headers (the file route sandboxes what it serves).
+  matcher: [{ source: "/((?!api/|_next/static|_next/image|favicon.ico).*)" }],
+};
