@@ -119,6 +119,32 @@ export const migrations: string[] = [
   `
   ALTER TABLE documents ADD COLUMN context TEXT NOT NULL DEFAULT '{}';
   `,
+  // Searchable before embedded (issue 15): a document's passages are keyword-searchable as soon as
+  // it is parsed — before any embedder is installed, or while its vectors are computed — and are
+  // dropped once its chunks are in the vector store.
+  `
+  CREATE TABLE keyword_passages (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    collection_id TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    page INTEGER,
+    heading_path TEXT NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    token_count INTEGER NOT NULL,
+    text TEXT NOT NULL
+  );
+  CREATE INDEX keyword_passages_document ON keyword_passages(document_id);
+  CREATE VIRTUAL TABLE keyword_passages_fts USING fts5(text, content='keyword_passages', content_rowid='rowid', tokenize='porter unicode61');
+  CREATE TRIGGER keyword_passages_ai AFTER INSERT ON keyword_passages BEGIN
+    INSERT INTO keyword_passages_fts(rowid, text) VALUES (new.rowid, new.text);
+  END;
+  CREATE TRIGGER keyword_passages_ad AFTER DELETE ON keyword_passages BEGIN
+    INSERT INTO keyword_passages_fts(keyword_passages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+  END;
+  `,
 ];
 
 export const LOCAL_USER_ID = "local";
