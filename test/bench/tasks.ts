@@ -1,0 +1,87 @@
+// `npm run bench -- tasks`: wall time of whole-document tasks with the test LLM on this machine,
+// beside a peer's figures (15 min for a 2,600-token report on 4 cores; no answer after 27 min for a
+// 2,500-token agreement). Summaries: a ~12,800-character report (three fixture reports of one
+// specialty joined) with the product context (4,096 tokens), then the coverage of the key facts of
+// the 12 medical samples (test/fixtures/summaries). Deadlines: a ~11,400-character agreement, the
+// longest fixture agreement, and all 14 at once (deterministic pass + the LLM's party/obligation).
+// BENCH_TASKS_SKIP_COVERAGE=1 / BENCH_TASKS_SKIP_ALL=1 leave out the long parts.
+import fs from "node:fs";
+import path from "node:path";
+import { annotateDeadlines, extractDeadlines } from "@/lib/deadlines";
+import { summarizePassages, SUMMARY_PRESETS, type SummaryResult } from "@/lib/summarize";
+import { loadLanguageModel } from "@/models/llm";
+import { testModelPaths } from "../modelDependent/testModels";
+import { contractFiles, contractText } from "../utils/deadlineCheckSet";
+import { medicalReport, reportPassages } from "../utils/reportPassages";
+import { loadAverage, round } from "./utils/stats";
+
+const threads = Number(process.env.CAIRN_MODEL_THREADS || 1);
+const llm = await loadLanguageModel(testModelPaths().llm, { contextSize: 4096, threads });
+const rows: Record<string, unknown>[] = [];
+const t = () => performance.now();
+console.log(`test LLM ${llm.modelName}, context 4096, ${threads} thread(s), load ${loadAverage().join(" ")}`);
+
+async function summary(name: string, text: string, instruction: string): Promise<SummaryResult & { ms: number; firstTokenMs: number | null }> {
+  const doc = reportPassages(name, text);
+  const t0 = t();
+  let first: number | null = null;
+  const r = await summarizePassages({ documentId: name, fileName: `${name}.pdf`, passages: doc.passages }, instruction, llm, (e) => {
+    if (first === null && (e.type === "token" || e.type === "partial")) first = t() - t0;
+  });
+  return { ...r, ms: t() - t0, firstTokenMs: first };
+}
+
+// --- summary of a ~12,800-character report
+const long = ["Alzheimer Disease", "MRI Brain and C-T Spine", "Mantle Cell Lymphoma - Consult"].map(medicalReport).join("\n\n");
+const s = await summary("combined-report", long, SUMMARY_PRESETS.clinical);
+rows.push({ task: "summary", input: `${long.length} chars, ${llm.countTokens(long)} tokens`, mode: `${s.mode} (${s.parts})`, seconds: round(s.ms / 1000), firstOutputS: s.firstTokenMs === null ? null : round(s.firstTokenMs / 1000), peer: "15 min (4 cores)", sentences: s.sentences.length, withheld: s.withheld.length });
+console.log("summary:", s.summary);
+
+// --- deadlines
+async function deadlines(label: string, docs: { name: string; text: string }[]) {
+  const t0 = t();
+  const found = docs.map((d) => extractDeadlines({ documentId: d.name, fileName: d.name, pages: [{ page: null, text: d.text }] }));
+  const extractMs = t() - t0;
+  const all = found.flatMap((f) => f.rows);
+  await annotateDeadlines(all, llm);
+  const ms = t() - t0;
+  const chars = docs.reduce((n, d) => n + d.text.length, 0);
+  rows.push({
+    task: "deadlines",
+    input: `${label}: ${chars} chars, ${llm.countTokens(docs.map((d) => d.text).join("\n"))} tokens`,
+    mode: `${all.length} rows`,
+    seconds: round(ms / 1000),
+    firstOutputS: round(extractMs / 1000, 3),
+    peer: "no answer after 27 min (2,500 tokens)",
+    checkedObligations: all.filter((r) => r.obligationSource === "model").length,
+    resolvedDates: all.filter((r) => r.resolvedDate).length,
+  });
+}
+const blackbox = contractText("BLACKBOXSTOCKSINC_08_05_2014-EX-10.1-DISTRIBUTOR AGREEMENT.txt");
+const cut = blackbox.lastIndexOf("\n\n", 11_400);
+await deadlines("agreement (first 11.4k chars of the Snotarator distributor agreement)", [{ name: "distributor-11k", text: blackbox.slice(0, cut) }]);
+const longest = contractFiles().map((f) => ({ name: f, text: contractText(f) })).sort((a, b) => b.text.length - a.text.length)[0]!;
+await deadlines(`longest agreement (${longest.name.slice(0, 40)}…)`, [longest]);
+if (!process.env.BENCH_TASKS_SKIP_ALL) await deadlines("all 14 agreements", contractFiles().map((f) => ({ name: f, text: contractText(f) })));
+
+// --- key-fact coverage of the 12 medical samples
+const coverage: Record<string, unknown>[] = [];
+if (!process.env.BENCH_TASKS_SKIP_COVERAGE) {
+  const facts: { report: string; facts: { fact: string; terms: string[] }[] }[] = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../fixtures/summaries/medical-key-facts.json"), "utf8"));
+  for (const f of facts) {
+    const r = await summary(f.report, medicalReport(f.report), SUMMARY_PRESETS.clinical);
+    const plain = r.summary.toLowerCase();
+    const covered = f.facts.filter((k) => k.terms.every((term) => plain.includes(term.toLowerCase())));
+    coverage.push({ report: f.report, facts: f.facts.length, covered: covered.length, seconds: round(r.ms / 1000), sentences: r.sentences.length, withheld: r.withheld.length });
+  }
+  const total = coverage.reduce((n, c) => n + (c.facts as number), 0);
+  const hit = coverage.reduce((n, c) => n + (c.covered as number), 0);
+  console.table(coverage);
+  console.log(`key-fact coverage: ${hit}/${total} = ${round((100 * hit) / total)}%`);
+}
+
+console.table(rows);
+const root = path.resolve(import.meta.dirname, "../..");
+fs.mkdirSync(path.join(root, "bench-results"), { recursive: true });
+fs.writeFileSync(path.join(root, "bench-results", "tasks.json"), JSON.stringify({ date: new Date().toISOString(), model: llm.modelName, threads, load: loadAverage(), rows, coverage }, null, 2));
+await llm.dispose();
