@@ -1,23 +1,30 @@
 import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
 import { CairnError } from "@/core/errors";
 import type { ChunkDraft, ParsedDocument, ParsedPage } from "./types";
+import { clausePaths, contextHeader, documentContext, findClauses, type Clause } from "./chunkContext";
 import { locateConsecutivePieces, type Span } from "./utils/locatePieces";
 
-// Pages → chunks sized in the embedder's tokens. LangChain's recursive splitter
-// picks the cut points (paragraph, then line, then word; characters only for a
-// "word" longer than a chunk). It runs without overlap so its pieces map back to
-// exact page offsets; anything over maxTokens is re-split (the embedder would
-// truncate it); then each chunk is extended back over whole words of the previous
-// one for the overlap.
+// Pages → chunks sized in the embedder's tokens, cut where the document's own structure is:
+// numbered clauses and headings ("12.", "5.1", "ARTICLE IV", "Section 5(b)", Markdown/DOCX
+// headings) start a chunk when they can, and a clause is cut at a sentence end, not mid-sentence.
+// Whole clauses are packed together up to the target size; a clause too long for one chunk is
+// packed sentence by sentence, and a sentence too long for one chunk is left to LangChain's
+// recursive splitter (paragraph, line, word; characters only for a "word" longer than a chunk).
+// Anything over maxTokens is re-split (the embedder would truncate it). A chunk cut inside a
+// clause is extended back over whole words of the previous one for the overlap; one that starts
+// at a clause starts exactly there. With `fileName`, every chunk also gets its context header
+// (title, parties, section path; ./chunkContext.ts), within the same maxTokens.
 
 export interface ChunkOptions {
   /** The embedder's token count for a text, without special tokens. */
   countTokens: (text: string) => number;
-  /** Hard ceiling per chunk (the embedder's input limit). */
+  /** Hard ceiling per chunk (the embedder's input limit), header included. */
   maxTokens: number;
   /** Target size. */
   chunkTokens: number;
   overlapTokens: number;
+  /** The document's file name: given, each chunk gets a context header (title, parties, section). */
+  fileName?: string;
 }
 
 function validate(o: ChunkOptions): void {
@@ -31,11 +38,30 @@ function validate(o: ChunkOptions): void {
   }
 }
 
+/** What the embedder gets for a chunk: its header, a blank line, its text. */
+export function embeddingText(chunk: Pick<ChunkDraft, "context" | "text">): string {
+  return chunk.context ? `${chunk.context}\n\n${chunk.text}` : chunk.text;
+}
+
+/** Where a unit starts: a heading or top-level clause, a sub-clause, a sentence, or a splitter piece. */
+type UnitKind = "section" | "clause" | "sentence" | "piece";
+const startsClause = (k: UnitKind) => k === "section" || k === "clause";
+/** A chunk this full ends where the next section starts; below it, small sections are packed together. */
+const SECTION_FILL = 0.25;
+interface Unit extends Span {
+  kind: UnitKind;
+  tokens: number;
+}
+
+// A sentence ends at . ! ? (closing quotes or brackets after it) before a capital, digit or opening
+// quote; not after a digit ("12. Governing Law" is a clause number, not a sentence).
+const SENTENCE_END = /(?<=[^\s\d.])[.!?]["”’)\]]*(?=\s+["“([]?[A-Z0-9])/g;
+
 /** Chunks never span pages: each page is split on its own, so every chunk cites one page. */
 export async function chunkDocument(doc: ParsedDocument, rawOptions: ChunkOptions): Promise<ChunkDraft[]> {
   validate(rawOptions);
-  // LangChain measures the same split several times (split, merge, overlap); the real
-  // tokenizer is not free, so remember counts (per call, bounded).
+  // The splitter measures the same text several times; the real tokenizer is not free,
+  // so remember counts (per call, bounded).
   const memo = new Map<string, number>();
   const countTokens = (text: string) => {
     let n = memo.get(text);
@@ -46,34 +72,147 @@ export async function chunkDocument(doc: ParsedDocument, rawOptions: ChunkOption
     }
     return n;
   };
-  const options = { ...rawOptions, countTokens };
-  const splitter = new RecursiveCharacterTextSplitter({
-    // The overlap added afterwards brings chunks back up to about chunkTokens.
-    chunkSize: options.chunkTokens - options.overlapTokens,
-    chunkOverlap: 0,
-    lengthFunction: options.countTokens,
-  });
+  const context = rawOptions.fileName !== undefined ? documentContext(doc, rawOptions.fileName) : null;
+  // The header's share of maxTokens; the text gets the rest.
+  const headerBudget = context ? Math.min(64, Math.floor(rawOptions.maxTokens / 4)) : 0;
+  const textMax = rawOptions.maxTokens - headerBudget;
+  const chunkTokens = Math.max(1, Math.min(rawOptions.chunkTokens, textMax));
+  const overlapTokens = Math.min(rawOptions.overlapTokens, chunkTokens - 1);
+  const options = { ...rawOptions, countTokens, maxTokens: textMax, chunkTokens, overlapTokens };
+  const target = Math.max(1, chunkTokens - overlapTokens);
+  const splitter = new RecursiveCharacterTextSplitter({ chunkSize: target, chunkOverlap: 0, lengthFunction: countTokens });
+
   const chunks: ChunkDraft[] = [];
+  // Clauses run on across pages: a page starting mid-clause is in the clause the last page ended in.
+  const open: Clause[] = [];
   for (const page of doc.pages) {
     if (!page.text.trim()) continue;
-    const pieces = await splitter.splitText(page.text);
-    const cut = locateConsecutivePieces(page.text, pieces).flatMap((span) => enforceMax(page.text, span, options));
-    const spans = addOverlap(page.text, cut, options);
+    const carried = open.map((c) => c.label);
+    const clauses = clausePaths(findClauses(page.text), open);
+    const units = await pageUnits(page, clauses, target, splitter, options);
+    const packed = pack(units, target, chunkTokens).flatMap((c) => enforceMax(page.text, c, options).map((s, i) => ({ ...s, kind: i === 0 ? c.kind : ("piece" as UnitKind) })));
+    const spans = addOverlap(page.text, packed, options, (i) => startsClause(packed[i]!.kind));
     for (const [i, span] of spans.entries()) {
       const text = page.text.slice(span.start, span.end);
+      // The section where the chunk's own text begins, not its overlap with the previous one.
+      const own = packed[i]!.start;
+      const headingPath = [...headingPathAt(page, own), ...clausePathAt(clauses, own, carried)];
       chunks.push({
         ordinal: chunks.length,
         page: page.number,
-        // The section where the chunk's own text begins, not its overlap with the previous one.
-        headingPath: headingPathAt(page, cut[i].start),
+        headingPath,
         charStart: span.start,
         charEnd: span.end,
-        tokenCount: options.countTokens(text),
+        tokenCount: countTokens(text),
         text,
+        context: context ? fitHeader(contextHeader(context, headingPath), text, rawOptions.maxTokens, countTokens) : "",
       });
     }
   }
   return chunks;
+}
+
+/** The page cut at clause and section starts, each part into sentences, each oversized sentence into splitter pieces. */
+async function pageUnits(
+  page: ParsedPage,
+  clauses: readonly Clause[],
+  target: number,
+  splitter: RecursiveCharacterTextSplitter,
+  o: ChunkOptions,
+): Promise<Unit[]> {
+  const text = page.text;
+  const kindAt = new Map<number, UnitKind>([[0, "section"]]);
+  for (const c of clauses) kindAt.set(c.start, c.depth <= 1 ? "section" : "clause");
+  for (const s of page.sections) kindAt.set(s.start, "section");
+  const cuts = [...kindAt.keys()].filter((c) => c >= 0 && c < text.length).sort((a, b) => a - b);
+  const units: Unit[] = [];
+  for (const [i, from] of cuts.entries()) {
+    const to = cuts[i + 1] ?? text.length;
+    const starts = [from];
+    for (const m of text.slice(from, to).matchAll(SENTENCE_END)) starts.push(from + m.index + m[0].length);
+    for (const [j, s] of starts.entries()) {
+      const span = trimSpan(text, s, starts[j + 1] ?? to);
+      if (!span) continue;
+      const kind: UnitKind = j === 0 ? kindAt.get(from)! : "sentence";
+      const tokens = o.countTokens(text.slice(span.start, span.end));
+      if (tokens <= target) {
+        units.push({ ...span, kind, tokens });
+        continue;
+      }
+      const piece = text.slice(span.start, span.end);
+      const located = locateConsecutivePieces(piece, await splitter.splitText(piece));
+      for (const [k, p] of located.entries()) {
+        const at = { start: span.start + p.start, end: span.start + p.end };
+        units.push({ ...at, kind: k === 0 ? kind : "piece", tokens: o.countTokens(text.slice(at.start, at.end)) });
+      }
+    }
+  }
+  return units;
+}
+
+function trimSpan(text: string, start: number, end: number): Span | null {
+  while (start < end && isSpace(text[start])) start++;
+  while (end > start && isSpace(text[end - 1])) end--;
+  return end > start ? { start, end } : null;
+}
+
+/**
+ * Greedy packing up to `target` tokens. A section (heading, top-level clause) starts a new chunk
+ * unless the current one is still small. When the next unit does not fit, the chunk is cut at its
+ * last clause start instead, if that keeps at least half a chunk before it.
+ */
+function pack(units: readonly Unit[], target: number, ceiling: number): (Span & { kind: UnitKind })[] {
+  const out: (Span & { kind: UnitKind })[] = [];
+  let cur: Unit[] = [];
+  const sum = (us: readonly Unit[]) => us.reduce((s, u) => s + u.tokens, 0);
+  const flush = (us: readonly Unit[]) => {
+    if (us.length) out.push({ start: us[0]!.start, end: us.at(-1)!.end, kind: us[0]!.kind });
+  };
+  for (const u of units) {
+    if (cur.length && u.kind === "section" && sum(cur) >= target * SECTION_FILL) {
+      flush(cur);
+      cur = [];
+    } else if (cur.length && sum(cur) + u.tokens > target && !(sum(cur) < target * SECTION_FILL && sum(cur) + u.tokens <= ceiling)) {
+      // (A still-small chunk may take the next unit up to the full chunk size rather than stand alone.)
+      let j = -1;
+      for (let k = cur.length - 1; k > 0; k--) {
+        if (startsClause(cur[k]!.kind)) {
+          if (sum(cur.slice(0, k)) >= target / 2) j = k;
+          break;
+        }
+      }
+      if (j > 0) {
+        flush(cur.slice(0, j));
+        cur = cur.slice(j);
+        if (sum(cur) + u.tokens > target) {
+          flush(cur);
+          cur = [];
+        }
+      } else {
+        flush(cur);
+        cur = [];
+      }
+    }
+    cur.push(u);
+  }
+  flush(cur);
+  return out;
+}
+
+function clausePathAt(clauses: readonly { start: number; path: string[] }[], offset: number, before: string[]): string[] {
+  let found = before;
+  for (const c of clauses) {
+    if (c.start > offset) break;
+    found = c.path;
+  }
+  return [...found];
+}
+
+/** The header, shortened word by word until header and text fit the embedder's input together. */
+function fitHeader(header: string, text: string, maxTokens: number, countTokens: (t: string) => number): string {
+  let h = header;
+  while (h && countTokens(`${h}\n\n${text}`) > maxTokens) h = h.replace(/\s*\S+$/, "");
+  return h;
 }
 
 function headingPathAt(page: ParsedPage, offset: number): string[] {
@@ -91,14 +230,15 @@ const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
  * Moves each chunk's start back to the earliest word start in the previous chunk
  * such that the repeated part stays within overlapTokens and the whole within maxTokens.
  */
-export function addOverlap(text: string, spans: Span[], o: ChunkOptions): Span[] {
+export function addOverlap(text: string, spans: Span[], o: ChunkOptions, keepStart: (i: number) => boolean = () => false): Span[] {
   if (o.overlapTokens === 0) return spans;
   return spans.map((cur, i) => {
-    if (i === 0) return cur;
+    if (i === 0 || keepStart(i)) return { start: cur.start, end: cur.end };
     const prev = spans[i - 1];
     const starts: number[] = [];
-    for (let p = prev.start; p < Math.min(prev.end, cur.start); p++) {
-      if (!isSpace(text[p]) && (p === prev.start || isSpace(text[p - 1]))) starts.push(p);
+    // Never the previous chunk's own start: an overlap that swallows it whole repeats it.
+    for (let p = prev.start + 1; p < Math.min(prev.end, cur.start); p++) {
+      if (!isSpace(text[p]) && isSpace(text[p - 1])) starts.push(p);
     }
     const fits = (p: number) =>
       o.countTokens(text.slice(p, cur.start)) <= o.overlapTokens && o.countTokens(text.slice(p, cur.end)) <= o.maxTokens;
@@ -110,7 +250,7 @@ export function addOverlap(text: string, spans: Span[], o: ChunkOptions): Span[]
       if (fits(starts[mid])) hi = mid;
       else lo = mid + 1;
     }
-    return lo < starts.length ? { start: starts[lo], end: cur.end } : cur;
+    return lo < starts.length ? { start: starts[lo], end: cur.end } : { start: cur.start, end: cur.end };
   });
 }
 

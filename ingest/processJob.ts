@@ -1,11 +1,13 @@
 import type { CairnConfig } from "@/core/config";
 import type { Db } from "@/core/db";
-import { finishJob, getDocument, reportJobProgress, updateDocument, type JobRow } from "@/core/db/queries";
+import { finishJob, getDocument, reportJobProgress, setDocumentContext, updateDocument, type JobRow } from "@/core/db/queries";
 import { CairnError, isCairnError } from "@/core/errors";
 import { storedFilePath } from "@/core/files";
 import type { Embedder } from "@/models/types";
 import type { VectorStore } from "@/vectorstore/VectorStore";
 import type { ChunkRecord } from "@/vectorstore/types";
+import { embeddingText } from "./chunk";
+import { documentContext } from "./chunkContext";
 import type { ChunkDraft, ParsedDocument } from "./types";
 
 export interface JobDeps {
@@ -17,7 +19,7 @@ export interface JobDeps {
   parse: (filePath: string, opts: { declaredName: string; timeoutMs: number; maxMemoryMb: number }) => Promise<ParsedDocument>;
   chunk: (
     doc: ParsedDocument,
-    opts: { countTokens: (t: string) => number; maxTokens: number; chunkTokens: number; overlapTokens: number },
+    opts: { countTokens: (t: string) => number; maxTokens: number; chunkTokens: number; overlapTokens: number; fileName?: string },
   ) => ChunkDraft[] | Promise<ChunkDraft[]>;
 }
 
@@ -68,6 +70,7 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
       maxTokens: embedder.maxTokens,
       chunkTokens: Math.min(cfg.chunkTokens, embedder.maxTokens),
       overlapTokens: cfg.chunkOverlapTokens,
+      fileName: doc.name,
     });
     if (drafts.length === 0) {
       const scanned = parsed.pagesWithoutText.length;
@@ -84,7 +87,7 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
     const vectors: Float32Array[] = [];
     progress("embedding", 0, drafts.length);
     for (let i = 0; i < drafts.length; i += EMBED_BATCH) {
-      vectors.push(...(await embedder.embed(drafts.slice(i, i + EMBED_BATCH).map((d) => d.text))));
+      vectors.push(...(await embedder.embed(drafts.slice(i, i + EMBED_BATCH).map(embeddingText))));
       progress("embedding", vectors.length, drafts.length);
     }
 
@@ -100,6 +103,7 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
       charEnd: d.charEnd,
       tokenCount: d.tokenCount,
       text: d.text,
+      context: d.context,
       vector: vectors[i],
     }));
     progress("storing", 0, 1);
@@ -114,6 +118,7 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
     await store.ensureIndexes();
     db.transaction(() => {
       updateDocument(db, doc.id, { status: "indexed", chunkCount: records.length, indexedSha256: job.sha256 });
+      setDocumentContext(db, doc.id, documentContext(parsed, doc.name));
       finishJob(db, job.id, "done");
     })();
     return "done";

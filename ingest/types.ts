@@ -37,4 +37,6 @@ export interface ChunkDraft {
   charEnd: number;
   tokenCount: number;
   text: string;
+  /** Title, parties and section path: embedded and keyword-indexed with the text, never quoted ("" for none). */
+  context: string;
 }

@@ -5,6 +5,7 @@ import { modelMissingError } from "@/models/modelMissing";
 import { resolveModelFile } from "@/models/registry";
 import { openVectorStore } from "@/vectorstore/openVectorStore";
 import type { VectorStore } from "@/vectorstore/VectorStore";
+import { requeueDocumentsWithoutContext } from "./reindexContext";
 
 let opening: Promise<VectorStore> | undefined;
 
@@ -29,10 +30,13 @@ async function open(): Promise<VectorStore> {
   if (!summary.embeddingLength) {
     throw new CairnError("bad_request:model", `${embedder.name} does not declare its embedding width; is it an embedding model?`);
   }
-  return openVectorStore({
+  const store = await openVectorStore({
     uri: config().lancedbUri,
     dimensions: summary.embeddingLength,
     embeddingModel: embedder.name,
     index: { annMinRows: config().vectorAnnMinRows },
   });
+  // In the background: opening must not wait for it, and a failure only delays the headers.
+  requeueDocumentsWithoutContext(store).catch((e: unknown) => console.error("Cairn: could not queue documents for re-indexing:", e));
+  return store;
 }

@@ -121,6 +121,12 @@ export class VectorStore {
     return rows.map((r) => ({ id: r.id as string, documentId: r.documentId as string, headingPath: r.headingPath as string, text: r.text as string }));
   }
 
+  /** Documents with chunks stored without a context header (indexed before schema v2), for re-indexing. */
+  async documentsWithoutContext(maxRows = 200_000): Promise<string[]> {
+    const rows: Record<string, unknown>[] = await this.table.query().where("context = ''").select(["documentId"]).limit(maxRows).toArray();
+    return [...new Set(rows.map((r) => r.documentId as string))];
+  }
+
   /** Call after ingest batches: builds the ANN index when the table is large enough and refreshes the others. */
   ensureIndexes(): Promise<IndexReport> {
     return this.writes.run(() => ensureIndexes(this.table, this.dimensions, this.indexSettings));

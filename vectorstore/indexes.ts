@@ -45,6 +45,8 @@ export const VECTOR_INDEX = "vector_idx";
 
 /** English BM25 with stemming and stop words; positions are not needed (no phrase queries). */
 const SCALAR_AND_TEXT_INDEXES: [column: string, make: () => Index][] = [
+  // searchText (header + text) is what search ranks; text alone is what term counts read.
+  ["searchText", () => Index.fts({ withPosition: false })],
   ["text", () => Index.fts({ withPosition: false })],
   ["id", () => Index.btree()],
   ["documentId", () => Index.btree()],

@@ -24,7 +24,12 @@ export const CHUNK_COLUMNS = [
   "charEnd",
   "tokenCount",
   "text",
+  "context",
 ] as const;
+
+/** What BM25 searches: the context header and the text (the header's words find the chunk, the text is what is quoted). */
+export const SEARCH_TEXT_COLUMN = "searchText";
+export const searchTextOf = (c: { context?: string; text: string }) => (c.context ? `${c.context}\n\n${c.text}` : c.text);
 
 export function chunkSchema(dimensions: number, schemaVersion: number, embeddingModel?: string): Schema {
   const str = (name: string, metadata?: Map<string, string>) => new Field(name, new Utf8(), false, metadata);
@@ -42,6 +47,8 @@ export function chunkSchema(dimensions: number, schemaVersion: number, embedding
     int("charEnd"),
     int("tokenCount"),
     str("text"),
+    str("context"),
+    str(SEARCH_TEXT_COLUMN),
     new Field("vector", new FixedSizeList(dimensions, new Field("item", new Float32(), true)), false, vectorMeta),
   ]);
 }
@@ -59,6 +66,8 @@ export function chunksToArrow(chunks: readonly ChunkRecord[], schema: Schema): A
     charEnd: c.charEnd,
     tokenCount: c.tokenCount,
     text: c.text,
+    context: c.context ?? "",
+    [SEARCH_TEXT_COLUMN]: searchTextOf(c),
     vector: c.vector,
   }));
   return makeArrowTable(rows, { schema });
@@ -80,6 +89,7 @@ export function rowToChunkFields(row: Record<string, unknown>): ChunkFields {
     charEnd: row.charEnd as number,
     tokenCount: row.tokenCount as number,
     text: row.text as string,
+    context: (row.context as string | undefined) ?? "",
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Table } from "@lancedb/lancedb";
 import { CairnError } from "@/core/errors";
 import { reciprocalRankFusion, RRF_K } from "./rrf";
-import { CHUNK_COLUMNS, rowToChunkFields, type ChunkFields } from "./schema";
+import { CHUNK_COLUMNS, rowToChunkFields, SEARCH_TEXT_COLUMN, type ChunkFields } from "./schema";
 import { sqlIn } from "./sql";
 import type { SearchHit, SearchMode, SearchQuery } from "./types";
 import { assertVector } from "./utils/assertVector";
@@ -57,7 +57,9 @@ export async function searchChunks(table: Table, q: SearchQuery, dimensions: num
   // Nothing readable means nothing found, never "everything".
   if (q.collections.length === 0) return [];
 
-  const filter = sqlIn("collectionId", q.collections, "Collection id");
+  if (q.documents !== undefined && (!Array.isArray(q.documents) || q.documents.length === 0))
+    throw new CairnError("internal:search", "A document-narrowed search needs at least one document id.");
+  const filter = sqlIn("collectionId", q.collections, "Collection id") + (q.documents ? ` AND ${sqlIn("documentId", q.documents, "Document id")}` : "");
   const text = clipQueryText(typeof q.query === "string" ? q.query : "", tuning.maxQueryChars);
   const candidates = mode === "hybrid" ? Math.max(limit, tuning.hybridCandidates) : limit;
 
@@ -110,7 +112,7 @@ async function vectorCandidates(table: Table, vector: Float32Array, filter: stri
 async function keywordCandidates(table: Table, text: string, filter: string, n: number): Promise<Ranked[]> {
   const rows: Record<string, unknown>[] = await table
     .query()
-    .fullTextSearch(text, { columns: "text" })
+    .fullTextSearch(text, { columns: SEARCH_TEXT_COLUMN })
     .where(filter)
     .select([...CHUNK_COLUMNS, "_score"])
     .limit(n)

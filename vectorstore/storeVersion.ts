@@ -1,7 +1,7 @@
 import type { Table } from "@lancedb/lancedb";
 import { FixedSizeList } from "apache-arrow";
 import { CairnError } from "@/core/errors";
-import { CHUNK_COLUMNS, META_EMBEDDING_MODEL, META_SCHEMA_VERSION } from "./schema";
+import { CHUNK_COLUMNS, META_EMBEDDING_MODEL, META_SCHEMA_VERSION, SEARCH_TEXT_COLUMN } from "./schema";
 
 // The chunks table records its own layout version (field metadata on `id`) and the
 // embedding model that filled it (field metadata on `vector`). Opening checks both,
@@ -9,7 +9,7 @@ import { CHUNK_COLUMNS, META_EMBEDDING_MODEL, META_SCHEMA_VERSION } from "./sche
 // never read with the wrong layout or searched with vectors from another model.
 
 /** Layout version this build writes. Bump it and add a Migration when the schema changes. */
-export const CHUNKS_SCHEMA_VERSION = 1;
+export const CHUNKS_SCHEMA_VERSION = 2;
 
 export interface Migration {
   from: number;
@@ -19,7 +19,23 @@ export interface Migration {
 }
 
 /** v1 is the first layout; later versions append their step here. */
-export const MIGRATIONS: readonly Migration[] = [];
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    from: 1,
+    to: 2,
+    description: "chunk context headers: `context` (title, parties, section path) and `searchText` (what BM25 searches)",
+    // Old chunks get an empty header and keep their vectors: searchable at once, as before; the
+    // app re-indexes their documents to give them headers (lib/store.ts).
+    async migrate(table) {
+      const names = new Set((await table.schema()).fields.map((f) => f.name));
+      const add = [
+        ...(names.has("context") ? [] : [{ name: "context", valueSql: "''" }]),
+        ...(names.has(SEARCH_TEXT_COLUMN) ? [] : [{ name: SEARCH_TEXT_COLUMN, valueSql: "text" }]),
+      ];
+      if (add.length) await table.addColumns(add);
+    },
+  },
+];
 
 export interface LayoutExpectations {
   uri: string;
@@ -84,7 +100,7 @@ export async function checkAndMigrateLayout(table: Table, expect: LayoutExpectat
   }
 
   const names = new Set((await table.schema()).fields.map((f) => f.name));
-  const missing = CHUNK_COLUMNS.filter((c) => !names.has(c));
+  const missing = [...CHUNK_COLUMNS, SEARCH_TEXT_COLUMN].filter((c) => !names.has(c));
   if (missing.length > 0)
     throw new CairnError("conflict:vectorstore", `The search index at ${expect.uri} lacks columns ${missing.join(", ")}. ${reindex(expect.uri)}`, {
       reason: "schema_mismatch",

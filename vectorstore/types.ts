@@ -16,6 +16,8 @@ export interface ChunkRecord {
   charEnd: number;
   tokenCount: number;
   text: string;
+  /** Title, parties, section path: searched (embedded with the text, keyword-indexed) but never quoted. */
+  context?: string;
   vector: Float32Array;
 }
 
@@ -29,6 +31,8 @@ export interface SearchQuery {
   collections: string[];
   limit?: number;
   mode?: SearchMode;
+  /** Only these documents (inside the search, like `collections`); undefined: every document. */
+  documents?: string[];
 }
 
 export interface SearchHit extends Omit<ChunkRecord, "vector"> {

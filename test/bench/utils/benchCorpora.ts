@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fixturePath, loadAnswerabilityQuestions } from "../../utils/answerabilityQuestions";
+import { loadRetrievalQuestions, renderRetrievalFiles } from "../../utils/retrievalQuestions";
 import { ASK_CORPUS_VERSION, makeAskCorpus } from "./askCorpus";
 
 // The corpora benchmarks ingest through the worker (see corpusCache.ts), by id: the child
@@ -25,6 +26,20 @@ function answerabilityFiles(): BenchCorpusFile[] {
   return files.map((f) => ({ name: path.basename(f), bytes: fs.readFileSync(fixturePath(f)) }));
 }
 
+const retrievalFixtures = () => [...new Set(loadRetrievalQuestions().map((q) => q.file))].sort();
+
+/** The retrieval corpus is rebuilt whenever the fixtures or the code that chunks and stores them change. */
+function retrievalVersion(): string {
+  const hash = createHash("sha256");
+  for (const f of retrievalFixtures()) hash.update(f).update("\0").update(fs.readFileSync(fixturePath(f)));
+  const root = path.resolve(import.meta.dirname, "../../..");
+  for (const src of ["ingest/chunk.ts", "ingest/chunkContext.ts", "ingest/processJob.ts", "ingest/parse/pdf.ts", "ingest/parse/docx.ts", "vectorstore/schema.ts", "vectorstore/storeVersion.ts", "test/utils/retrievalQuestions.ts"]) {
+    const file = path.join(root, src);
+    if (fs.existsSync(file)) hash.update(src).update(fs.readFileSync(file));
+  }
+  return hash.digest("hex").slice(0, 12);
+}
+
 export const BENCH_CORPORA = {
   ask: { id: "ask", version: () => ASK_CORPUS_VERSION, files: makeAskCorpus },
   answerability: {
@@ -36,6 +51,7 @@ export const BENCH_CORPORA = {
     },
     files: async () => answerabilityFiles(),
   },
+  retrieval: { id: "retrieval", version: retrievalVersion, files: () => renderRetrievalFiles(retrievalFixtures()) },
 } satisfies Record<string, BenchCorpus>;
 
 export type BenchCorpusId = keyof typeof BENCH_CORPORA;

@@ -55,6 +55,7 @@ export function chunk(partial: Partial<ChunkRecord> & { id: string; documentId: 
     charEnd: (partial.text ?? "text").length,
     tokenCount: 1,
     text: "text",
+    context: "",
     ...partial,
   };
 }

@@ -29,7 +29,7 @@ describe("openVectorStore", () => {
     expect(types).toMatchObject({ id: "Utf8", page: "Int32?", ordinal: "Int32", text: "Utf8", vector: "FixedSizeList[8]<Float32>" });
     expect(schema.fields.find((f) => f.name === "id")?.metadata.get("cairn.schemaVersion")).toBe(String(CHUNKS_SCHEMA_VERSION));
     const indexed = (await table.listIndices()).map((i) => `${i.columns[0]}:${i.indexType}`).sort();
-    expect(indexed).toEqual(["collectionId:Bitmap", "documentId:BTree", "id:BTree", "text:FTS"]);
+    expect(indexed).toEqual(["collectionId:Bitmap", "documentId:BTree", "id:BTree", "searchText:FTS", "text:FTS"]);
     db.close();
   });
 
@@ -92,11 +92,12 @@ describe("openVectorStore", () => {
     v1.close();
 
     const ran: string[] = [];
+    const v = CHUNKS_SCHEMA_VERSION;
     const migrations: Migration[] = [
-      { from: 1, to: 2, description: "add language", migrate: async (t) => { ran.push("1→2"); await t.addColumns([{ name: "language", valueSql: "CAST(NULL AS string)" }]); } },
-      { from: 2, to: 3, description: "noop", migrate: async () => { ran.push("2→3"); } },
+      { from: v, to: v + 1, description: "add language", migrate: async (t) => { ran.push("1→2"); await t.addColumns([{ name: "language", valueSql: "CAST(NULL AS string)" }]); } },
+      { from: v + 1, to: v + 2, description: "noop", migrate: async () => { ran.push("2→3"); } },
     ];
-    const v3 = await openVectorStoreWithLayout({ uri, dimensions: 8 }, 3, migrations);
+    const v3 = await openVectorStoreWithLayout({ uri, dimensions: 8 }, v + 2, migrations);
     expect(ran).toEqual(["1→2", "2→3"]);
     expect(await v3.countChunks()).toBe(2);
     // Writes still work against the migrated table (its new nullable column is left null).
@@ -104,7 +105,7 @@ describe("openVectorStore", () => {
     expect(await v3.countChunks()).toBe(3);
     v3.close();
 
-    const again = await openVectorStoreWithLayout({ uri, dimensions: 8 }, 3, migrations);
+    const again = await openVectorStoreWithLayout({ uri, dimensions: 8 }, v + 2, migrations);
     expect(ran).toEqual(["1→2", "2→3"]); // already at v3: nothing reruns
     again.close();
     const e = await openError(openVectorStore({ uri, dimensions: 8 }));
