@@ -212,14 +212,15 @@ export function enqueueJob(db: Db, documentId: string, sha256: string): number {
  * Takes the oldest pending job, or a running one whose worker stopped sending heartbeats
  * (killed mid-document), so jobs survive restarts.
  */
-export function claimNextJob(db: Db, workerId: string, staleBeforeMs: number): JobRow | undefined {
+export function claimNextJob(db: Db, workerId: string, staleBeforeMs: number, opts: { skipStage?: string } = {}): JobRow | undefined {
   return db.transaction(() => {
+    // skipStage: jobs parked at that stage (waiting for an embedder) are left for later.
     const job = db
       .prepare(
-        `SELECT ${jobColumns} FROM jobs WHERE status = 'pending' OR (status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?))
-         ORDER BY id LIMIT 1`,
+        `SELECT ${jobColumns} FROM jobs WHERE (status = 'pending' OR (status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)))
+         AND stage IS NOT ? ORDER BY id LIMIT 1`,
       )
-      .get(staleBeforeMs) as JobRow | undefined;
+      .get(staleBeforeMs, opts.skipStage ?? null) as JobRow | undefined;
     if (!job) return undefined;
     db.prepare(
       `UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = ?, heartbeat_at = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
@@ -504,4 +505,64 @@ export function getTaskResult(db: Db, cacheKey: string): string | undefined {
 
 export function putTaskResult(db: Db, r: { cacheKey: string; documentId: string; kind: string; result: string }): void {
   db.prepare("INSERT OR REPLACE INTO task_results (cache_key, document_id, kind, result) VALUES (?, ?, ?, ?)").run(r.cacheKey, r.documentId, r.kind, r.result);
+}
+
+// ---- keyword passages: searchable before embedded ----
+
+export interface KeywordPassageRow {
+  id: string;
+  documentId: string;
+  collectionId: string;
+  documentSha256: string;
+  ordinal: number;
+  page: number | null;
+  headingPath: string;
+  charStart: number;
+  charEnd: number;
+  tokenCount: number;
+  text: string;
+}
+
+/** A document's keyword passages, replaced in one transaction. */
+export function replaceKeywordPassages(db: Db, documentId: string, rows: readonly KeywordPassageRow[]): void {
+  const insert = db.prepare(
+    `INSERT INTO keyword_passages (id, document_id, collection_id, sha256, ordinal, page, heading_path, char_start, char_end, token_count, text)
+     VALUES (@id, @documentId, @collectionId, @documentSha256, @ordinal, @page, @headingPath, @charStart, @charEnd, @tokenCount, @text)`,
+  );
+  db.transaction(() => {
+    db.prepare("DELETE FROM keyword_passages WHERE document_id = ?").run(documentId);
+    for (const r of rows) insert.run(r);
+  })();
+}
+
+export function deleteKeywordPassages(db: Db, documentId: string): void {
+  db.prepare("DELETE FROM keyword_passages WHERE document_id = ?").run(documentId);
+}
+
+/**
+ * BM25 over keyword passages within `collectionIds` (the filter is in the query). `terms` are
+ * plain words; each is quoted, so nothing a user types is read as FTS5 syntax. Best first.
+ */
+export function searchKeywordPassages(db: Db, terms: string[], collectionIds: string[], limit: number): (KeywordPassageRow & { score: number })[] {
+  if (collectionIds.length === 0 || terms.length === 0) return [];
+  const match = terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(" OR ");
+  const marks = collectionIds.map(() => "?").join(",");
+  return db
+    .prepare(
+      `SELECT k.id, k.document_id AS documentId, k.collection_id AS collectionId, k.sha256 AS documentSha256, k.ordinal, k.page,
+        k.heading_path AS headingPath, k.char_start AS charStart, k.char_end AS charEnd, k.token_count AS tokenCount, k.text,
+        -bm25(keyword_passages_fts) AS score
+       FROM keyword_passages_fts f JOIN keyword_passages k ON k.rowid = f.rowid
+       WHERE keyword_passages_fts MATCH ? AND k.collection_id IN (${marks})
+       ORDER BY bm25(keyword_passages_fts) LIMIT ?`,
+    )
+    .all(match, ...collectionIds, limit) as (KeywordPassageRow & { score: number })[];
+}
+
+/** Of these documents, the ones with keyword passages (searchable by keyword, not yet by meaning). */
+export function keywordSearchableDocuments(db: Db, documentIds: string[]): Set<string> {
+  if (documentIds.length === 0) return new Set();
+  const marks = documentIds.map(() => "?").join(",");
+  const rows = db.prepare(`SELECT DISTINCT document_id AS id FROM keyword_passages WHERE document_id IN (${marks})`).all(...documentIds) as { id: string }[];
+  return new Set(rows.map((r) => r.id));
 }
