@@ -1,4 +1,6 @@
 import { CairnError } from "@/core/errors";
+import type { DocumentContextRow } from "@/core/db/queries";
+import { findNamedDocuments, searchNamed, type NamedDocument } from "./namedDocuments";
 import type { PromptPassage } from "./prompt";
 import { contentTerms, findTermMatches, wordSpans } from "./utils/queryTerms";
 import type { Embedder } from "@/models/types";
@@ -11,6 +13,8 @@ export interface SearchPassagesDeps {
   embedder?: Pick<Embedder, "embed">;
   search: (query: SearchQuery) => Promise<SearchHit[]>;
   documentNames?: (documentIds: string[]) => Promise<Map<string, string>>;
+  /** What the readable documents are known by (name, title, parties): given, a question naming documents searches those. */
+  catalog?: (collections: string[]) => readonly DocumentContextRow[];
 }
 
 export interface Highlight {
@@ -29,6 +33,16 @@ export interface SearchPassagesInput {
   collections: string[];
   limit?: number;
   deps: SearchPassagesDeps;
+  /** Search every readable document even when the question names some. */
+  widen?: boolean;
+}
+
+export interface ScopedPassages {
+  results: PassageResult[];
+  /** The documents the question named and the search was narrowed to (empty: all documents). */
+  narrowedTo: NamedDocument[];
+  /** The documents the question names, narrowed to or not (`widen`). */
+  named: NamedDocument[];
 }
 
 /** Ranges where the query's words (stemmed, case-insensitive, whole words) occur in `text`. */
@@ -40,21 +54,24 @@ export function highlightRanges(text: string, query: string): Highlight[] {
 }
 
 export async function searchPassages(input: SearchPassagesInput): Promise<PassageResult[]> {
+  return (await searchPassagesScoped(input)).results;
+}
+
+/** As searchPassages, narrowed to the documents the question names (unless `widen`), saying which. */
+export async function searchPassagesScoped(input: SearchPassagesInput): Promise<ScopedPassages> {
   const query = input.query.trim();
   if (query === "") throw new CairnError("bad_request:search", "Please type something to search for.", { reason: "empty_query" });
-  if (input.collections.length === 0) return [];
+  if (input.collections.length === 0) return { results: [], narrowedTo: [], named: [] };
   const { deps } = input;
+  const named = deps.catalog ? findNamedDocuments(query, deps.catalog(input.collections)) : [];
+  const narrowedTo = input.widen ? [] : named;
   const vector = deps.embedder ? (await deps.embedder.embed([query]))[0] : undefined;
-  const hits = await deps.search({
-    query,
-    vector,
-    collections: input.collections,
-    limit: input.limit ?? 20,
-    mode: vector ? "hybrid" : "keyword",
-  });
+  const q: SearchQuery = { query, vector, collections: input.collections, limit: input.limit ?? 20, mode: vector ? "hybrid" : "keyword" };
+  const hits = narrowedTo.length ? await searchNamed(deps.search, q, narrowedTo) : await deps.search(q);
   const names = deps.documentNames && hits.length ? await deps.documentNames([...new Set(hits.map((h) => h.documentId))]) : undefined;
-  return hits.map((h) => ({
+  const results = hits.map((h) => ({
     hit: { ...h, fileName: names?.get(h.documentId) },
     highlights: highlightRanges(h.text, query),
   }));
+  return { results, narrowedTo, named };
 }

@@ -1,10 +1,16 @@
+import { config } from "@/core/config";
+import { openDb } from "@/core/db";
+import { listDocumentContexts } from "@/core/db/queries";
 import { getEmbedder } from "@/models";
 import { assertModelInstalled } from "@/models/modelMissing";
 import { documentNames } from "./askDeps";
 import type { Principal } from "./auth";
-import { searchPassages, type PassageResult } from "./searchPassages";
+import { searchPassages, searchPassagesScoped, type PassageResult, type ScopedPassages } from "./searchPassages";
 import { resolveCollections } from "./searchScope";
 import { getVectorStore } from "./store";
+
+/** What the documents of these (already permission-checked) collections are known by. */
+export const documentCatalog = (collections: string[]) => listDocumentContexts(openDb(config().dbPath), collections);
 
 /** Instant passage search without the LLM (/api/search), over the caller's readable collections. The store needs the embedder's width. */
 export async function searchReadablePassages(principal: Principal, query: string, collections?: string[], limit?: number): Promise<PassageResult[]> {
@@ -15,5 +21,22 @@ export async function searchReadablePassages(principal: Principal, query: string
     collections: resolveCollections(principal, collections),
     limit,
     deps: { embedder, search: (q) => store.hybridSearch(q), documentNames },
+  });
+}
+
+/** As searchReadablePassages, narrowed to the readable documents the query names unless `widen`. */
+export async function searchReadablePassagesScoped(
+  principal: Principal,
+  query: string,
+  opts: { collections?: string[]; limit?: number; widen?: boolean } = {},
+): Promise<ScopedPassages> {
+  assertModelInstalled("embedder");
+  const [embedder, store] = await Promise.all([getEmbedder(), getVectorStore()]);
+  return searchPassagesScoped({
+    query,
+    collections: resolveCollections(principal, opts.collections),
+    limit: opts.limit,
+    widen: opts.widen,
+    deps: { embedder, search: (q) => store.hybridSearch(q), documentNames, catalog: documentCatalog },
   });
 }

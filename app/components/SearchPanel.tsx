@@ -2,7 +2,8 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { Highlighted } from "./Highlighted";
-import { viewerHref, whereLabel, type SearchResult } from "./types";
+import { NarrowedNote } from "./NarrowedNote";
+import { viewerHref, whereLabel, type NamedDocumentInfo, type SearchResult } from "./types";
 
 // Instant passage search (no LLM): results update as you type, matched words highlighted.
 
@@ -16,6 +17,8 @@ export function SearchPanel({ query, onQueryChange, inputRef }: Props) {
   const [results, setResults] = useState<SearchResult[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [named, setNamed] = useState<NamedDocumentInfo[]>([]);
+  const [widen, setWiden] = useState(false);
 
   useEffect(() => {
     const q = query.trim();
@@ -24,10 +27,11 @@ export function SearchPanel({ query, onQueryChange, inputRef }: Props) {
     const t = setTimeout(async () => {
       setBusy(true);
       try {
-        const res = await fetch(`/api/search?${new URLSearchParams({ q, limit: "20" })}`, { signal: ctl.signal });
+        const res = await fetch(`/api/search?${new URLSearchParams({ q, limit: "20", ...(widen ? { all: "1" } : {}) })}`, { signal: ctl.signal });
         const body = await res.json();
         if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
         setResults(body.results);
+        setNamed(body.named ?? []);
         setError(null);
       } catch (e) {
         if (ctl.signal.aborted) return;
@@ -40,7 +44,7 @@ export function SearchPanel({ query, onQueryChange, inputRef }: Props) {
       clearTimeout(t);
       ctl.abort();
     };
-  }, [query]);
+  }, [widen, query]);
 
   return (
     <>
@@ -55,6 +59,8 @@ export function SearchPanel({ query, onQueryChange, inputRef }: Props) {
             if (!e.target.value.trim()) {
               setResults(null);
               setError(null);
+              setNamed([]);
+              setWiden(false);
             }
             onQueryChange(e.target.value);
           }}
@@ -64,7 +70,10 @@ export function SearchPanel({ query, onQueryChange, inputRef }: Props) {
         />
       </label>
       {query.trim() ? (
-        <SearchResults query={query} results={results} error={error} busy={busy} />
+        <>
+          {results && !error && <NarrowedNote named={named} widened={widen} onWiden={setWiden} />}
+          <SearchResults query={query} results={results} error={error} busy={busy} />
+        </>
       ) : (
         <p className="text-sm text-stone-600">Type words to find passages instantly, without the language model.</p>
       )}

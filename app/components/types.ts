@@ -17,6 +17,13 @@ export interface UiMessage {
   error?: string;
 }
 
+/** A document the query names (GET /api/search `named`, `narrowedTo`). */
+export interface NamedDocumentInfo {
+  documentId: string;
+  fileName: string;
+  matched: string[];
+}
+
 export interface SearchResult {
   chunkId: string;
   documentId: string;

@@ -8,6 +8,8 @@ export const searchQuery = z.object({
   q: z.string().trim().min(1, "please type something to search for").max(MAX_QUERY_CHARS, `searches are at most ${MAX_QUERY_CHARS} characters`),
   limit: z.coerce.number().int().min(1).max(50).default(20),
   collection: z.array(collectionId).max(100).optional(),
+  /** all=1: every readable document, even when the query names some (the "search all documents" click). */
+  all: z.enum(["0", "1"]).optional(),
 });
 
 export function searchParamsObject(params: URLSearchParams): Record<string, unknown> {
@@ -16,5 +18,6 @@ export function searchParamsObject(params: URLSearchParams): Record<string, unkn
     q: params.get("q") ?? "",
     limit: params.get("limit") ?? undefined,
     collection: collections.length ? collections : undefined,
+    all: params.get("all") ?? undefined,
   };
 }
