@@ -1,6 +1,7 @@
 "use client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ChatList } from "./ChatList";
+import { CollectionPicker } from "./CollectionPicker";
 import { AnswerAnnouncer, Conversation } from "./Conversation";
 import { ModeTabs, panelId, tabId, type Mode } from "./ModeTabs";
 import { QuestionBox } from "./QuestionBox";
@@ -9,6 +10,7 @@ import { SourcesPanel } from "./SourcesPanel";
 import { StatusBanners, useSystemStatus } from "./SystemStatus";
 import { useAnswerStream } from "./useAnswerStream";
 import { useChatList } from "./useChatList";
+import { useMe } from "./useMe";
 
 // The home page: ask (streamed answer, citation chips, sources) or search passages instantly.
 // Both tab panels stay mounted (the inactive one hidden), so each keeps what was typed into it.
@@ -19,6 +21,8 @@ export function ChatView() {
   const chat = useAnswerStream({ onChatStarted: () => refreshChats().catch(() => undefined) });
   const { openChat } = chat;
   const [mode, setMode] = useState<Mode>("ask");
+  const me = useMe();
+  const [collection, setCollection] = useState("");
   const [searchQuery, setSearchQuery] = useState("");
   const [pageError, setPageError] = useState<string | null>(null);
   const questionRef = useRef<HTMLTextAreaElement>(null);
@@ -70,15 +74,16 @@ export function ChatView() {
           />
         </div>
         <StatusBanners status={status} />
+        <CollectionPicker collections={me?.collections ?? []} value={collection} onChange={setCollection} label="Collection" />
         {pageError && <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800">{pageError}</p>}
         <AnswerAnnouncer text={chat.announcement} />
 
         <div role="tabpanel" id={panelId("ask")} aria-labelledby={tabId("ask")} hidden={mode !== "ask"} className="space-y-4">
           <Conversation messages={chat.messages} phase={chat.phase} selected={chat.selected} onSelect={chat.select} onFocusAnswer={chat.focusAnswer} />
-          <QuestionBox busy={chat.busy} onAsk={chat.ask} onStop={chat.stop} inputRef={questionRef} />
+          <QuestionBox busy={chat.busy} onAsk={(q) => chat.ask(q, collection ? [collection] : undefined)} onStop={chat.stop} inputRef={questionRef} />
         </div>
         <div role="tabpanel" id={panelId("search")} aria-labelledby={tabId("search")} hidden={mode !== "search"} className="space-y-4">
-          <SearchPanel query={searchQuery} onQueryChange={setSearchQuery} inputRef={searchRef} />
+          <SearchPanel query={searchQuery} onQueryChange={setSearchQuery} inputRef={searchRef} collection={collection || undefined} />
         </div>
       </section>
 

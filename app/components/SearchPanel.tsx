@@ -11,9 +11,11 @@ interface Props {
   query: string;
   onQueryChange: (query: string) => void;
   inputRef?: React.Ref<HTMLInputElement>;
+  /** Search one collection; all readable ones when unset. */
+  collection?: string;
 }
 
-export function SearchPanel({ query, onQueryChange, inputRef }: Props) {
+export function SearchPanel({ query, onQueryChange, inputRef, collection }: Props) {
   const [results, setResults] = useState<SearchResult[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -27,7 +29,7 @@ export function SearchPanel({ query, onQueryChange, inputRef }: Props) {
     const t = setTimeout(async () => {
       setBusy(true);
       try {
-        const res = await fetch(`/api/search?${new URLSearchParams({ q, limit: "20", ...(widen ? { all: "1" } : {}) })}`, { signal: ctl.signal });
+        const res = await fetch(`/api/search?${new URLSearchParams({ q, limit: "20", ...(widen ? { all: "1" } : {}), ...(collection ? { collection } : {}) })}`, { signal: ctl.signal });
         const body = await res.json();
         if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
         setResults(body.results);
@@ -44,7 +46,7 @@ export function SearchPanel({ query, onQueryChange, inputRef }: Props) {
       clearTimeout(t);
       ctl.abort();
     };
-  }, [widen, query]);
+  }, [widen, query, collection]);
 
   return (
     <>

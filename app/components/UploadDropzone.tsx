@@ -11,7 +11,7 @@ interface UploadItem {
 }
 
 /** Drag-and-drop or pick files; each file is its own request so each gets its own progress bar. */
-export function UploadDropzone({ onUploaded }: { onUploaded: () => void }) {
+export function UploadDropzone({ onUploaded, collection }: { onUploaded: () => void; collection?: string }) {
   const [items, setItems] = useState<UploadItem[]>([]);
   const [over, setOver] = useState(false);
 
@@ -26,7 +26,7 @@ export function UploadDropzone({ onUploaded }: { onUploaded: () => void }) {
         const form = new FormData();
         form.append("file", file, file.name);
         const xhr = new XMLHttpRequest();
-        xhr.open("POST", "/api/documents");
+        xhr.open("POST", collection ? `/api/documents?${new URLSearchParams({ collection })}` : "/api/documents");
         xhr.upload.onprogress = (e) => update(key, { loaded: e.loaded, total: e.total || file.size });
         xhr.onload = () => {
           let body: { results?: { duplicate?: boolean; error?: { message: string } }[]; error?: { message: string } } = {};
@@ -45,7 +45,7 @@ export function UploadDropzone({ onUploaded }: { onUploaded: () => void }) {
         xhr.send(form);
       }
     },
-    [onUploaded],
+    [onUploaded, collection],
   );
 
   return (

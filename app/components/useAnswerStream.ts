@@ -54,7 +54,7 @@ export function useAnswerStream({ onChatStarted }: { onChatStarted: (chatId: str
 
   const stop = useCallback(() => abortRef.current?.abort(), []);
 
-  const ask = useCallback(async (question: string) => {
+  const ask = useCallback(async (question: string, collections?: string[]) => {
     const answerKey = newKey();
     dispatch({ type: "asked", question, questionKey: newKey(), answerKey });
     const ctl = new AbortController();
@@ -64,7 +64,7 @@ export function useAnswerStream({ onChatStarted }: { onChatStarted: (chatId: str
       const res = await fetch("/api/ask", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ question, ...(chatId ? { chatId } : {}) }),
+        body: JSON.stringify({ question, ...(chatId ? { chatId } : {}), ...(collections?.length ? { collections } : {}) }),
         signal: ctl.signal,
       });
       if (!res.ok || !res.body) throw await errorOf(res);

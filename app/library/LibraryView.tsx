@@ -1,7 +1,9 @@
 "use client";
 import { useCallback, useEffect, useState } from "react";
 import type { DocumentRow } from "@/core/db/queries";
+import { CollectionPicker } from "../components/CollectionPicker";
 import { UploadDropzone } from "../components/UploadDropzone";
+import { useMe } from "../components/useMe";
 import { DeadlinesPanel, SummaryPanel } from "./TaskPanels";
 
 type Task = { kind: "summary"; doc: DocumentRow } | { kind: "deadlines"; scope: { documentIds?: string[]; collectionId?: string }; title: string };
@@ -25,6 +27,13 @@ export function LibraryView() {
   const [docs, setDocs] = useState<DocumentRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [task, setTask] = useState<Task | null>(null);
+  const me = useMe();
+  const [filter, setFilter] = useState("");
+  const [target, setTarget] = useState("");
+  const writable = (me?.collections ?? []).filter((c) => me?.writable.includes(c.id));
+  const uploadInto = target || writable[0]?.id;
+  const collectionName = (id: string) => me?.collections.find((c) => c.id === id)?.name ?? id;
+  const shownDocs = docs && filter ? docs.filter((d) => d.collectionId === filter) : docs;
 
   const refresh = useCallback(
     () =>
@@ -54,7 +63,17 @@ export function LibraryView() {
 
   return (
     <div className="space-y-6">
-      <UploadDropzone onUploaded={refresh} />
+      {me && writable.length === 0 ? (
+        <p className="rounded border border-stone-200 bg-white px-3 py-2 text-sm text-stone-600" data-testid="read-only">
+          You can read your collections but not add documents to them.
+        </p>
+      ) : (
+        <div className="space-y-2">
+          <CollectionPicker collections={writable} value={uploadInto ?? ""} onChange={setTarget} label="Upload into" allowAll={false} />
+          <UploadDropzone onUploaded={refresh} collection={uploadInto} />
+        </div>
+      )}
+      <CollectionPicker collections={me?.collections ?? []} value={filter} onChange={setFilter} label="Show" />
       {error && <p role="alert" className="rounded bg-red-50 px-3 py-2 text-red-800">{error}</p>}
       {docs && docs.some((d) => d.status === "indexed") && (
         <div className="flex gap-2">
@@ -67,9 +86,9 @@ export function LibraryView() {
       )}
       {task?.kind === "summary" && <SummaryPanel key={task.doc.id} documentId={task.doc.id} fileName={task.doc.name} onClose={() => setTask(null)} />}
       {task?.kind === "deadlines" && <DeadlinesPanel key={task.title} scope={task.scope} title={task.title} onClose={() => setTask(null)} />}
-      {docs === null ? (
+      {shownDocs === null ? (
         <p className="text-stone-600">Loading…</p>
-      ) : docs.length === 0 ? (
+      ) : shownDocs.length === 0 ? (
         <p className="rounded border border-stone-200 bg-white px-4 py-6 text-center text-stone-600">
           No documents yet. Drop a file above, or set CAIRN_WATCH_DIR to index a folder.
         </p>
@@ -86,10 +105,11 @@ export function LibraryView() {
               </tr>
             </thead>
             <tbody>
-              {docs.map((d) => (
+              {shownDocs.map((d) => (
                 <DocumentRowView
                   key={d.id}
                   doc={d}
+                  collectionName={(me?.collections.length ?? 0) > 1 ? collectionName(d.collectionId) : null}
                   onDelete={() => remove(d)}
                   onSummarize={() => setTask({ kind: "summary", doc: d })}
                   onDeadlines={() => setTask({ kind: "deadlines", scope: { documentIds: [d.id] }, title: `Deadlines in ${d.name}` })}
@@ -103,7 +123,19 @@ export function LibraryView() {
   );
 }
 
-function DocumentRowView({ doc, onDelete, onSummarize, onDeadlines }: { doc: DocumentRow; onDelete: () => void; onSummarize: () => void; onDeadlines: () => void }) {
+function DocumentRowView({
+  doc,
+  collectionName,
+  onDelete,
+  onSummarize,
+  onDeadlines,
+}: {
+  doc: DocumentRow;
+  collectionName: string | null;
+  onDelete: () => void;
+  onSummarize: () => void;
+  onDeadlines: () => void;
+}) {
   const p = doc.progress;
   const active = doc.status !== "indexed" && doc.status !== "failed";
   const pct = p && p.total > 0 ? Math.round((100 * p.done) / p.total) : 0;
@@ -118,6 +150,7 @@ function DocumentRowView({ doc, onDelete, onSummarize, onDeadlines }: { doc: Doc
           )}
         </div>
         <div className="text-xs text-stone-500">
+          {collectionName ? <span data-testid="document-collection">{collectionName} · </span> : null}
           {doc.kind ?? "unknown type"} · {(doc.sizeBytes / 1024).toFixed(0)} KB
         </div>
         {doc.pagesWithoutText.length > 0 && (
