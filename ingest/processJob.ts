@@ -1,6 +1,16 @@
 import type { CairnConfig } from "@/core/config";
 import type { Db } from "@/core/db";
-import { finishJob, getDocument, reportJobProgress, setDocumentContext, updateDocument, type JobRow } from "@/core/db/queries";
+import {
+  deleteKeywordPassages,
+  finishJob,
+  getDocument,
+  releaseJob,
+  replaceKeywordPassages,
+  reportJobProgress,
+  setDocumentContext,
+  updateDocument,
+  type JobRow,
+} from "@/core/db/queries";
 import { CairnError, isCairnError } from "@/core/errors";
 import { storedFilePath } from "@/core/files";
 import type { Embedder } from "@/models/types";
@@ -16,6 +26,8 @@ export interface JobDeps {
   workerId: string;
   store: () => Promise<VectorStore>;
   embedder: () => Promise<Embedder>;
+  /** False while no embedding model is installed: the job stops after the keyword stage and waits. */
+  hasEmbedder?: () => boolean;
   parse: (filePath: string, opts: { declaredName: string; timeoutMs: number; maxMemoryMb: number }) => Promise<ParsedDocument>;
   chunk: (
     doc: ParsedDocument,
@@ -24,6 +36,11 @@ export interface JobDeps {
 }
 
 const EMBED_BATCH = 16;
+/** The stage of a job parked until an embedder is installed; its document is keyword-searchable meanwhile. */
+export const WAITING_FOR_EMBEDDER = "waiting_for_embedder";
+// Without an embedder there is no tokenizer to measure chunks with: about 4 characters a token
+// is close enough for keyword passages, which are re-chunked with the real one when it arrives.
+const approxTokens = (text: string) => Math.ceil(text.length / 4);
 export const MAX_ATTEMPTS = 3;
 
 /** Thrown when the job was cancelled or its document deleted while we worked. */
@@ -33,7 +50,7 @@ class Superseded extends Error {}
  * parse → chunk → embed → store, reporting progress. The old chunks stay searchable until
  * the new set replaces them in one LanceDB commit, so a re-index has no gap.
  */
-export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "failed" | "superseded"> {
+export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "failed" | "superseded" | "waiting"> {
   const { db, cfg } = deps;
   const progress = (stage: string, done: number, total: number) => {
     if (!reportJobProgress(db, job.id, deps.workerId, { stage, done, total })) throw new Superseded();
@@ -64,11 +81,11 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
     });
     progress("parsing", 1, 1);
 
-    const embedder = await deps.embedder();
+    const embedder = deps.hasEmbedder?.() === false ? null : await deps.embedder();
     const drafts = await deps.chunk(parsed, {
-      countTokens: (t) => embedder.countTokens(t),
-      maxTokens: embedder.maxTokens,
-      chunkTokens: Math.min(cfg.chunkTokens, embedder.maxTokens),
+      countTokens: embedder ? (t) => embedder.countTokens(t) : approxTokens,
+      maxTokens: embedder?.maxTokens ?? 512,
+      chunkTokens: embedder ? Math.min(cfg.chunkTokens, embedder.maxTokens) : cfg.chunkTokens,
       overlapTokens: cfg.chunkOverlapTokens,
       fileName: doc.name,
     });
@@ -81,6 +98,33 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
           : "The document contains no text to index.",
         { reason: "no_text" },
       );
+    }
+
+    // Keyword-searchable now, while the vectors are computed (or until an embedder exists).
+    replaceKeywordPassages(
+      db,
+      doc.id,
+      drafts.map((d) => ({
+        id: `${doc.id}:kw:${d.ordinal}`,
+        documentId: doc.id,
+        collectionId: doc.collectionId,
+        documentSha256: job.sha256,
+        ordinal: d.ordinal,
+        page: d.page,
+        headingPath: d.headingPath.join(" > "),
+        charStart: d.charStart,
+        charEnd: d.charEnd,
+        tokenCount: d.tokenCount,
+        text: d.text,
+      })),
+    );
+    if (!embedder) {
+      progress(WAITING_FOR_EMBEDDER, 0, drafts.length);
+      db.transaction(() => {
+        updateDocument(db, doc.id, { status: "queued" });
+        releaseJob(db, job.id);
+      })();
+      return "waiting";
     }
 
     updateDocument(db, doc.id, { status: "embedding" });
@@ -119,6 +163,8 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
     db.transaction(() => {
       updateDocument(db, doc.id, { status: "indexed", chunkCount: records.length, indexedSha256: job.sha256 });
       setDocumentContext(db, doc.id, documentContext(parsed, doc.name));
+      // The vector store has the passages now, searchable both ways.
+      deleteKeywordPassages(db, doc.id);
       finishJob(db, job.id, "done");
     })();
     return "done";

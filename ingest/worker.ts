@@ -11,7 +11,7 @@ import { getEmbedder } from "@/models";
 import { resolveModelFile } from "@/models/registry";
 import { chunkDocument } from "./chunk";
 import { closeParserPool, parseFile, warmParserPool } from "./parse";
-import { processJob, type JobDeps } from "./processJob";
+import { processJob, WAITING_FOR_EMBEDDER, type JobDeps } from "./processJob";
 import { releaseOrphanedJobs } from "./recovery";
 import { startWatching, type WatchHandlers } from "./watch";
 
@@ -20,7 +20,26 @@ const db = openDb(cfg.dbPath);
 const workerId = `${os.hostname()}:${process.pid}`;
 const HEARTBEAT_STALE_MS = 60_000;
 
-const deps: JobDeps = { db, cfg, workerId, store: getVectorStore, embedder: getEmbedder, parse: parseFile, chunk: chunkDocument };
+/** A setting naming a missing file counts as no embedder: jobs wait instead of failing. */
+function embedderInstalled(): boolean {
+  try {
+    return resolveModelFile("embedder") !== null;
+  } catch (e) {
+    if (isCairnError(e)) return false;
+    throw e;
+  }
+}
+
+const deps: JobDeps = {
+  db,
+  cfg,
+  workerId,
+  store: getVectorStore,
+  embedder: getEmbedder,
+  hasEmbedder: embedderInstalled,
+  parse: parseFile,
+  chunk: chunkDocument,
+};
 
 let running = true;
 let idleSince = Date.now();
@@ -29,15 +48,13 @@ let dirty = false;
 async function loop(): Promise<void> {
   let warnedNoModel = false;
   while (running) {
-    if (!resolveModelFile("embedder")) {
-      // Jobs wait rather than fail: installing a model later indexes everything queued.
-      if (!warnedNoModel) console.warn("worker: no embedding model installed; jobs wait until one is (npm run models -- list)");
-      warnedNoModel = true;
-      await sleep(cfg.workerPollMs * 4);
-      continue;
+    const haveEmbedder = embedderInstalled();
+    if (!haveEmbedder && !warnedNoModel) {
+      // Jobs are parsed and made keyword-searchable, then wait: installing an embedder later embeds them.
+      console.warn("worker: no embedding model installed; documents are keyword-searchable and wait to be embedded (Models page)");
     }
-    warnedNoModel = false;
-    const job = claimNextJob(db, workerId, Date.now() - HEARTBEAT_STALE_MS);
+    warnedNoModel = !haveEmbedder;
+    const job = claimNextJob(db, workerId, Date.now() - HEARTBEAT_STALE_MS, haveEmbedder ? {} : { skipStage: WAITING_FOR_EMBEDDER });
     if (!job) {
       if (dirty && Date.now() - idleSince > 2000) await maintainIndexes();
       await sleep(cfg.workerPollMs);
@@ -46,7 +63,7 @@ async function loop(): Promise<void> {
     const t0 = Date.now();
     const outcome = await processJob(job, deps);
     console.log(`worker: job ${job.id} for document ${job.documentId}: ${outcome} in ${Date.now() - t0} ms`);
-    dirty = true;
+    if (outcome !== "waiting") dirty = true;
     idleSince = Date.now();
   }
 }

@@ -19,6 +19,7 @@ import {
 } from "@/core/db/queries";
 import { CairnError } from "@/core/errors";
 import { commitToStore, removeStoredFile, storedFilePath } from "@/core/files";
+import { keywordSearchable } from "./keywordPassages";
 import { getVectorStore } from "./store";
 import { receiveLocalFile, type ReceivedFile } from "./upload";
 
@@ -100,8 +101,15 @@ export function watchedFilePaths(): string[] {
   return listWatchedDocuments(db()).flatMap((d) => (d.sourcePath ? [d.sourcePath] : []));
 }
 
-export function listLibrary(principal: Principal): DocumentRow[] {
-  return listDocuments(db(), readableCollections(principal));
+export type LibraryDocument = DocumentRow & {
+  /** Parsed and findable by keyword, its vectors not in the store yet (no embedder, or being embedded). */
+  keywordSearchable: boolean;
+};
+
+export function listLibrary(principal: Principal): LibraryDocument[] {
+  const docs = listDocuments(db(), readableCollections(principal));
+  const searchable = keywordSearchable(docs.filter((d) => d.status !== "indexed").map((d) => d.id));
+  return docs.map((d) => ({ ...d, keywordSearchable: searchable.has(d.id) }));
 }
 
 export function getLibraryDocument(principal: Principal, documentId: string): DocumentRow {

@@ -1,26 +1,23 @@
 import { config } from "@/core/config";
 import { openDb } from "@/core/db";
 import { listDocumentContexts } from "@/core/db/queries";
-import { getEmbedder } from "@/models";
-import { assertModelInstalled } from "@/models/modelMissing";
 import { documentNames } from "./askDeps";
 import type { Principal } from "./auth";
+import { passageSearchDeps } from "./keywordPassages";
 import { searchPassages, searchPassagesScoped, type PassageResult, type ScopedPassages } from "./searchPassages";
 import { resolveCollections } from "./searchScope";
-import { getVectorStore } from "./store";
 
 /** What the documents of these (already permission-checked) collections are known by. */
 export const documentCatalog = (collections: string[]) => listDocumentContexts(openDb(config().dbPath), collections);
 
-/** Instant passage search without the LLM (/api/search), over the caller's readable collections. The store needs the embedder's width. */
+/** Instant passage search without the LLM (/api/search), over the caller's readable collections; keyword-only before an embedder exists. */
 export async function searchReadablePassages(principal: Principal, query: string, collections?: string[], limit?: number): Promise<PassageResult[]> {
-  assertModelInstalled("embedder");
-  const [embedder, store] = await Promise.all([getEmbedder(), getVectorStore()]);
+  const { embedder, search } = await passageSearchDeps();
   return searchPassages({
     query,
     collections: resolveCollections(principal, collections),
     limit,
-    deps: { embedder, search: (q) => store.hybridSearch(q), documentNames },
+    deps: { embedder, search, documentNames },
   });
 }
 
@@ -30,13 +27,12 @@ export async function searchReadablePassagesScoped(
   query: string,
   opts: { collections?: string[]; limit?: number; widen?: boolean } = {},
 ): Promise<ScopedPassages> {
-  assertModelInstalled("embedder");
-  const [embedder, store] = await Promise.all([getEmbedder(), getVectorStore()]);
+  const { embedder, search } = await passageSearchDeps();
   return searchPassagesScoped({
     query,
     collections: resolveCollections(principal, opts.collections),
     limit: opts.limit,
     widen: opts.widen,
-    deps: { embedder, search: (q) => store.hybridSearch(q), documentNames, catalog: documentCatalog },
+    deps: { embedder, search, documentNames, catalog: documentCatalog },
   });
 }

@@ -5,6 +5,7 @@ import { CollectionPicker } from "../components/CollectionPicker";
 import { UploadDropzone } from "../components/UploadDropzone";
 import { useMe } from "../components/useMe";
 import { DeadlinesPanel, SummaryPanel } from "./TaskPanels";
+import { ingestProgressText } from "./ingestProgress";
 
 type Task = { kind: "summary"; doc: DocumentRow } | { kind: "deadlines"; scope: { documentIds?: string[]; collectionId?: string }; title: string };
 
@@ -181,7 +182,7 @@ function DocumentRowView({
               data-testid="ingest-progress"
             />
             <div className="text-xs text-stone-500">
-              {p && p.total > 0 ? `${p.stage} ${p.done}/${p.total}` : "waiting for the worker"}
+              {ingestProgressText(doc)}
             </div>
           </div>
         )}
