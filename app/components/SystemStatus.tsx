@@ -67,7 +67,7 @@ export function StatusBanners({ status }: { status: Status }) {
   const notes: React.ReactNode[] = [];
   if (status.error) notes.push(<span key="e">Could not check the service: {status.error}</span>);
   if (status.embedder && !status.embedder.ok) {
-    notes.push(<span key="emb">No embedding model yet, so nothing can be indexed or searched ({status.embedder.message}).</span>);
+    notes.push(<span key="emb">No embedding model yet: uploads are searchable by keyword now, and by meaning once one is installed ({status.embedder.message}).</span>);
   }
   if (status.llm && !status.llm.ok) {
     notes.push(

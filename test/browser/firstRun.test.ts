@@ -107,18 +107,34 @@ const bytesShown = async (name: string) => {
   return m ? Number(m[1]) * { B: 1, kB: 1e3, MB: 1e6, GB: 1e9 }[m[2] as "B"] : 0;
 };
 
-test("first run: one button downloads the defaults (progress, drop, resume), an upload made meanwhile is indexed, a question is answered", async () => {
+test("first run: an upload is keyword-searchable before any model; one button downloads the defaults (progress, drop, resume); the upload is embedded without re-upload; a question is answered", async () => {
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("pageerror", (e) => console.error("page error:", e));
   const external = watchExternal(page);
 
-  // 1. The home page of a fresh data dir offers the one button.
+  // 1. Before any model: an upload is parsed and keyword-searchable at once, and waits for an embedder.
+  const library = await browser.newPage({ viewport: { width: 1280, height: 700 } });
+  await library.goto(`${app.url}/library`);
+  await library.getByLabel(/Choose files/).setInputFiles(await pumpManual());
+  const row = library.getByTestId("document-row").filter({ hasText: "pump-manual.pdf" });
+  await expect.poll(() => row.textContent(), { timeout: 120_000 }).toContain("searchable (keyword) · waiting for an embedding model");
+  expect(await row.getAttribute("data-status")).toBe("queued");
+  await library.screenshot({ path: path.join(artifactsDir, "first-run-0-library-keyword.png") });
   await page.goto(app.url);
+  await page.getByRole("tab", { name: "Search passages" }).click();
+  await page.getByRole("searchbox").fill("isolation valve");
+  const hit = page.getByTestId("search-result").filter({ hasText: "pump-manual.pdf" });
+  await hit.waitFor({ timeout: 30_000 });
+  expect((await hit.locator("mark").allTextContents()).map((m) => m.toLowerCase())).toContain("valve");
+  await shot("first-run-1-keyword-search.png");
+
+  // 2. The home page of a fresh data dir offers the one button.
+  await page.getByRole("tab", { name: "Ask" }).click();
   const button = page.getByRole("button", { name: /^Download the default models \(5\d\d MB\)$/ });
   await button.waitFor({ timeout: 30_000 });
-  await shot("first-run-1-home.png");
+  await shot("first-run-2-home.png");
 
-  // 2. Pressed: the server downloads, slowly enough to watch (64 kB every 4 ms, ~16 MB/s).
+  // 3. Pressed: the server downloads, slowly enough to watch (64 kB every 4 ms, ~16 MB/s).
   server.behaviour.sliceDelayMs = 4;
   await button.click();
   await downloadOf(LLM).waitFor({ timeout: 10_000 });
@@ -127,14 +143,7 @@ test("first run: one button downloads the defaults (progress, drop, resume), an 
   expect(stats).toMatch(/ of 491\.4 MB \(\d+%\) · [\d.]+ (kB|MB)\/s · .* left/);
   const early = await bytesShown(LLM);
   await expect.poll(() => bytesShown(LLM), { timeout: 30_000 }).toBeGreaterThan(early); // the bar moves
-  await shot("first-run-2-progress.png");
-
-  // 3. Upload a document while the models download: it waits for the embedder, nothing to redo later.
-  const library = await browser.newPage();
-  await library.goto(`${app.url}/library`);
-  await library.getByLabel(/Choose files/).setInputFiles(await pumpManual());
-  const row = library.getByTestId("document-row").filter({ hasText: "pump-manual.pdf" });
-  await row.waitFor({ timeout: 30_000 });
+  await shot("first-run-3-progress.png");
 
   // 4. The network drops mid-download: the page says so and offers Resume.
   await expect.poll(() => bytesShown(LLM), { timeout: 60_000 }).toBeGreaterThan(60e6);
@@ -145,7 +154,7 @@ test("first run: one button downloads the defaults (progress, drop, resume), an 
   expect(await downloadOf(LLM).getByTestId("download-error").textContent()).toMatch(/^Download interrupted/);
   expect(await downloadOf(LLM).getByRole("alert").textContent()).toContain("Press Resume: what was downloaded is kept.");
   const keptBytes = await bytesShown(LLM);
-  await shot("first-run-3-interrupted.png");
+  await shot("first-run-4-interrupted.png");
 
   // 5. Resume from the page: a Range request picks up where the part file ends.
   server.behaviour.failWithStatus = null;
@@ -160,9 +169,9 @@ test("first run: one button downloads the defaults (progress, drop, resume), an 
   expect(resumed?.status).toBe(206);
   expect(Number(resumed?.range?.match(/^bytes=(\d+)-$/)?.[1])).toBeGreaterThanOrEqual(keptBytes - 50_000); // shown rounded to 0.1 MB
   expect(await downloadOf(LLM).getByTestId("download-stats").textContent()).toBe("Done: 491.4 MB, checked and installed.");
-  await shot("first-run-4-done.png");
+  await shot("first-run-5-done.png");
 
-  // 6. The document uploaded before any model existed is indexed now, without uploading it again.
+  // 6. The document uploaded before any model existed is embedded now, without uploading it again.
   const deadline = Date.now() + 240_000;
   while ((await row.getAttribute("data-status")) !== "indexed") {
     if ((await row.getAttribute("data-status")) === "failed") throw new Error(`indexing failed: ${await row.textContent()}\n${app.logs()}`);
@@ -184,7 +193,7 @@ test("first run: one button downloads the defaults (progress, drop, resume), an 
   expect(answerText).not.toMatch(/No LLM installed|No embedding model/);
   expect(answerText.trim().length).toBeGreaterThan(0);
   expect(await page.getByTestId("first-run").count(), "the first-run offer is gone once models are installed").toBe(0);
-  await shot("first-run-5-answer.png");
+  await shot("first-run-6-answer.png");
   expect(external).toEqual([]);
 });
 
@@ -199,7 +208,7 @@ test("a corrupted download is rejected with its checksum message; the browser im
   expect(await row.getByRole("alert").textContent()).toContain("Press Download again to fetch it anew.");
   expect(await row.getByRole("button", { name: "Download again" }).count()).toBe(1);
   await row.scrollIntoViewIfNeeded();
-  await shot("first-run-6-checksum.png");
+  await shot("first-run-7-checksum.png");
 
   const bad = path.join(dir, "not-a-model.gguf");
   fs.writeFileSync(bad, "this is a text file with a .gguf name");
@@ -208,7 +217,7 @@ test("a corrupted download is rejected with its checksum message; the browser im
   const status = page.getByTestId("import-status");
   await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('"not-a-model.gguf" is not a GGUF model file (its first bytes are not "GGUF").');
   await page.getByRole("heading", { name: "Import a .gguf file" }).scrollIntoViewIfNeeded();
-  await shot("first-run-7-import-invalid.png");
+  await shot("first-run-8-import-invalid.png");
 
   const good = path.join(dir, "Tiny Embedder.gguf");
   fs.writeFileSync(good, makeTinyGguf({ architecture: "bert", embeddingLength: 48, tensorValues: 64 }));
@@ -217,5 +226,5 @@ test("a corrupted download is rejected with its checksum message; the browser im
   await page.getByTestId("model-row-tiny-embedder").waitFor({ timeout: 15_000 });
   expect(await page.getByTestId("model-row-tiny-embedder").textContent()).toContain("Installed");
   await page.getByRole("heading", { name: "Import a .gguf file" }).scrollIntoViewIfNeeded();
-  await shot("first-run-8-import-valid.png");
+  await shot("first-run-9-import-valid.png");
 });
