@@ -4,6 +4,7 @@ import type { Principal } from "./auth";
 import { addAssistantMessage, addUserMessage, chatHistory, getUserChat, openOrStartChat } from "./chats";
 import { citationFor, type Citation } from "./citations";
 import { toClientError } from "./http";
+import { withSupport } from "./supportSpans";
 import type { LeftOutReason } from "./prompt";
 import { resolveCollections } from "./searchScope";
 
@@ -53,7 +54,8 @@ function toDone(result: AskResult, messageId: number): AnswerDone {
     answer: result.answer,
     answered: result.answered,
     aborted: result.aborted,
-    citations: result.citations,
+    // Each cited passage with the sentence(s) backing the answer, for the viewer to mark.
+    citations: withSupport(result.citations, result.sentences),
     dropped: result.dropped,
     unsupportedSentences: result.unsupportedSentences,
     attributed: result.attributed,
@@ -61,7 +63,7 @@ function toDone(result: AskResult, messageId: number): AnswerDone {
     sentences: result.sentences,
     withheld: result.withheld,
     recited: result.recited,
-    sources: result.retrieval.used.map((u) => citationFor(u.n, u.hit)),
+    sources: withSupport(result.retrieval.used.map((u) => citationFor(u.n, u.hit)), result.sentences),
     leftOut: result.retrieval.leftOut.map(({ hit, reason }) => {
       const { n: _n, ...rest } = citationFor(0, hit);
       return { ...rest, reason };

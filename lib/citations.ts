@@ -47,6 +47,12 @@ export interface Citation {
   charEnd: number;
   /** The passage exactly as given to the model. */
   quote: string;
+  /**
+   * Page-text offsets of the sentence(s) of the passage that support the answer sentences citing
+   * it (lib/supportSpans.ts); the whole passage when none matched. Set on finished answers.
+   */
+  supportStart?: number;
+  supportEnd?: number;
 }
 
 export interface AnswerSentence extends TextSpan {

@@ -37,11 +37,24 @@ export interface SearchResult {
   highlights: Highlight[];
 }
 
-export function viewerHref(s: { documentId: string; page: number | null; charStart: number; charEnd: number; chunkId?: string }): string {
+export function viewerHref(s: {
+  documentId: string;
+  page: number | null;
+  charStart: number;
+  charEnd: number;
+  chunkId?: string;
+  supportStart?: number;
+  supportEnd?: number;
+}): string {
   const q = new URLSearchParams();
   if (s.page !== null) q.set("page", String(s.page));
   q.set("start", String(s.charStart));
   q.set("end", String(s.charEnd));
+  // The supporting sentence(s), when narrower than the passage.
+  if (s.supportStart !== undefined && s.supportEnd !== undefined && (s.supportStart > s.charStart || s.supportEnd < s.charEnd)) {
+    q.set("sstart", String(s.supportStart));
+    q.set("send", String(s.supportEnd));
+  }
   if (s.chunkId) q.set("chunk", s.chunkId);
   return `/view/${encodeURIComponent(s.documentId)}?${q}`;
 }

@@ -24,24 +24,44 @@ function loadPdfjs(): Promise<Pdfjs> {
 
 type HighlightState = { status: "none" } | { status: "found"; match: SpanMatch; text: string } | { status: "missing" };
 
-/** Wraps [from, to) of each listed text-layer span's text in <mark>. Returns the marks. */
-function markPieces(divs: HTMLElement[], pieces: { item: number; from: number; to: number }[]): HTMLElement[] {
+type Piece = { item: number; from: number; to: number };
+
+/**
+ * Wraps [from, to) of each listed text-layer span's text in <mark>: the parts inside a `strong`
+ * piece of the same item strongly (the supporting sentence), the rest faintly. Returns the marks, strong first.
+ */
+function markPieces(divs: HTMLElement[], pieces: Piece[], strong: Piece[]): HTMLElement[] {
   const marks: HTMLElement[] = [];
+  const strongMarks: HTMLElement[] = [];
+  const mark = (text: string, isStrong: boolean) => {
+    const m = document.createElement("mark");
+    m.className = isStrong ? "cairn-hl" : "cairn-hl cairn-hl-faint";
+    m.dataset.testid = "pdf-highlight";
+    m.dataset.strength = isStrong ? "support" : "passage";
+    m.textContent = text;
+    (isStrong ? strongMarks : marks).push(m);
+    return m;
+  };
   for (const p of pieces) {
     const div = divs[p.item];
     const text = div?.textContent ?? "";
     if (!div || p.to > text.length) continue;
-    const mark = document.createElement("mark");
-    mark.className = "cairn-hl";
-    mark.dataset.testid = "pdf-highlight";
-    mark.textContent = text.slice(p.from, p.to);
-    div.replaceChildren(text.slice(0, p.from), mark, text.slice(p.to));
-    marks.push(mark);
+    const s = strong.find((x) => x.item === p.item);
+    const sFrom = s ? Math.max(p.from, s.from) : p.to;
+    const sTo = s ? Math.min(p.to, s.to) : p.to;
+    const parts: (string | HTMLElement)[] = [text.slice(0, p.from)];
+    if (sTo > sFrom) {
+      if (sFrom > p.from) parts.push(mark(text.slice(p.from, sFrom), false));
+      parts.push(mark(text.slice(sFrom, sTo), true));
+      if (sTo < p.to) parts.push(mark(text.slice(sTo, p.to), false));
+    } else parts.push(mark(text.slice(p.from, p.to), false));
+    parts.push(text.slice(p.to));
+    div.replaceChildren(...parts);
   }
-  return marks;
+  return [...strongMarks, ...marks];
 }
 
-export function PdfPageView({ documentId, pageCount, page, span }: ViewerProps & { page: number }) {
+export function PdfPageView({ documentId, pageCount, page, span, support }: ViewerProps & { page: number }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const [pdf, setPdf] = useState<PDFDocumentProxy | null>(null);
   const [current, setCurrent] = useState(page);
@@ -55,6 +75,8 @@ export function PdfPageView({ documentId, pageCount, page, span }: ViewerProps &
   // The cited span as plain numbers, so a new but equal span object does not re-render the page.
   const spanStart = span?.start;
   const spanEnd = span?.end;
+  const supportStart = support?.start;
+  const supportEnd = support?.end;
 
   useEffect(() => {
     let cancelled = false;
@@ -123,7 +145,12 @@ export function PdfPageView({ documentId, pageCount, page, span }: ViewerProps &
       const map = buildPageTextMap(items, (x, y) => base.convertToViewportPoint(x, y));
       const match = locateSpan(map.text, spanStart, spanEnd, quote);
       if (!match) return setHighlight({ status: "missing" });
-      const marks = markPieces(textLayer.textDivs, itemPieces(map, match.start, match.end));
+      // The supporting sentence(s), moved with the passage when it was found by its words; none: all of it strong.
+      const shift = match.start - spanStart;
+      const sFrom = supportStart !== undefined ? Math.max(match.start, supportStart + shift) : match.start;
+      const sTo = supportEnd !== undefined ? Math.min(match.end, supportEnd + shift) : match.end;
+      const strong = itemPieces(map, sTo > sFrom ? sFrom : match.start, sTo > sFrom ? sTo : match.end);
+      const marks = markPieces(textLayer.textDivs, itemPieces(map, match.start, match.end), strong);
       if (marks.length === 0) return setHighlight({ status: "missing" });
       marks[0].scrollIntoView({ block: "center" });
       setHighlight({ status: "found", match, text: map.text.slice(match.start, match.end) });
@@ -136,7 +163,7 @@ export function PdfPageView({ documentId, pageCount, page, span }: ViewerProps &
       textLayer?.cancel();
     };
     // `quote` arrives a moment later than the PDF; re-render then so the highlight can use it.
-  }, [pdf, current, onCitedPage, spanStart, spanEnd, quote]);
+  }, [pdf, current, onCitedPage, spanStart, spanEnd, supportStart, supportEnd, quote]);
 
   const go = (n: number) => total !== null && n >= 1 && n <= total && setCurrent(n);
   return (
@@ -164,7 +191,8 @@ export function PdfPageView({ documentId, pageCount, page, span }: ViewerProps &
       {error && <p role="alert" className="rounded bg-red-50 px-3 py-2 text-red-800">{error}</p>}
       {onCitedPage && highlight.status === "found" && (
         <p className="text-sm text-stone-700" data-testid="highlight-note">
-          Highlighted: the cited passage{highlight.match.how !== "offsets" ? " (found by its words; the stored position had drifted)" : ""}.
+          Highlighted: {supportStart !== undefined ? "the sentence that supports the answer, strongly; the rest of the cited passage, lightly" : "the cited passage"}
+          {highlight.match.how !== "offsets" ? " (found by its words; the stored position had drifted)" : ""}.
         </p>
       )}
       {onCitedPage && highlight.status === "missing" && !rendering && (

@@ -29,6 +29,11 @@ export default async function ViewPage({ params, searchParams }: { params: Promi
   const page = intParam(q.page);
   const start = intParam(q.start);
   const end = intParam(q.end);
+  const sStart = intParam(q.sstart);
+  const sEnd = intParam(q.send);
+  const span = start !== null && end !== null && end > start ? { start, end } : null;
+  // The supporting sentence(s), only inside the cited span.
+  const support = span && sStart !== null && sEnd !== null && sStart >= span.start && sEnd <= span.end && sEnd > sStart ? { start: sStart, end: sEnd } : null;
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -42,7 +47,8 @@ export default async function ViewPage({ params, searchParams }: { params: Promi
         kind={doc.kind}
         pageCount={doc.pageCount}
         page={doc.kind === "pdf" ? Math.max(1, page ?? 1) : null}
-        span={start !== null && end !== null && end > start ? { start, end } : null}
+        span={span}
+        support={support}
       />
     </div>
   );
