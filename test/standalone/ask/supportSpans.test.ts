@@ -54,7 +54,7 @@ describe("supporting sentence offsets", () => {
   });
 
   it("falls back to the whole passage when no verified sentence's words are in it", () => {
-    for (const sentences of [[], [sentence([at("initial term")], "not_found")], [sentence([at("Customer pays")])], undefined]) {
+    for (const sentences of [[], [sentence([at("initial term")], "not_in_cited")], [sentence([at("Customer pays")])], undefined]) {
       const [c] = withSupport([citation], sentences);
       expect([c!.supportStart, c!.supportEnd]).toEqual([charStart, charEnd]);
     }
