@@ -4,6 +4,7 @@ import { attributeByWording, citationFor, removeSpans, resolveCitations, type Ci
 import { loadDocumentPages } from "./documentPages";
 import { toClientError } from "./http";
 import { renderPassage, type PromptPassage, type UsedPassage } from "./prompt";
+import { stripMarkers } from "./utils/claimCheck";
 import { verifyAnswer, type VerifiedSentence, type WithheldSentence } from "./verifyAnswer";
 import { config } from "@/core/config";
 import { openDb } from "@/core/db";
@@ -31,7 +32,8 @@ export type SummaryPreset = keyof typeof SUMMARY_PRESETS;
 const SYSTEM = [
   "You summarize one document from its numbered passages.",
   "Follow the instruction. Use only what the passages say.",
-  "End every sentence with the number of the passage it comes from, like this: The patient has diabetes [2].",
+  "Write at most 6 short sentences, each saying something different, in plain prose.",
+  "End every sentence with the number of the passage it comes from, like this: The pump was serviced on 3 May [2].",
   "Copy numbers, doses, dates and names exactly as written in the passage.",
 ].join("\n");
 
@@ -45,7 +47,7 @@ export interface SummaryResult {
   summary: string;
   citations: Citation[];
   sentences: VerifiedSentence[];
-  withheld: (WithheldSentence | { text: string; values: string[]; reason: "uncited" })[];
+  withheld: (WithheldSentence | { text: string; values: string[]; reason: "uncited" | "not_in_cited" })[];
   mode: "single" | "map_reduce";
   parts: number;
   timings: { totalMs: number };
@@ -100,7 +102,7 @@ function packGroups<T>(items: readonly T[], render: (t: T) => string, budget: nu
 }
 
 export function summaryCacheKey(sha256: string, instruction: string, model: string): string {
-  return createHash("sha256").update(JSON.stringify(["summary/v1", sha256, instruction, model])).digest("hex");
+  return createHash("sha256").update(JSON.stringify(["summary/v3", sha256, instruction, model])).digest("hex");
 }
 
 export async function summarizeDocument(
@@ -204,18 +206,38 @@ export async function summarizePassages(
     timings: { totalMs: performance.now() - started },
   };
 }
-/** Citations resolved, uncited sentences credited by wording or dropped, every claim verified (lib/verifyAnswer). */
+/** A model echoing the instruction ("Clinical summary: …") before the summary proper. */
+const ECHO = /^\s*(?:[\w-]+\s){0,2}summary\s*:\s*/i;
+
+/**
+ * Citations resolved, uncited sentences credited by wording, every claim verified (lib/verifyAnswer).
+ * Stricter than an answer: a sentence is shown only when verified against the passages it cites —
+ * one citing nothing, or stating a term or figure its cited passages lack, is left out and listed.
+ */
 export function checkSummary(text: string, used: readonly UsedPassage[], instruction: string): Pick<SummaryResult, "summary" | "citations" | "sentences" | "withheld"> {
-  const attributed = attributeByWording(resolveCitations(text, used), used);
+  const attributed = attributeByWording(resolveCitations(text.replace(ECHO, ""), used), used);
   const verified = verifyAnswer(attributed, used, instruction);
-  const uncited = verified.sentences.filter((s) => s.citations.length === 0 || s.verdict === "uncited");
-  const final = uncited.length ? removeSpans(verified.resolved, uncited, used) : verified.resolved;
-  const kept = uncited.length ? verifyAnswer(final, used, instruction) : verified;
+  // A small model repeats itself; a sentence said before (markers aside) is said once.
+  const said = new Set<string>();
+  const repeated = verified.sentences.filter((s) => {
+    const key = stripMarkers(s.text).replace(/\W+/g, " ").trim().toLowerCase();
+    if (said.has(key)) return true;
+    said.add(key);
+    return false;
+  });
+  const unverified = verified.sentences.filter((s) => !repeated.includes(s) && (s.citations.length === 0 || s.verdict !== "verified"));
+  const cut = [...unverified, ...repeated];
+  const final = cut.length ? removeSpans(verified.resolved, cut, used) : verified.resolved;
+  const kept = cut.length ? verifyAnswer(final, used, instruction) : verified;
   const byN = new Map<number, PromptPassage>(used.map((u) => [u.n, u.hit]));
   return {
     summary: kept.resolved.answer,
     citations: kept.resolved.citations.length ? kept.resolved.citations : [...new Set(kept.sentences.flatMap((s) => s.citations))].map((n) => citationFor(n, byN.get(n)!)),
     sentences: kept.sentences,
-    withheld: [...verified.withheld, ...kept.withheld, ...uncited.map((s) => ({ text: s.text, values: s.missingClaims, reason: "uncited" as const }))],
+    withheld: [
+      ...verified.withheld,
+      ...kept.withheld,
+      ...unverified.map((s) => ({ text: s.text, values: s.missingClaims, reason: s.citations.length === 0 ? ("uncited" as const) : ("not_in_cited" as const) })),
+    ],
   };
 }

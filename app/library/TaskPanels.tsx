@@ -137,13 +137,28 @@ export function SummaryPanel({ documentId, fileName, onClose }: { documentId: st
           <p className="text-xs text-stone-500" data-testid="summary-meta">
             {result.r.mode === "single" ? "One pass" : `Map-reduce over ${result.r.parts} parts`} · {result.r.model}
             {result.cached ? " · from cache" : ` · ${(result.r.timings.totalMs / 1000).toFixed(1)} s`}
-            {result.r.withheld.length > 0 && ` · ${result.r.withheld.length} sentence(s) left out: not backed by the document`}
+            {result.r.withheld.length > 0 && ` · ${result.r.withheld.length} sentence(s) left out: not backed by the passages they cite`}
           </p>
+          {result.r.withheld.length > 0 && (
+            <details className="text-xs text-stone-600" data-testid="summary-withheld">
+              <summary className="cursor-pointer">Sentences left out</summary>
+              <ul className="list-disc pl-5">
+                {result.r.withheld.map((w, i) => (
+                  <li key={i}>
+                    <span className="line-through decoration-amber-600">{w.text}</span>
+                    {w.values.length > 0 && <span> — not in the cited passage: {w.values.map((v) => `“${v}”`).join(", ")}</span>}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
         </div>
       )}
     </section>
   );
 }
+
+const shortName = (name: string) => (name.length > 40 ? `${name.slice(0, 37)}…` : name);
 
 const exportRows = (rows: DeadlineRow[]) =>
   rows.map((r) => ({
@@ -248,7 +263,7 @@ export function DeadlinesPanel({ scope, title, onClose }: { scope: { documentIds
         </p>
       )}
       {rows.length > 0 && (
-        <div className="max-h-[36rem] overflow-auto">
+        <div className="overflow-x-auto">
           <table className="w-full text-left text-xs" data-testid="deadlines-table">
             <thead className="sticky top-0 bg-stone-100 text-stone-700">
               <tr>
@@ -267,10 +282,11 @@ export function DeadlinesPanel({ scope, title, onClose }: { scope: { documentIds
                   <td className="px-2 py-1">{r.party ?? ""}</td>
                   <td className="px-2 py-1 font-medium">{r.deadline}</td>
                   <td className="px-2 py-1 whitespace-nowrap" title={r.resolvedHow ?? undefined}>{r.resolvedDate ?? ""}</td>
-                  <td className="max-w-md px-2 py-1 text-stone-700">{r.clause}</td>
-                  <td className="px-2 py-1 whitespace-nowrap">
-                    <a className="text-teal-800 underline" href={viewerHref({ documentId: r.documentId, page: r.page, charStart: r.charStart, charEnd: r.charEnd })}>
-                      {whereLabel(r)}
+                  <td className="min-w-[24rem] px-2 py-1 text-stone-700">{r.clause}</td>
+                  <td className="max-w-[11rem] px-2 py-1">
+                    <a className="break-all text-teal-800 underline" title={whereLabel(r)} href={viewerHref({ documentId: r.documentId, page: r.page, charStart: r.charStart, charEnd: r.charEnd })}>
+                      {docs!.length > 1 ? shortName(r.fileName) : "open"}
+                      {r.page !== null ? `, p. ${r.page}` : ""}
                     </a>
                   </td>
                 </tr>

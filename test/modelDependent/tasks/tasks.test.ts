@@ -30,6 +30,7 @@ function expectSummaryGuarantees(r: SummaryResult, doc: PagedPassages) {
   const byN = new Map(doc.passages.map((p, i) => [i + 1, p]));
   for (const s of r.sentences) {
     expect(s.citations.length, `"${s.text}" cites a passage`).toBeGreaterThan(0);
+    expect(s.verdict, `"${s.text}" is verified against its cited passages`).toBe("verified");
     for (const n of s.citations) expect(byN.has(n), `[${n}] was given`).toBe(true);
   }
   for (const c of r.citations) {

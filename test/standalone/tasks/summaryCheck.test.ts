@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { checkSummary, instructionOf, summaryCacheKey, SUMMARY_PRESETS } from "@/lib/summarize";
+import { medicalReport, reportPassages } from "@/test/utils/reportPassages";
+
+// The checks a summary goes through after generation, on a fixture report and model-like outputs.
+
+const doc = reportPassages("pacemaker", medicalReport("Pacemaker (Dual Chamber) - 1"));
+const used = doc.passages.map((hit, i) => ({ n: i + 1, hit }));
+const nOf = (needle: string) => used.find((u) => u.hit.text.includes(needle))!.n;
+
+describe("summary checks", () => {
+  it("keeps verified cited sentences, drops invented terms and figures, uncited and repeated sentences", () => {
+    const v = nOf("Versed 2.5 mg");
+    const text = [
+      `Clinical summary: The patient received Versed 2.5 mg [${v}].`,
+      `The patient has diabetes [${v}].`,
+      `Fentanyl 500 mcg was given [${v}].`,
+      "The weather was fine.",
+      `The patient received Versed 2.5 mg [${v}].`,
+    ].join(" ");
+    const r = checkSummary(text, used, SUMMARY_PRESETS.clinical);
+    expect(r.sentences.map((s) => s.text.replace(/\s*\[\d+\]/, ""))).toEqual(["The patient received Versed 2.5 mg."]);
+    expect(r.sentences.every((s) => s.verdict === "verified")).toBe(true);
+    const left = r.withheld.map((w) => w.text);
+    expect(left.some((t) => t.includes("diabetes"))).toBe(true);
+    expect(left.some((t) => t.includes("500 mcg"))).toBe(true);
+    expect(left.some((t) => t.includes("weather"))).toBe(true);
+    for (const c of r.citations) expect(doc.pages.get(c.page!)!.slice(c.charStart, c.charEnd)).toBe(c.quote);
+  });
+
+  it("keys the cache by document version, instruction and model", () => {
+    const k = summaryCacheKey("a".repeat(64), "x", "m");
+    expect(summaryCacheKey("a".repeat(64), "x", "m")).toBe(k);
+    expect(summaryCacheKey("b".repeat(64), "x", "m")).not.toBe(k);
+    expect(summaryCacheKey("a".repeat(64), "y", "m")).not.toBe(k);
+    expect(summaryCacheKey("a".repeat(64), "x", "n")).not.toBe(k);
+    expect(instructionOf({ preset: "clinical", instruction: "  " })).toBe(SUMMARY_PRESETS.clinical);
+    expect(instructionOf({ preset: "clinical", instruction: "list the doses" })).toBe("list the doses");
+  });
+});
