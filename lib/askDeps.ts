@@ -1,9 +1,10 @@
 import { config } from "@/core/config";
 import { openDb } from "@/core/db";
-import { getDocument } from "@/core/db/queries";
+import { getDocument, listDocumentContexts } from "@/core/db/queries";
 import { getEmbedder, getLanguageModel } from "@/models";
 import { assertModelInstalled } from "@/models/modelMissing";
 import type { AskDeps } from "./ask";
+import { preferringNamed } from "./namedDocuments";
 import { getVectorStore } from "./store";
 import { libraryTermStats } from "./termStats";
 
@@ -24,5 +25,7 @@ export async function realAskDeps(): Promise<AskDeps> {
   assertModelInstalled("embedder");
   assertModelInstalled("llm");
   const [embedder, llm, store] = await Promise.all([getEmbedder(), getLanguageModel(), getVectorStore()]);
-  return { embedder, llm, search: (q) => store.hybridSearch(q), documentNames, termStats: libraryTermStats(store) };
+  // A question naming a document (by party, title or file name) gets that document's passages first.
+  const catalog = (collections: string[]) => listDocumentContexts(openDb(config().dbPath), collections);
+  return { embedder, llm, search: preferringNamed((q) => store.hybridSearch(q), catalog), documentNames, termStats: libraryTermStats(store) };
 }

@@ -121,6 +121,30 @@ export function findNamedDocuments(question: string, catalog: readonly DocumentC
   return kept.length <= MAX_NAMED ? kept.map(({ strong: _, ...d }) => d) : [];
 }
 
+/** Share of a preferring search's results kept for the named documents; the rest come from everywhere. */
+export const NAMED_SHARE = 0.7;
+
+/**
+ * A search that prefers the documents the query names (when it names any): their passages first
+ * (each document on its own), then the best of the others, so a wrongly recognised name never
+ * hides the rest of the library. For answers, where nothing shows a narrowing to widen.
+ */
+export function preferringNamed(
+  search: (q: SearchQuery) => Promise<SearchHit[]>,
+  catalog: (collections: string[]) => readonly DocumentContextRow[],
+): (q: SearchQuery) => Promise<SearchHit[]> {
+  return async (q) => {
+    if (q.documents || q.collections.length === 0) return search(q);
+    const named = findNamedDocuments(q.query, catalog(q.collections));
+    if (named.length === 0) return search(q);
+    const limit = q.limit ?? 10;
+    const ids = new Set(named.map((d) => d.documentId));
+    const [preferred, all] = await Promise.all([searchNamed(search, { ...q, limit: Math.max(1, Math.ceil(limit * NAMED_SHARE)) }, named), search(q)]);
+    const seen = new Set(preferred.map((h) => h.id));
+    return [...preferred, ...all.filter((h) => !seen.has(h.id) && !ids.has(h.documentId))].slice(0, limit);
+  };
+}
+
 /**
  * The search narrowed to the named documents: each searched on its own (limit shared out), then
  * interleaved by rank, so every named document appears however strongly another one matches.

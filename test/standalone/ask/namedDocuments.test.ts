@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DocumentContextRow } from "@/core/db/queries";
-import { findNamedDocuments } from "@/lib/namedDocuments";
+import { findNamedDocuments, preferringNamed } from "@/lib/namedDocuments";
 import { searchPassagesScoped } from "@/lib/searchPassages";
 import type { SearchHit, SearchQuery } from "@/vectorstore/types";
 import { hit } from "./fixtures";
@@ -78,5 +78,25 @@ describe("searchPassagesScoped", () => {
   it("never narrows when nothing is readable", async () => {
     const r = await searchPassagesScoped({ query: "Kubient", collections: [], deps });
     expect(r).toEqual({ results: [], narrowedTo: [], named: [] });
+  });
+});
+
+describe("preferringNamed (answers)", () => {
+  const hits = [
+    hit("Vayyar: New York law.", { documentId: "vayyar", score: 0.9 }),
+    hit("PivX: California law.", { documentId: "pivx", score: 0.5 }),
+    hit("Kubient: Delaware law.", { documentId: "kub", score: 0.4 }),
+    hit("Kubient: fees.", { documentId: "kub", score: 0.3 }),
+  ];
+  const search = async (q: SearchQuery) => (q.documents ? hits.filter((h) => q.documents!.includes(h.documentId)) : hits).slice(0, q.limit);
+
+  it("puts the named document's passages first and keeps the best of the others after them", async () => {
+    const r = await preferringNamed(search, () => catalog)({ query: "Which law governs the Kubient agreement?", collections: ["col-a"], limit: 3 });
+    expect(r.map((h) => h.documentId)).toEqual(["kub", "kub", "vayyar"]);
+  });
+
+  it("is the plain search when nothing is named", async () => {
+    const r = await preferringNamed(search, () => catalog)({ query: "Which law governs the agreement?", collections: ["col-a"], limit: 3 });
+    expect(r.map((h) => h.documentId)).toEqual(["vayyar", "pivx", "kub"]);
   });
 });
