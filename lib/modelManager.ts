@@ -7,6 +7,7 @@ import { defaultModels, downloadUrl, getCatalogueEntry, type CatalogueEntry } fr
 import { pullModel, type DownloadProgress } from "@/models/download";
 import { listModels, resolveModelFile } from "@/models/registry";
 import type { ModelRole } from "@/models/types";
+import { writeSelection } from "@/models/selection";
 import { removeManifestEntry } from "@/models/utils/manifest";
 import { assertCanManageModels, type Principal } from "./auth";
 
@@ -204,4 +205,33 @@ function safeResolve(role: ModelRole): string | null {
     if (isCairnError(e)) return null;
     throw e;
   }
+}
+
+/**
+ * Chooses which installed model a role uses, for every process, without a restart: the web app
+ * loads the chosen LLM on the next question (the old one finishes what it is answering first).
+ * The embedder cannot be switched here yet: the library's vectors were made by the current one,
+ * and re-embedding it in the background is not built.
+ */
+export async function selectModel(principal: Principal, role: ModelRole, name: string): Promise<void> {
+  assertCanManageModels(principal);
+  const cfg = config();
+  const listing = listModels(cfg).find((m) => m.name === name);
+  if (!listing) throw new CairnError("not_found:model", `No model named "${name}".`);
+  if (listing.role !== role) throw new CairnError("bad_request:model", `${name} is an ${listing.role} model, not an ${role}.`, { reason: "wrong_role" });
+  if (!listing.installed) throw new CairnError("conflict:model", `${name} is not installed; download or import it first.`, { reason: "not_installed" });
+  const setting = role === "llm" ? cfg.llmModel : cfg.embedModel;
+  if (setting?.trim()) {
+    throw new CairnError("conflict:model", `${role === "llm" ? "CAIRN_LLM_MODEL" : "CAIRN_EMBED_MODEL"} is set, and it decides; unset it to choose here.`, {
+      reason: "set_by_env",
+    });
+  }
+  if (role === "embedder") {
+    throw new CairnError(
+      "conflict:model",
+      "Switching the embedding model needs every document embedded again with it; that is not available from this page yet. Set CAIRN_EMBED_MODEL and re-index instead.",
+      { reason: "reembed_not_supported" },
+    );
+  }
+  await writeSelection(cfg.modelsDir, role, name);
 }

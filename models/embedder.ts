@@ -93,8 +93,11 @@ export async function loadEmbedder(modelPath: string, options: LoadEmbedderOptio
       return queue.run(() => embedNow(texts));
     },
     async dispose() {
-      await context.dispose();
-      await model.dispose();
+      // Queued like an embedding: batches already waiting finish first.
+      await queue.run(async () => {
+        await context.dispose();
+        await model.dispose();
+      });
     },
   };
 }

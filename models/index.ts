@@ -29,10 +29,16 @@ interface Slot<T> {
 
 const slots: { llm?: Slot<LocalLanguageModel>; embedder?: Slot<LocalEmbedder> } = {};
 
-function getOrLoad<T>(role: ModelRole, load: (path: string, name: string) => Promise<T>): Promise<T> {
+function getOrLoad<T extends { dispose(): Promise<void> }>(role: ModelRole, load: (path: string, name: string) => Promise<T>): Promise<T> {
   const existing = slots[role] as Slot<T> | undefined;
-  if (existing && existing.status !== "error") return existing.promise;
+  // Resolved on every call (a few stats): a model chosen on the Models page takes over without a restart.
   const file = resolveModelFile(role);
+  if (existing && existing.status !== "error" && existing.name === file?.name) return existing.promise;
+  if (existing && existing.status !== "error") {
+    // Disposal waits behind the old model's queued work (see dispose in llm.ts/embedder.ts).
+    existing.promise.then((old) => old.dispose()).catch((e: unknown) => console.error(`unloading ${existing.name}:`, e));
+    (slots as Record<ModelRole, Slot<T> | undefined>)[role] = undefined;
+  }
   if (!file) return Promise.reject(modelMissingError(role));
   const slot: Slot<T> = { name: file.name, status: "loading", promise: load(file.path, file.name) };
   slot.promise.then(
@@ -62,8 +68,9 @@ export function getEmbedder(): Promise<LocalEmbedder> {
 /** What the UI shows per role; cheap, never loads anything. */
 export function modelState(role: ModelRole): ModelState {
   const slot = slots[role];
-  if (slot) return { role, status: slot.status, name: slot.name, ...(slot.error ? { error: slot.error } : {}) };
   const file = resolveModelFile(role);
+  // A slot for another model than the one now chosen is on its way out: report the chosen one.
+  if (slot && slot.name === file?.name) return { role, status: slot.status, name: slot.name, ...(slot.error ? { error: slot.error } : {}) };
   // Installed but not loaded yet: it loads on first use, so the UI can call it ready to use.
   return file ? { role, status: "ready", name: file.name } : { role, status: "missing" };
 }

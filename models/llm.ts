@@ -110,9 +110,12 @@ export async function loadLanguageModel(modelPath: string, options: LoadLanguage
       }
     },
     async dispose() {
-      chat.dispose();
-      await context.dispose();
-      await model.dispose();
+      // Queued like a generation: answers already waiting for this model finish first.
+      await queue.run(async () => {
+        chat.dispose();
+        await context.dispose();
+        await model.dispose();
+      });
     },
   };
 }

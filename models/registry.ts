@@ -4,6 +4,7 @@ import { config, type CairnConfig } from "@/core/config";
 import { CairnError } from "@/core/errors";
 import { CATALOGUE, findCatalogueEntry, installCommand, type CatalogueEntry } from "./catalogue";
 import type { ModelRole } from "./types";
+import { readSelectionSync } from "./selection";
 import { readManifestSync, type ImportedModel } from "./utils/manifest";
 
 export interface ResolvedModelFile {
@@ -11,7 +12,7 @@ export interface ResolvedModelFile {
   name: string;
   /** env: named by CAIRN_LLM_MODEL / CAIRN_EMBED_MODEL; catalogue: a catalogue model installed in
    *  the models dir; models-dir: a model imported into the models dir. */
-  source: "env" | "models-dir" | "catalogue";
+  source: "env" | "models-dir" | "catalogue" | "selected";
 }
 
 export interface ModelListing {
@@ -48,6 +49,8 @@ const envVar = (role: ModelRole) => (role === "llm" ? "CAIRN_LLM_MODEL" : "CAIRN
 export function resolveModelFile(role: ModelRole, cfg: CairnConfig = config()): ResolvedModelFile | null {
   const setting = role === "llm" ? cfg.llmModel : cfg.embedModel;
   if (setting?.trim()) return resolveSetting(role, setting.trim(), cfg);
+  const chosen = selectedModel(role, cfg);
+  if (chosen) return chosen;
 
   const entries = CATALOGUE.filter((e) => e.role === role && !e.testOnly).sort((a, b) => Number(b.isDefault ?? false) - Number(a.isDefault ?? false));
   for (const entry of entries) {
@@ -68,6 +71,14 @@ export function resolveModelFile(role: ModelRole, cfg: CairnConfig = config()): 
     if (file) return { path: file, name: entry.name, source: "catalogue" };
   }
   return null;
+}
+
+/** The model chosen on the Models page, if it is still installed; otherwise the defaults apply. */
+function selectedModel(role: ModelRole, cfg: CairnConfig): ResolvedModelFile | null {
+  const name = readSelectionSync(cfg.modelsDir)[role];
+  if (!name) return null;
+  const listing = listModels(cfg).find((m) => m.name === name && m.role === role && m.installed);
+  return listing ? { path: listing.path, name: listing.name, source: "selected" } : null;
 }
 
 function resolveSetting(role: ModelRole, setting: string, cfg: CairnConfig): ResolvedModelFile {

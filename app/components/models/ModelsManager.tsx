@@ -40,6 +40,7 @@ export function ModelsManager({ initial }: { initial: ModelsOverview }) {
     await refresh();
   };
   const jobOf = (m: ModelListing) => o.downloads.find((d) => d.name === m.name);
+  const activeName = (role: "llm" | "embedder") => (o.active[role].ok ? o.active[role].name : null);
 
   return (
     <div className="space-y-4">
@@ -96,9 +97,24 @@ export function ModelsManager({ initial }: { initial: ModelsOverview }) {
                   <td className="px-3 py-2">{m.license ?? "–"}</td>
                   <td className="min-w-56 space-y-1 px-3 py-2">
                     {m.installed ? (
-                      <div className="flex items-center gap-2">
+                      <div className="flex flex-wrap items-center gap-2">
                         <span className="text-teal-700">Installed</span>
-                        {inModelsDir && (
+                        {activeName(m.role) === m.name ? (
+                          <span className="rounded bg-teal-100 px-1 text-xs text-teal-900" data-testid="in-use">
+                            in use
+                          </span>
+                        ) : (
+                          m.role === "llm" && (
+                            <button
+                              type="button"
+                              className="rounded border border-teal-700 px-2 py-0.5 text-xs text-teal-800 hover:bg-teal-50"
+                              onClick={() => act("/api/models/selection", json({ role: m.role, name: m.name }))}
+                            >
+                              Use for answers
+                            </button>
+                          )
+                        )}
+                        {inModelsDir && activeName(m.role) !== m.name && (
                           <button
                             type="button"
                             className="rounded border border-stone-400 px-2 py-0.5 text-xs hover:bg-stone-100"

@@ -51,6 +51,7 @@ const downloadsRoute = await import("@/app/api/models/downloads/route");
 const downloadRoute = await import("@/app/api/models/downloads/[name]/route");
 const modelRoute = await import("@/app/api/models/[name]/route");
 const importRoute = await import("@/app/api/models/import/route");
+const selectionRoute = await import("@/app/api/models/selection/route");
 const { waitForDownload } = await import("@/lib/modelManager");
 
 const modelsDir = path.join(dataDir, "models");
@@ -229,6 +230,32 @@ describe("import a .gguf through the browser", () => {
     expect((await importRoute.POST(new Request("http://x/api/models/import?role=robot", { method: "POST", body: new FormData() }))).status).toBe(400);
     expect(tempLeft()).toEqual([]);
     expect(fs.readdirSync(modelsDir).filter((f) => /notes|cut|huge|model\.bin/.test(f))).toEqual([]);
+  });
+});
+
+describe("choosing the model a role uses", () => {
+  const select = (body: unknown) => selectionRoute.POST(new Request("http://x/api/models/selection", { method: "POST", body: JSON.stringify(body) }));
+  test("an installed LLM becomes the one in use; removing it falls back to the default", async () => {
+    const form = new FormData();
+    form.append("file", new Blob([new Uint8Array(makeTinyGguf({ architecture: "qwen2", tensorValues: 16 }))]), "other-llm.gguf");
+    expect((await importRoute.POST(new Request("http://x/api/models/import", { method: "POST", body: form }))).status).toBe(201);
+    expect((await overview()).active.llm).toMatchObject({ ok: true, name: "tiny-llm" }); // the catalogue default first
+
+    const res = await select({ role: "llm", name: "other-llm" });
+    expect(res.status).toBe(200);
+    expect((await res.json()).active.llm).toMatchObject({ ok: true, name: "other-llm", source: "selected" });
+    expect(JSON.parse(fs.readFileSync(path.join(modelsDir, "selection.json"), "utf8"))).toEqual({ llm: "other-llm" });
+
+    expect((await select({ role: "embedder", name: "other-llm" })).status).toBe(400); // wrong role
+    expect((await select({ role: "llm", name: "tiny-bad" })).status).toBe(409); // not installed
+    expect((await select({ role: "llm", name: "nope" })).status).toBe(404);
+    expect((await select({ role: "robot", name: "tiny-llm" })).status).toBe(400);
+    const embedder = await select({ role: "embedder", name: "tiny-embed" });
+    expect(embedder.status).toBe(409);
+    expect((await embedder.json()).error.reason).toBe("reembed_not_supported");
+
+    expect((await modelRoute.DELETE(new Request("http://x"), params("other-llm"))).status).toBe(204);
+    expect((await overview()).active.llm).toMatchObject({ ok: true, name: "tiny-llm", source: "catalogue" });
   });
 });
 
