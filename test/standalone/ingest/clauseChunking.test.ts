@@ -108,6 +108,24 @@ describe("chunkDocument with structure and headers", () => {
     expect(chunks.every((c) => approxTokens(c.text) <= opts.maxTokens)).toBe(true);
   });
 
+  it("carries the clause a page ends in onto the next page", async () => {
+    const d: ParsedDocument = {
+      kind: "pdf",
+      pageCount: 2,
+      pages: [
+        { number: 1, text: `ARTICLE 7 OBLIGATIONS\n7.1 Supply. ${filler(12, 1)}.`, sections: [] },
+        { number: 2, text: `continued from the last page, ${filler(10, 2)}.\n7.2 Quality. ${filler(8, 3)}.\n8. Law. Texas.`, sections: [] },
+      ],
+      pagesWithoutText: [],
+      warnings: [],
+    };
+    const chunks = await chunkDocument(d, { ...opts, chunkTokens: 20, overlapTokens: 0 });
+    const page2 = chunks.filter((c) => c.page === 2);
+    expect(page2[0]!.headingPath).toEqual(["ARTICLE 7 OBLIGATIONS", "7.1 Supply"]);
+    expect(page2.find((c) => c.text.startsWith("7.2"))?.headingPath).toEqual(["ARTICLE 7 OBLIGATIONS", "7.2 Quality"]);
+    expect(page2.find((c) => c.text.includes("8. Law"))?.headingPath.at(-1)).toMatch(/^(8\. Law|7\.2 Quality)$/);
+  });
+
   it("treats Markdown/DOCX headings (parser sections) as boundaries and keeps their path first", async () => {
     const a = `Renewal\n\n${filler(20, 1)}.`;
     const b = `\n\nTermination\n\n1. Notice. ${filler(20, 2)}.`;
