@@ -4,6 +4,7 @@ import { defaultModels } from "@/models/catalogue";
 import { installHint } from "@/models/modelMissing";
 import { listModels, resolveModelFile, type ModelListing } from "@/models/registry";
 import type { ModelRole } from "@/models/types";
+import { assertCanManageModels, type Principal } from "./auth";
 import { listDownloads, type DownloadJob } from "./modelManager";
 
 // What the Models page and the chat's status banners need: every known model, which file
@@ -38,14 +39,28 @@ export interface ModelsOverview {
   downloads: DownloadJob[];
   /** What "Download the default models" fetches. */
   defaults: { names: string[]; totalBytes: number };
+  /** Whether the caller may download, import, remove or switch models (an admin, once accounts are on). */
+  canManage: boolean;
 }
 
-export function modelsOverview(): ModelsOverview {
+function mayManage(principal: Principal | null): boolean {
+  if (!principal) return false;
+  try {
+    assertCanManageModels(principal);
+    return true;
+  } catch (e) {
+    if (isCairnError(e)) return false;
+    throw e;
+  }
+}
+
+export function modelsOverview(principal: Principal | null = null): ModelsOverview {
   return {
     models: listModels(),
     active: { llm: activeModel("llm"), embedder: activeModel("embedder") },
     state: { llm: stateOf("llm"), embedder: stateOf("embedder") },
     downloads: listDownloads(),
     defaults: (({ entries, totalBytes }) => ({ names: entries.map((e) => e.name), totalBytes }))(defaultModels()),
+    canManage: mayManage(principal),
   };
 }

@@ -47,7 +47,8 @@ export function FirstRunDownload({ overview, refresh }: { overview: ModelsOvervi
           <p className="text-sm text-stone-800">
             Cairn needs a language model (to answer) and an embedding model (to index and search). Both run on this machine; nothing you upload leaves it.
           </p>
-          {jobs.length === 0 && (
+          {!overview.canManage && <p className="text-sm font-medium text-stone-800">An administrator can install them from the Models page.</p>}
+          {overview.canManage && jobs.length === 0 && (
             <button
               type="button"
               onClick={startDefaults}

@@ -80,8 +80,8 @@ export function ModelsManager({ initial }: { initial: ModelsOverview }) {
           <tbody>
             {o.models.map((m) => {
               const job = jobOf(m);
-              const pullable = m.kind === "catalogue" && !m.testOnly;
-              const inModelsDir = m.installed && !m.path.includes("test-models");
+              const pullable = o.canManage && m.kind === "catalogue" && !m.testOnly;
+              const inModelsDir = o.canManage && m.installed && !m.path.includes("test-models");
               return (
                 <tr key={`${m.kind}:${m.name}`} className="border-t border-stone-100 align-top" data-testid={`model-row-${m.name}`}>
                   <td className="px-3 py-2">
@@ -104,6 +104,7 @@ export function ModelsManager({ initial }: { initial: ModelsOverview }) {
                             in use
                           </span>
                         ) : (
+                          o.canManage &&
                           m.role === "llm" && (
                             <button
                               type="button"
@@ -161,7 +162,11 @@ export function ModelsManager({ initial }: { initial: ModelsOverview }) {
           </tbody>
         </table>
       </div>
-      <ImportModel onImported={() => void refresh()} />
+      {o.canManage ? (
+        <ImportModel onImported={() => void refresh()} />
+      ) : (
+        <p className="text-sm text-stone-600">Only an administrator can download, import, remove or switch models.</p>
+      )}
     </div>
   );
 }

@@ -24,9 +24,9 @@ export function useModels(initial: ModelsOverview | null) {
   }, []);
   const downloading = overview?.downloads.some((d) => d.status === "downloading") ?? false;
   useEffect(() => {
-    if (!initial) void refresh();
-    // The first mount fetches at once; the timer keeps progress live without an SSE connection per tab.
-  }, [initial, refresh]);
+    // Fetched at once even with server-rendered data: the API knows the caller (canManage).
+    void refresh();
+  }, [refresh]);
   useEffect(() => {
     const t = setInterval(refresh, downloading ? 700 : 10_000);
     return () => clearInterval(t);

@@ -10,6 +10,7 @@ export const dynamic = "force-dynamic";
 // POST { role, name } → the overview with the new choice active (takes effect without a restart).
 export const POST = route(async (request: Request) => {
   const { role, name } = await parseJsonBody(request, selectBody);
-  await selectModel(currentPrincipal(), role, name);
-  return Response.json(modelsOverview());
+  const principal = currentPrincipal();
+  await selectModel(principal, role, name);
+  return Response.json(modelsOverview(principal));
 });
