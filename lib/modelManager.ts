@@ -47,7 +47,7 @@ const downloads: Map<string, Running> = (g[registryKey] ??= new Map());
 function hintFor(reason: string, entry: CatalogueEntry): string {
   switch (reason) {
     case "network":
-      return "Cairn cannot reach the download server. Check the network (or CAIRN_HF_BASE_URL), then press Resume. Without network, import a .gguf file below or run `npm run test-models` on the server.";
+      return "Cairn cannot reach the download server. Check the network (or CAIRN_HF_BASE_URL), then press Try again. Without network, import a .gguf file on the Models page, or run `npm run test-models` on the server.";
     case "interrupted":
       return "The connection dropped. Press Resume: what was downloaded is kept.";
     case "disk_full":
@@ -181,7 +181,7 @@ export async function removeModel(principal: Principal, name: string): Promise<v
     throw new CairnError("conflict:model", `${listing.name} is downloading; cancel the download first.`, { reason: "downloading" });
   }
   const file = path.join(cfg.modelsDir, listing.fileName);
-  if (listing.installed && path.resolve(listing.path) !== path.resolve(file)) {
+  if (listing.installed && path.resolve(/*turbopackIgnore: true*/ listing.path) !== path.resolve(/*turbopackIgnore: true*/ file)) {
     throw new CairnError("bad_request:model", `${listing.name} is not in the models dir (it is at ${listing.path}); Cairn does not delete it from there.`, {
       reason: "outside_models_dir",
     });
@@ -189,7 +189,7 @@ export async function removeModel(principal: Principal, name: string): Promise<v
   // Unload whatever is loaded if it is this file: a deleted file under a loaded model is a crash waiting.
   const inUse = (["llm", "embedder"] as const).some((role) => {
     const resolved = safeResolve(role);
-    return resolved !== null && path.resolve(resolved) === path.resolve(file) && modelState(role).status !== "missing";
+    return resolved !== null && path.resolve(/*turbopackIgnore: true*/ resolved) === path.resolve(/*turbopackIgnore: true*/ file) && modelState(role).status !== "missing";
   });
   if (inUse) await disposeModels();
   await rm(file, { force: true });

@@ -16,7 +16,7 @@ export function DownloadProgress({ job, onCancel, onResume }: { job: DownloadJob
         )}
         {(job.status === "failed" || job.status === "cancelled") && (
           <button type="button" onClick={onResume} className="rounded border border-teal-700 px-2 py-0.5 text-xs text-teal-800 hover:bg-teal-50">
-            {job.error?.reason === "checksum_mismatch" || job.error?.reason === "size_mismatch" ? "Download again" : "Resume"}
+            {job.error?.reason === "checksum_mismatch" || job.error?.reason === "size_mismatch" ? "Download again" : job.downloadedBytes > 0 ? "Resume" : "Try again"}
           </button>
         )}
       </div>
