@@ -1,5 +1,7 @@
 // `npm start`: install, build, then run the ingestion worker beside the web app.
 import { spawn, spawnSync } from "node:child_process";
+import net from "node:net";
+import { startFrontServer } from "./frontServer.mjs";
 import { ensureBuild, ensureDependencies, npmBin, offlineEnv, root, workerCommand } from "./lib.mjs";
 
 ensureDependencies();
@@ -29,9 +31,32 @@ function startWorker(attempt = 0) {
   return worker;
 }
 
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const srv = net.createServer().listen(0, "127.0.0.1", () => {
+      const p = srv.address().port;
+      srv.close(() => resolve(p));
+    });
+    srv.on("error", reject);
+  });
+
+// With accounts or TLS, a front server takes the public port (TLS, the client's real address for
+// login limits) and Next listens on loopback only; without, Next listens where it is told.
+const cert = process.env.CAIRN_TLS_CERT;
+const key = process.env.CAIRN_TLS_KEY;
+if (Boolean(cert) !== Boolean(key)) {
+  console.error("✖ Set both CAIRN_TLS_CERT and CAIRN_TLS_KEY (PEM files), or neither.");
+  process.exit(1);
+}
+const front = process.env.CAIRN_ACCOUNTS === "on" || Boolean(cert);
+const webPort = front ? String(await freePort()) : port;
+
 const worker = startWorker();
-const web = spawn(npmBin("next"), ["start", "-H", host, "-p", port], { cwd: root, stdio: "inherit", env });
-console.log(`\nCairn is starting on http://${host}:${port}\n`);
+const web = spawn(npmBin("next"), ["start", "-H", front ? "127.0.0.1" : host, "-p", webPort], { cwd: root, stdio: "inherit", env });
+if (front) {
+  await startFrontServer({ host, port: Number(port), upstreamPort: Number(webPort), cert, key, trustProxy: process.env.CAIRN_TRUST_PROXY === "1" });
+}
+console.log(`\nCairn is starting on ${cert ? "https" : "http"}://${host}:${port}\n`);
 
 function stop(code = 0) {
   stopping = true;
