@@ -53,7 +53,7 @@ const PATTERNS: { kind: TemporalKind; source: string }[] = [
   { kind: "event", source: String.raw`\b(?:no|not) later than\b|\bon or (?:before|after|about)\b|\bin advance of\b|\bfor so long as\b|\bfrom and after\b|\bup to and including\b|\bon this date\b` },
   {
     kind: "event",
-    source: String.raw`\b(?:effective as (?:of|from)|as (?:of|from) the|upon|until|till|following|after|before|prior to|commenc\w*(?: on| upon)?|once|throughout|at)\s+(?:the\s+|such\s+|its\s+|this\s+|each\s+|any\s+|a\s+|an\s+)?(?:[\w'-]+\s+){0,3}?${EVENT_NOUN}\b(?:\s+of\s+(?:the\s+|this\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)?`,
+    source: String.raw`\b(?:effective as (?:of|from)|as (?:of|from) the|upon|until|till|following|after|before|prior to|commenc\w*(?: on| upon)?|once|throughout|at)\s+(?:the\s+|such\s+|its\s+|this\s+|each\s+|any\s+|a\s+|an\s+)?(?:[\w'-]+\s+){0,3}?${EVENT_NOUN}\b(?:\s+of\s+(?:the\s+|this\s+)?[\w-]+(?:\s+(?:Date|Program|Period|Term))?)?`,
   },
   { kind: "event", source: String.raw`\buntil\s+(?:the\s+)?(?:\w+\s+){0,2}(?:shall|has|have|is|are)\b|\bonce\s+this\s+\w+\s+has\b|\b(?:shall|will)\s+expire\b|\bimmediately upon\b` },
   { kind: "event", source: String.raw`"(?:Effective|Delivery|Closing|Termination|Commencement)[\w\s]*Date"\s+means\b|"[\w\s]*(?:Period|Term)"\s+means\s+(?:the|a)\s+period\b|\b(?:commence|continue|remain in effect|in full force)\b[^.;]{0,40}\b(?:until|for so long as)\b` },

@@ -50,6 +50,11 @@ describe("deadline finder: deterministic pass", () => {
     expect(rows[0]!.deadline).toContain(expected);
   });
 
+  it("writes the deadline as the clause words it is, not the rest of the clause", () => {
+    expect(one("Upon termination of this Agreement all further rights and obligations of the parties shall cease.")[0]!.deadline).toBe("Upon termination of this Agreement");
+    expect(one("All payments shall be made within thirty (30) days after the receipt by Detto of the invoice.")[0]!.deadline).toBe("within thirty (30) days after the receipt");
+  });
+
   it("leaves out page furniture repeated on every page, keeps a signature block's repeated dates", () => {
     const furniture = "Source: ACME CORP, 10-K, 3/21/2019";
     const pages = [1, 2, 3, 4].map((page) => ({ page, text: `Clause ${page}. The ${["buyer", "seller", "agent", "bank"][page - 1]} agrees.\n${furniture}\n` }));
