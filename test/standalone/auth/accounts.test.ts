@@ -235,6 +235,26 @@ describe("roles", () => {
     expect(actions).toEqual(expect.arrayContaining(["login", "login.failed", "logout", "user.create", "collection.create", "membership.set", "user.update", "document.upload"]));
   });
 
+  test("model management (download, import, remove, switch) is admin-only with accounts on; listing is for any user", async () => {
+    const bob = await as("bob");
+    expect((await bob.get("/api/models")).status).toBe(200);
+    expect((await (await bob.get("/api/models")).json()).canManage).toBe(false);
+    const m = multipart([{ name: "x.gguf", body: "GGUF" }]);
+    for (const [method, url, init] of [
+      ["POST", "/api/models/downloads", { json: { defaults: true } }],
+      ["POST", "/api/models/downloads", { json: { name: "qwen2.5-1.5b-instruct-q4_k_m" } }],
+      ["DELETE", "/api/models/downloads/qwen2.5-1.5b-instruct-q4_k_m", {}],
+      ["DELETE", "/api/models/tiny-embedder", {}],
+      ["POST", "/api/models/selection", { json: { role: "embedder", name: "tiny-embedder" } }],
+      ["POST", "/api/models/import?role=embedder", { body: m.body, headers: m.headers }],
+    ] as const) {
+      const res = await bob.fetch(method, url, init);
+      expect(res.status, `${method} ${url}`).toBe(403);
+      expect((await res.json()).error.code, url).toBe("forbidden:model");
+    }
+    expect((await (await (await as("root")).get("/api/models")).json()).canManage).toBe(true);
+  });
+
   test("an admin reads every collection", async () => {
     const root = await as("root");
     const me = await (await root.get("/api/auth/me")).json();
