@@ -228,3 +228,22 @@ test("a corrupted download is rejected with its checksum message; the browser im
   await page.getByRole("heading", { name: "Import a .gguf file" }).scrollIntoViewIfNeeded();
   await shot("first-run-9-import-valid.png");
 });
+
+test("another installed LLM is chosen from the Models page and is in use at once; the embedder is not switched from here", async () => {
+  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await page.goto(`${app.url}/models`);
+  const other = path.join(dir, "other-llm.gguf");
+  fs.writeFileSync(other, makeTinyGguf({ architecture: "qwen2", tensorValues: 64 }));
+  await page.getByTestId("model-file-input").setInputFiles(other);
+  const row = page.getByTestId("model-row-other-llm");
+  await row.waitFor({ timeout: 30_000 });
+  await row.getByRole("button", { name: "Use for answers" }).click();
+  await expect.poll(() => page.getByTestId("active-llm").textContent(), { timeout: 15_000 }).toBe("Language model (answers)Using other-llm (selected)");
+  expect(await row.getByTestId("in-use").count()).toBe(1);
+  // The embedder row offers no switch: its vectors are the library's.
+  expect(await page.getByTestId(`model-row-${EMBEDDER}`).getByRole("button", { name: /Use/ }).count()).toBe(0);
+  await shot("first-run-10-switch-llm.png");
+  // Back to the downloaded one, so the server is left answering.
+  await page.getByTestId(`model-row-${LLM}`).getByRole("button", { name: "Use for answers" }).click();
+  await expect.poll(() => page.getByTestId("active-llm").textContent(), { timeout: 15_000 }).toContain(`Using ${LLM} (selected)`);
+});
