@@ -12,7 +12,8 @@ import type { LanguageModel } from "@/models/types";
 // page furniture left out) decides which clauses are rows — so no dated clause is dropped
 // whatever the model does; the deadline is always the clause's own words. The LLM then says
 // who must do what; its words are kept only when checked against the clause like an answer
-// sentence (every figure and name in it must be in the clause), else the row says so.
+// sentence (every figure and name in it must be in the clause); otherwise the row keeps the
+// clause's own subject and verb phrase ("Detto shall inspect all software delivered to it").
 
 export interface DeadlineRow {
   id: string;
@@ -30,8 +31,8 @@ export interface DeadlineRow {
   resolvedHow: string | null;
   party: string | null;
   obligation: string | null;
-  /** "model": checked model words; "unchecked": the model's line failed the check (not shown); "none": no model step. */
-  obligationSource: "model" | "unchecked" | "none";
+  /** "model": the model's words, checked against the clause; "clause": the clause's own subject and verb phrase; "none": neither. */
+  obligationSource: "model" | "clause" | "none";
 }
 
 export interface DocumentDeadlines {
@@ -55,6 +56,19 @@ export function documentAnchor(rows: readonly { clause: string; spans: TemporalS
 
 const CLAUSE_MAX_CHARS = 1200;
 
+const NOT_A_PARTY = /^(?:this|the)?\s*(?:agreement|contract|term|section|notice|payment|invoice|order|license|amendment|it|such|any|all|each)\b/i;
+const DUTY = /(?:^|[\s(])((?:[Tt]he\s+)?[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}|[Ee]ither [Pp]arty|[Ee]ach [Pp]arty|[Bb]oth [Pp]arties|[Tt]he [Pp]arties)\s+(shall|must|will|agrees? to|may|is required to|undertakes to|covenants to)\s+((?:not\s+)?(?:[^,;.:]|\.(?=\d)){3,160})/;
+
+/** Who must do what, in the clause's own words: the first "X shall/must/will/may …" subject and verb phrase. */
+export function obligationFromClause(clause: string): { party: string; obligation: string } | null {
+  const m = DUTY.exec(clause);
+  if (!m) return null;
+  const party = m[1]!.replace(/^the\s+/i, "").trim();
+  if (NOT_A_PARTY.test(party)) return null;
+  const words = m[3]!.trim().split(/\s+/).slice(0, 14).join(" ");
+  return { party, obligation: `${m[2]} ${words}` };
+}
+
 /** Rows for every dated clause of one document, no model involved. */
 export function extractDeadlines(doc: { documentId: string; fileName: string; pages: readonly PageInput[] }, anchorDate?: string): DocumentDeadlines {
   const found = splitClauses(doc.pages)
@@ -63,6 +77,7 @@ export function extractDeadlines(doc: { documentId: string; fileName: string; pa
   const anchor = anchorDate ? { date: anchorDate, label: "the date you gave" } : documentAnchor(found.map((f) => ({ clause: f.text, spans: f.spans })));
   const rows = found.map((c, i): DeadlineRow => {
     const resolved = resolveDeadline(c.text, c.spans, anchor);
+    const duty = obligationFromClause(c.text);
     return {
       id: `${doc.documentId}:${c.page ?? 0}:${c.start}:${i}`,
       documentId: doc.documentId,
@@ -75,9 +90,9 @@ export function extractDeadlines(doc: { documentId: string; fileName: string; pa
       kinds: [...new Set(c.spans.map((s) => s.kind))],
       resolvedDate: resolved?.date ?? null,
       resolvedHow: resolved?.how ?? null,
-      party: null,
-      obligation: null,
-      obligationSource: "none",
+      party: duty?.party ?? null,
+      obligation: duty?.obligation ?? null,
+      obligationSource: duty ? "clause" : "none",
     };
   });
   return { documentId: doc.documentId, fileName: doc.fileName, anchor, rows };
@@ -133,12 +148,13 @@ export async function annotateDeadlines(rows: DeadlineRow[], llm: LanguageModel,
       const row = batch[k];
       if (!row || seen.has(k)) continue;
       seen.add(k);
+      // The model's line replaces the clause's own words only when the clause holds it.
       const checked = checkObligation(row.clause, m[2]!, m[3]!);
-      row.party = checked.party;
+      if (!checked.obligation) continue;
+      row.party = checked.party ?? row.party;
       row.obligation = checked.obligation;
-      row.obligationSource = checked.obligation ? "model" : "unchecked";
+      row.obligationSource = "model";
     }
-    for (const [k, row] of batch.entries()) if (!seen.has(k)) row.obligationSource = "unchecked";
     opts.onProgress?.({ done: Math.min(i + BATCH, rows.length), total: rows.length, rows: batch });
   }
 }

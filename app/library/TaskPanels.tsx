@@ -278,7 +278,15 @@ export function DeadlinesPanel({ scope, title, onClose }: { scope: { documentIds
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id} className="border-t border-stone-100 align-top" data-testid="deadline-row">
-                  <td className="px-2 py-1">{r.obligation ?? <span className="text-stone-400">{r.obligationSource === "none" ? "…" : "see clause"}</span>}</td>
+                  <td className="px-2 py-1">
+                    {r.obligation === null ? (
+                      <span className="text-stone-400">see clause</span>
+                    ) : (
+                      <span className={r.obligationSource === "clause" ? "text-stone-600 italic" : ""} title={r.obligationSource === "clause" ? "the clause's own words" : "the model's words, checked against the clause"}>
+                        {r.obligation}
+                      </span>
+                    )}
+                  </td>
                   <td className="px-2 py-1">{r.party ?? ""}</td>
                   <td className="px-2 py-1 font-medium">{r.deadline}</td>
                   <td className="px-2 py-1 whitespace-nowrap" title={r.resolvedHow ?? undefined}>{r.resolvedDate ?? ""}</td>

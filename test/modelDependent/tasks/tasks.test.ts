@@ -75,7 +75,8 @@ describe("deadline obligations with the real LLM", () => {
     expect(rows.map((r) => ({ id: r.id, deadline: r.deadline, clause: r.clause }))).toEqual(before);
     for (const r of rows) {
       expect(r.clause).toContain(r.deadline.split(" / ")[0]);
-      expect(["model", "unchecked"]).toContain(r.obligationSource);
+      expect(["model", "clause", "none"]).toContain(r.obligationSource);
+      if (r.obligationSource === "clause") expect(r.clause).toContain(r.obligation!.split(" ").slice(1).join(" "));
       if (r.party) expect(r.clause.toLowerCase().includes(r.party.toLowerCase()) || /part(y|ies)$/i.test(r.party)).toBe(true);
       if (r.obligation) expect(checkObligation(r.clause, r.party ?? "", r.obligation).obligation).toBe(r.obligation);
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { deadlinesBody, exportBody } from "@/app/api/deadlines/schema";
 import { summaryBody } from "@/app/api/summaries/schema";
-import { checkObligation, extractDeadlines } from "@/lib/deadlines";
+import { checkObligation, extractDeadlines, obligationFromClause } from "@/lib/deadlines";
 import { furnitureLines, splitClauses } from "@/lib/utils/clauses";
 import { deadlinesCsv, deadlinesIcs, type ExportRow } from "@/lib/utils/deadlineExport";
 import { findTemporalExpressions } from "@/lib/utils/deadlinePatterns";
@@ -103,6 +103,16 @@ describe("deadline finder: resolved dates", () => {
 });
 
 describe("deadline finder: the model's words are checked against the clause", () => {
+  it("falls back to the clause's own subject and verb phrase", () => {
+    expect(obligationFromClause("Detto shall inspect all software delivered to it, upon receipt and shall, within 10 days of receipt, give notice.")).toEqual({
+      party: "Detto",
+      obligation: "shall inspect all software delivered to it",
+    });
+    expect(obligationFromClause("Either party may terminate this Agreement upon thirty (30) days notice.")).toEqual({ party: "Either party", obligation: "may terminate this Agreement upon thirty (30) days notice" });
+    expect(obligationFromClause("The term of this Agreement shall commence on the Effective Date.")).toBeNull();
+    expect(obligationFromClause("This Agreement shall terminate on May 31, 2015.")).toBeNull();
+  });
+
   const clause = "PivX shall provide Detto with at least forty-five (45) days written notice of any increase in the Per Copy Fees.";
   it("keeps a party and obligation the clause holds", () => {
     expect(checkObligation(clause, "PivX", "provide Detto written notice of any increase")).toEqual({ party: "PivX", obligation: "provide Detto written notice of any increase" });
