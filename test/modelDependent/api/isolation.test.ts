@@ -192,6 +192,23 @@ describe("bob cannot learn anything of alice's document", () => {
     expect(await (await users.alice.get(`/api/documents/${aliceDoc.id}/file`)).text()).toBe(ALICE_TEXT);
   });
 
+  test("whole-document tasks (summaries, deadlines) on alice's document or collection tell bob nothing", async () => {
+    for (const [url, json] of [
+      ["/api/summaries", { documentId: aliceDoc.id }],
+      ["/api/deadlines", { documentIds: [aliceDoc.id], annotate: false }],
+      ["/api/deadlines", { collectionId: "alpha", annotate: false }],
+    ] as const) {
+      const res = await users.bob.post(url, json);
+      expect(res.status, `${url} ${JSON.stringify(json)}`).toBeLessThan(500);
+      const text = await res.text();
+      expectNoLeak(`POST ${url} ${JSON.stringify(json)}`, text);
+      // The summary streams (NDJSON): its one event says not found, as for a document that does not exist.
+      if (url === "/api/summaries" && res.status === 200) {
+        expect(text.trim().split("\n").map((l) => JSON.parse(l))).toEqual([{ type: "error", error: { code: "not_found:document", message: "Document not found." } }]);
+      }
+    }
+  });
+
   test("every other GET route bob may call tells him nothing of alice's", async () => {
     // Walks app/api, so routes added by others are covered: whatever they return to bob, it holds none of alice's.
     const skip = new Set(["/api/ask", "/api/search"]);
