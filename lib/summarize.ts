@@ -5,6 +5,7 @@ import { loadDocumentPages } from "./documentPages";
 import { toClientError } from "./http";
 import { renderPassage, type PromptPassage, type UsedPassage } from "./prompt";
 import { stripMarkers } from "./utils/claimCheck";
+import { flippedPolarity } from "./utils/polarity";
 import { verifyAnswer, type VerifiedSentence, type WithheldSentence } from "./verifyAnswer";
 import { config } from "@/core/config";
 import { openDb } from "@/core/db";
@@ -47,7 +48,7 @@ export interface SummaryResult {
   summary: string;
   citations: Citation[];
   sentences: VerifiedSentence[];
-  withheld: (WithheldSentence | { text: string; values: string[]; reason: "uncited" | "not_in_cited" })[];
+  withheld: (WithheldSentence | { text: string; values: string[]; reason: "uncited" | "not_in_cited" | "opposite_of_passage" })[];
   mode: "single" | "map_reduce";
   parts: number;
   timings: { totalMs: number };
@@ -102,7 +103,7 @@ function packGroups<T>(items: readonly T[], render: (t: T) => string, budget: nu
 }
 
 export function summaryCacheKey(sha256: string, instruction: string, model: string): string {
-  return createHash("sha256").update(JSON.stringify(["summary/v3", sha256, instruction, model])).digest("hex");
+  return createHash("sha256").update(JSON.stringify(["summary/v4", sha256, instruction, model])).digest("hex");
 }
 
 export async function summarizeDocument(
@@ -225,8 +226,15 @@ export function checkSummary(text: string, used: readonly UsedPassage[], instruc
     said.add(key);
     return false;
   });
-  const unverified = verified.sentences.filter((s) => !repeated.includes(s) && (s.citations.length === 0 || s.verdict !== "verified"));
-  const cut = [...unverified, ...repeated];
+  const byNumber = new Map(used.map((u) => [u.n, u.hit.text]));
+  const flipped = verified.sentences
+    .filter((s) => !repeated.includes(s))
+    .map((s) => ({ s, pair: s.citations.map((n) => flippedPolarity(stripMarkers(s.text), byNumber.get(n) ?? "")).find((p) => p !== null) ?? null }))
+    .filter((f) => f.pair !== null);
+  const unverified = verified.sentences.filter(
+    (s) => !repeated.includes(s) && !flipped.some((f) => f.s === s) && (s.citations.length === 0 || s.verdict !== "verified"),
+  );
+  const cut = [...unverified, ...repeated, ...flipped.map((f) => f.s)];
   const final = cut.length ? removeSpans(verified.resolved, cut, used) : verified.resolved;
   const kept = cut.length ? verifyAnswer(final, used, instruction) : verified;
   const byN = new Map<number, PromptPassage>(used.map((u) => [u.n, u.hit]));
@@ -238,6 +246,7 @@ export function checkSummary(text: string, used: readonly UsedPassage[], instruc
       ...verified.withheld,
       ...kept.withheld,
       ...unverified.map((s) => ({ text: s.text, values: s.missingClaims, reason: s.citations.length === 0 ? ("uncited" as const) : ("not_in_cited" as const) })),
+      ...flipped.map((f) => ({ text: f.s.text, values: [f.pair!], reason: "opposite_of_passage" as const })),
     ],
   };
 }

@@ -146,7 +146,12 @@ export function SummaryPanel({ documentId, fileName, onClose }: { documentId: st
                 {result.r.withheld.map((w, i) => (
                   <li key={i}>
                     <span className="line-through decoration-amber-600">{w.text}</span>
-                    {w.values.length > 0 && <span> — not in the cited passage: {w.values.map((v) => `“${v}”`).join(", ")}</span>}
+                    {w.values.length > 0 && (
+                      <span>
+                        {" — "}
+                        {w.reason === "opposite_of_passage" ? "the passage says the opposite of" : "not in the cited passage"}: {w.values.map((v) => `“${v}”`).join(", ")}
+                      </span>
+                    )}
                   </li>
                 ))}
               </ul>

@@ -28,6 +28,15 @@ describe("summary checks", () => {
     for (const c of r.citations) expect(doc.pages.get(c.page!)!.slice(c.charStart, c.charEnd)).toBe(c.quote);
   });
 
+  it("leaves out a sentence that says the opposite of its passage in the passage's own words", () => {
+    const lymphoma = reportPassages("mcl", medicalReport("Mantle Cell Lymphoma - Consult"));
+    const u = lymphoma.passages.map((hit, i) => ({ n: i + 1, hit }));
+    const n = u.find((x) => x.hit.text.includes("discontinue aspirin"))!.n;
+    const r = checkSummary(`We will continue aspirin for now [${n}]. We will discontinue aspirin for now [${n}].`, u, SUMMARY_PRESETS.clinical);
+    expect(r.sentences.map((s) => s.text)).toEqual([`We will discontinue aspirin for now [${n}].`]);
+    expect(r.withheld).toContainEqual(expect.objectContaining({ reason: "opposite_of_passage", values: ["continue aspirin"] }));
+  });
+
   it("keys the cache by document version, instruction and model", () => {
     const k = summaryCacheKey("a".repeat(64), "x", "m");
     expect(summaryCacheKey("a".repeat(64), "x", "m")).toBe(k);
