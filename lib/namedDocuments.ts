@@ -149,11 +149,22 @@ export function preferringNamed(
  * The search narrowed to the named documents: each searched on its own (limit shared out), then
  * interleaved by rank, so every named document appears however strongly another one matches.
  */
-export async function searchNamed(search: (q: SearchQuery) => Promise<SearchHit[]>, q: SearchQuery, named: readonly NamedDocument[]): Promise<SearchHit[]> {
+export async function searchNamed(
+  search: (q: SearchQuery) => Promise<SearchHit[]>,
+  q: SearchQuery,
+  named: readonly NamedDocument[],
+  /** Reorders each document's list (e.g. boostByHeading) before they are interleaved; `pool` candidates each. */
+  rerank?: { order: (hits: SearchHit[]) => SearchHit[]; pool: number },
+): Promise<SearchHit[]> {
   const limit = q.limit ?? 10;
-  if (named.length === 1) return search({ ...q, documents: [named[0]!.documentId] });
   const per = Math.max(1, Math.ceil(limit / named.length));
-  const lists = await Promise.all(named.map((d) => search({ ...q, limit: per, documents: [d.documentId] })));
+  const lists = await Promise.all(
+    named.map(async (d) => {
+      const hits = await search({ ...q, limit: Math.max(per, rerank?.pool ?? 0), documents: [d.documentId] });
+      return (rerank ? rerank.order(hits) : hits).slice(0, named.length === 1 ? limit : per);
+    }),
+  );
+  if (lists.length === 1) return lists[0]!;
   const out: SearchHit[] = [];
   for (let r = 0; out.length < limit && lists.some((l) => r < l.length); r++) for (const l of lists) if (r < l.length && out.length < limit) out.push(l[r]!);
   return out;

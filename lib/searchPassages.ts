@@ -1,5 +1,6 @@
 import { CairnError } from "@/core/errors";
 import type { DocumentContextRow } from "@/core/db/queries";
+import { boostByHeading, HEADING_WEIGHT } from "./headingBoost";
 import { findNamedDocuments, searchNamed, type NamedDocument } from "./namedDocuments";
 import type { PromptPassage } from "./prompt";
 import { contentTerms, findTermMatches, wordSpans } from "./utils/queryTerms";
@@ -15,7 +16,12 @@ export interface SearchPassagesDeps {
   documentNames?: (documentIds: string[]) => Promise<Map<string, string>>;
   /** What the readable documents are known by (name, title, parties): given, a question naming documents searches those. */
   catalog?: (collections: string[]) => readonly DocumentContextRow[];
+  /** Weight of section-heading matches when reordering candidates (lib/headingBoost); 0 keeps the store's order. */
+  headingWeight?: number;
 }
+
+/** Candidates fetched per result list before the heading boost reorders them. */
+const RERANK_POOL = 30;
 
 export interface Highlight {
   /** Offsets into the passage text (the hit's `text`, not the page). */
@@ -67,7 +73,12 @@ export async function searchPassagesScoped(input: SearchPassagesInput): Promise<
   const narrowedTo = input.widen ? [] : named;
   const vector = deps.embedder ? (await deps.embedder.embed([query]))[0] : undefined;
   const q: SearchQuery = { query, vector, collections: input.collections, limit: input.limit ?? 20, mode: vector ? "hybrid" : "keyword" };
-  const hits = narrowedTo.length ? await searchNamed(deps.search, q, narrowedTo) : await deps.search(q);
+  const weight = deps.headingWeight ?? HEADING_WEIGHT;
+  const order = (hs: SearchHit[]) => boostByHeading(hs, query, narrowedTo.flatMap((d) => d.matched), weight);
+  const pool = weight > 0 ? Math.max(q.limit!, RERANK_POOL) : q.limit!;
+  const hits = narrowedTo.length
+    ? await searchNamed(deps.search, q, narrowedTo, { order, pool })
+    : order(await deps.search({ ...q, limit: Math.min(pool, 200) })).slice(0, q.limit);
   const names = deps.documentNames && hits.length ? await deps.documentNames([...new Set(hits.map((h) => h.documentId))]) : undefined;
   const results = hits.map((h) => ({
     hit: { ...h, fileName: names?.get(h.documentId) },

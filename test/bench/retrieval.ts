@@ -4,6 +4,9 @@
 // what /api/search does — with the test embedder. A hit is a returned passage of the question's
 // document covering at least half of the gold span; page-hit@5: a top-5 passage of that document
 // on a page the gold span is on. Reports hit@1, hit@5, hit@10, MRR@10 and page-hit@5 per corpus.
+// Questions naming a document are narrowed to it as /api/search does; BENCH_WIDEN=1 measures
+// without that (every question searches all documents), BENCH_HEADING=0 without the section-heading
+// boost (lib/headingBoost). The deps are /api/search's own (lib/searchReadablePassages).
 // Run: npm run bench -- retrieval   (BENCH_REBUILD=1 re-ingests; BENCH_LABEL=name tags the run;
 // BENCH_VERBOSE=1 lists the misses)
 import fs from "node:fs";
@@ -14,8 +17,12 @@ import { openBenchApp } from "./utils/benchApp";
 import { loadAverage, percentile, round } from "./utils/stats";
 
 const app = await openBenchApp("retrieval");
-const { searchReadablePassages } = await import("@/lib/searchReadablePassages");
-const { currentPrincipal } = await import("@/lib/auth");
+const { documentCatalog } = await import("@/lib/searchReadablePassages");
+const { searchPassagesScoped } = await import("@/lib/searchPassages");
+const { passageSearchDeps } = await import("@/lib/keywordPassages");
+const { documentNames } = await import("@/lib/askDeps");
+const widen = process.env.BENCH_WIDEN === "1";
+const headingWeight = process.env.BENCH_HEADING === "0" ? 0 : undefined;
 const { getVectorStore } = await import("@/lib/store");
 const store = await getVectorStore();
 
@@ -72,10 +79,11 @@ const covers = (hit: { documentId: string; page: number | null; charStart: numbe
 
 const docByName = new Map(app.corpus.summary.documents.map((d) => [d.name, d.id]));
 const questions = loadRetrievalQuestions();
-const rows: { id: string; corpus: string; format: string; rank: number | null; pageHit5: boolean; top: string[]; ms: number }[] = [];
-const principal = currentPrincipal();
+const rows: { id: string; corpus: string; format: string; rank: number | null; pageHit5: boolean; narrowed: "right" | "wrong" | "none"; top: string[]; ms: number }[] = [];
 // Warm-up (embedder and store caches), not counted.
-await searchReadablePassages(principal, "governing law", undefined, 10);
+const searchDeps = { ...(await passageSearchDeps()), documentNames, catalog: documentCatalog, headingWeight };
+const collections = app.collections;
+await searchPassagesScoped({ query: "governing law", collections, limit: 10, deps: searchDeps });
 for (const q of questions) {
   const name = uploadName(q.file);
   const documentId = docByName.get(name);
@@ -83,7 +91,7 @@ for (const q of questions) {
   const gold = await locateGold(documentId, q.gold.quote);
   if (!gold) throw new Error(`gold quote of ${q.id} not found in ${name}`);
   const t = performance.now();
-  const results = await searchReadablePassages(principal, q.question, undefined, 10);
+  const { results, narrowedTo } = await searchPassagesScoped({ query: q.question, collections, limit: 10, widen, deps: searchDeps });
   const ms = performance.now() - t;
   const hits = results.map((r) => r.hit);
   const idx = hits.findIndex((h) => covers(h, gold));
@@ -94,6 +102,7 @@ for (const q of questions) {
     format: path.extname(name).slice(1),
     rank: idx < 0 ? null : idx + 1,
     pageHit5: hits.slice(0, 5).some((h) => h.documentId === documentId && goldPages.has(h.page)),
+    narrowed: narrowedTo.length === 0 ? "none" : narrowedTo.some((d) => d.documentId === documentId) ? "right" : "wrong",
     top: hits.slice(0, 3).map((h) => `${(h.fileName ?? h.documentId).slice(0, 24)} p${h.page ?? "-"} ${h.headingPath.slice(0, 30)}`),
     ms,
   });
@@ -109,6 +118,8 @@ function summarize(rs: typeof rows) {
     hit10: at(10),
     mrr10: round(rs.reduce((s, r) => s + (r.rank ? 1 / r.rank : 0), 0) / n, 3),
     pageHit5: round(rs.filter((r) => r.pageHit5).length / n, 3),
+    narrowedRight: rs.filter((r) => r.narrowed === "right").length,
+    narrowedWrong: rs.filter((r) => r.narrowed === "wrong").length,
   };
 }
 const corpora = [...new Set(rows.map((r) => r.corpus))];
@@ -116,9 +127,10 @@ const summary: Record<string, ReturnType<typeof summarize>> = Object.fromEntries
 const latency = { p50: round(percentile(rows.map((r) => r.ms), 50), 1), p95: round(percentile(rows.map((r) => r.ms), 95), 1) };
 
 console.log(`retrieval dev set: ${questions.length} questions over ${docByName.size} documents (${app.corpus.summary.documents.reduce((s, d) => s + d.chunks, 0)} chunks), embedder ${app.corpus.summary.embedder}`);
-console.log("corpus      n   hit@1  hit@5  hit@10  MRR@10  page-hit@5");
+console.log(`narrowing to named documents: ${widen ? "off (BENCH_WIDEN=1)" : "on"}; heading boost: ${headingWeight === 0 ? "off (BENCH_HEADING=0)" : "on"}`);
+console.log("corpus      n   hit@1  hit@5  hit@10  MRR@10  page-hit@5  narrowed right/wrong");
 for (const [c, s] of Object.entries(summary))
-  console.log(`${c.padEnd(10)} ${String(s.questions).padStart(3)}   ${s.hit1.toFixed(2)}   ${s.hit5.toFixed(2)}   ${s.hit10.toFixed(2)}    ${s.mrr10.toFixed(2)}    ${s.pageHit5.toFixed(2)}`);
+  console.log(`${c.padEnd(10)} ${String(s.questions).padStart(3)}   ${s.hit1.toFixed(2)}   ${s.hit5.toFixed(2)}   ${s.hit10.toFixed(2)}    ${s.mrr10.toFixed(2)}    ${s.pageHit5.toFixed(2)}        ${s.narrowedRight}/${s.narrowedWrong}`);
 console.log(`search through lib (embed + hybrid + names): p50 ${latency.p50} ms, p95 ${latency.p95} ms; load ${loadAverage().join(" ")}`);
 if (process.env.BENCH_VERBOSE)
   for (const r of rows.filter((r) => r.rank !== 1)) console.log(`  ${r.id}: rank ${r.rank ?? "-"}; top: ${r.top.join(" | ")}`);
@@ -127,7 +139,7 @@ fs.mkdirSync(path.join(root, "bench-results"), { recursive: true });
 const label = process.env.BENCH_LABEL ?? "latest";
 fs.writeFileSync(
   path.join(root, "bench-results", `retrieval-${label}.json`),
-  JSON.stringify({ date: new Date().toISOString(), label, corpusVersion: app.corpus.summary.version, summary, latency, rows }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), label, widen, headingBoost: headingWeight !== 0, corpusVersion: app.corpus.summary.version, summary, latency, rows }, null, 2),
 );
 await app.close();
 app.remove();
