@@ -14,10 +14,10 @@ export function UserMenu({ name, isAdmin }: { name: string; isAdmin: boolean }) 
           Admin
         </a>
       )}
-      <span className="text-stone-600" data-testid="who-am-i">
+      <a href="/account" className="text-stone-600 hover:text-stone-950" data-testid="who-am-i">
         Signed in as <span className="font-medium text-stone-900">{name}</span>
         {isAdmin ? " (admin)" : ""}
-      </span>
+      </a>
       <button type="button" onClick={logout} className="rounded border border-stone-300 px-2 py-1 text-stone-700 hover:bg-stone-100">
         Log out
       </button>

@@ -71,6 +71,11 @@ export function LibraryView() {
       ) : (
         <div className="space-y-2">
           <CollectionPicker collections={writable} value={uploadInto ?? ""} onChange={setTarget} label="Upload into" allowAll={false} />
+          {writable.length === 1 && (me?.collections.length ?? 0) > 1 && (
+            <p className="text-sm text-stone-600" data-testid="upload-target">
+              Uploads go into {writable[0].name}.
+            </p>
+          )}
           <UploadDropzone onUploaded={refresh} collection={uploadInto} />
         </div>
       )}
@@ -111,6 +116,7 @@ export function LibraryView() {
                   key={d.id}
                   doc={d}
                   collectionName={(me?.collections.length ?? 0) > 1 ? collectionName(d.collectionId) : null}
+                  canDelete={!me || me.writable.includes(d.collectionId)}
                   onDelete={() => remove(d)}
                   onSummarize={() => setTask({ kind: "summary", doc: d })}
                   onDeadlines={() => setTask({ kind: "deadlines", scope: { documentIds: [d.id] }, title: `Deadlines in ${d.name}` })}
@@ -127,12 +133,14 @@ export function LibraryView() {
 function DocumentRowView({
   doc,
   collectionName,
+  canDelete,
   onDelete,
   onSummarize,
   onDeadlines,
 }: {
   doc: DocumentRow;
   collectionName: string | null;
+  canDelete: boolean;
   onDelete: () => void;
   onSummarize: () => void;
   onDeadlines: () => void;
@@ -196,9 +204,11 @@ function DocumentRowView({
             <button type="button" onClick={onDeadlines} aria-label={`Deadlines in ${doc.name}`} className="rounded px-2 py-1 text-teal-800 hover:bg-teal-50">Deadlines</button>
           </>
         )}
-        <button type="button" onClick={onDelete} aria-label={`Delete ${doc.name}`} className="rounded px-2 py-1 text-red-700 hover:bg-red-50 focus:outline-none focus:ring-2 focus:ring-red-600">
-          Delete
-        </button>
+        {canDelete && (
+          <button type="button" onClick={onDelete} aria-label={`Delete ${doc.name}`} className="rounded px-2 py-1 text-red-700 hover:bg-red-50 focus:outline-none focus:ring-2 focus:ring-red-600">
+            Delete
+          </button>
+        )}
       </td>
     </tr>
   );

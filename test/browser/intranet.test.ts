@@ -169,6 +169,9 @@ test("the admin page lists users, collections and memberships; a non-admin is tu
   expect((await docNames(bob)).join(" ")).toContain(ALICE.file);
   expect(await bob.page.getByTestId("collection-picker-upload-into").count()).toBe(0);
   expect(await bob.page.getByTestId("collection-picker-show").count()).toBe(1);
+  expect(await bob.page.getByTestId("upload-target").textContent()).toBe("Uploads go into Bravo team.");
+  expect(await bob.page.getByRole("button", { name: `Delete ${ALICE.file}` }).count()).toBe(0);
+  expect(await bob.page.getByRole("button", { name: `Delete ${BOB.file}` }).count()).toBe(1);
   await bob.page.getByTestId("collection-picker-show").selectOption("bravo");
   expect((await docNames(bob)).join(" ")).not.toContain(ALICE.file);
   await bob.page.getByTestId("collection-picker-show").selectOption("");
@@ -178,4 +181,23 @@ test("the admin page lists users, collections and memberships; a non-admin is tu
   expect(await bob.page.getByTestId("memberships").count()).toBe(0);
   await rootSession.context.close();
   await bob.context.close();
+});
+
+test("the account page lists my collections and makes an API key that works until I revoke it", async () => {
+  const alice = await logIn("alice");
+  await alice.page.getByTestId("who-am-i").click();
+  await alice.page.waitForURL(`${app.url}/account`);
+  expect(await alice.page.getByTestId("my-collections").textContent()).toContain("Alpha team");
+  await alice.page.getByLabel("Name").fill("nightly script");
+  await alice.page.getByRole("button", { name: "Create key" }).click();
+  const key = (await alice.page.getByTestId("new-api-key").textContent())!;
+  expect(key).toMatch(/^cairn_/);
+  const me = await fetch(`${app.url}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } });
+  expect((await me.json()).user.name).toBe("alice");
+  await alice.page.screenshot({ path: path.join(artifactsDir, "intranet-account.png"), fullPage: true });
+  await alice.page.getByRole("button", { name: "Revoke nightly script" }).click();
+  await alice.page.getByTestId("api-keys").getByText("revoked").waitFor();
+  expect((await fetch(`${app.url}/api/documents`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
+  expect(alice.cspViolations).toEqual([]);
+  await alice.context.close();
 });
