@@ -135,6 +135,8 @@ try {
     lost: lost.length,
     lostExamples: lost.slice(0, 5),
     webRssMb: { start: round(rss[0]!), max: round(Math.max(...rss.filter(Number.isFinite))), end: round(rss.at(-1)!) },
+    // One sample per 10 s: a plateau, not a climb, is what "bounded" means here.
+    webRssMbEvery10s: rss.filter((_, i) => i % 10 === 0).map((x) => round(x)),
   };
   console.table({ search: result.search, ask: result.ask });
   console.log(JSON.stringify({ ...result, search: undefined, ask: undefined }, null, 2));
