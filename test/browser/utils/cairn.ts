@@ -27,9 +27,9 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts the built web app and the worker, as `npm start` does, on a temp data dir and a free port. */
-export async function startCairn(extraEnv: Record<string, string> = {}, opts: { worker?: boolean } = {}): Promise<RunningCairn> {
+export async function startCairn(extraEnv: Record<string, string> = {}, opts: { worker?: boolean; port?: number } = {}): Promise<RunningCairn> {
   ensureBuild();
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-e2e-"));
   const env: NodeJS.ProcessEnv = { ...process.env, ...offlineEnv, NODE_ENV: "production", CAIRN_DATA_DIR: dataDir, CAIRN_PORT: String(port), ...extraEnv };
   let log = "";
