@@ -1,6 +1,7 @@
 import type { DocumentContextRow } from "@/core/db/queries";
 import type { SearchHit, SearchQuery } from "@/vectorstore/types";
 import { isEnglishWord, isEverydayWord } from "./utils/lexicon";
+import { contentTerms } from "./utils/queryTerms";
 import { phraseOf } from "./utils/textWords";
 
 // Questions that name a document: "Which law governs the Kubient / Associated Press agreement?"
@@ -119,6 +120,20 @@ export function findNamedDocuments(question: string, catalog: readonly DocumentC
   // A name only one document has outweighs a word two documents share ("reseller").
   const kept = found.some((f) => f.strong) ? found.filter((f) => f.strong) : found;
   return kept.length <= MAX_NAMED ? kept.map(({ strong: _, ...d }) => d) : [];
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * The query without the words that named its documents: once narrowed to a document, its
+ * parties' names are in every passage's header and only pull the search toward the preamble
+ * (which repeats them); the clause topic is what is left. Unchanged if nothing would be left.
+ */
+export function withoutNames(query: string, matched: readonly string[]): string {
+  let out = query;
+  for (const w of new Set(matched)) out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(w)}(?:['’]s)?(?![\\p{L}\\p{N}])`, "giu"), " ");
+  out = out.replace(/\s+/g, " ").trim();
+  return contentTerms(out).length > 0 ? out : query;
 }
 
 /** Share of a preferring search's results kept for the named documents; the rest come from everywhere. */

@@ -1,7 +1,7 @@
 import { CairnError } from "@/core/errors";
 import type { DocumentContextRow } from "@/core/db/queries";
 import { boostByHeading, HEADING_WEIGHT } from "./headingBoost";
-import { findNamedDocuments, searchNamed, type NamedDocument } from "./namedDocuments";
+import { findNamedDocuments, searchNamed, withoutNames, type NamedDocument } from "./namedDocuments";
 import type { PromptPassage } from "./prompt";
 import { contentTerms, findTermMatches, wordSpans } from "./utils/queryTerms";
 import type { Embedder } from "@/models/types";
@@ -18,6 +18,8 @@ export interface SearchPassagesDeps {
   catalog?: (collections: string[]) => readonly DocumentContextRow[];
   /** Weight of section-heading matches when reordering candidates (lib/headingBoost); 0 keeps the store's order. */
   headingWeight?: number;
+  /** False: a narrowed search still searches the words that named the document (lib/namedDocuments withoutNames). */
+  stripNames?: boolean;
 }
 
 /** Candidates fetched per result list before the heading boost reorders them. */
@@ -71,8 +73,10 @@ export async function searchPassagesScoped(input: SearchPassagesInput): Promise<
   const { deps } = input;
   const named = deps.catalog ? findNamedDocuments(query, deps.catalog(input.collections)) : [];
   const narrowedTo = input.widen ? [] : named;
-  const vector = deps.embedder ? (await deps.embedder.embed([query]))[0] : undefined;
-  const q: SearchQuery = { query, vector, collections: input.collections, limit: input.limit ?? 20, mode: vector ? "hybrid" : "keyword" };
+  // Narrowed, the names are in every passage's header: search the clause topic.
+  const text = narrowedTo.length && deps.stripNames !== false ? withoutNames(query, narrowedTo.flatMap((d) => d.matched)) : query;
+  const vector = deps.embedder ? (await deps.embedder.embed([text]))[0] : undefined;
+  const q: SearchQuery = { query: text, vector, collections: input.collections, limit: input.limit ?? 20, mode: vector ? "hybrid" : "keyword" };
   const weight = deps.headingWeight ?? HEADING_WEIGHT;
   const order = (hs: SearchHit[]) => boostByHeading(hs, query, narrowedTo.flatMap((d) => d.matched), weight);
   const pool = weight > 0 ? Math.max(q.limit!, RERANK_POOL) : q.limit!;

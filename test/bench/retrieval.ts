@@ -6,7 +6,7 @@
 // on a page the gold span is on. Reports hit@1, hit@5, hit@10, MRR@10 and page-hit@5 per corpus.
 // Questions naming a document are narrowed to it as /api/search does; BENCH_WIDEN=1 measures
 // without that (every question searches all documents), BENCH_HEADING=0 without the section-heading
-// boost (lib/headingBoost). The deps are /api/search's own (lib/searchReadablePassages).
+// boost (lib/headingBoost), BENCH_STRIP=0 keeping the names in a narrowed query. The deps are /api/search's own (lib/searchReadablePassages).
 // Run: npm run bench -- retrieval   (BENCH_REBUILD=1 re-ingests; BENCH_LABEL=name tags the run;
 // BENCH_VERBOSE=1 lists the misses)
 import fs from "node:fs";
@@ -23,6 +23,7 @@ const { passageSearchDeps } = await import("@/lib/keywordPassages");
 const { documentNames } = await import("@/lib/askDeps");
 const widen = process.env.BENCH_WIDEN === "1";
 const headingWeight = process.env.BENCH_HEADING === "0" ? 0 : undefined;
+const stripNames = process.env.BENCH_STRIP !== "0";
 const { getVectorStore } = await import("@/lib/store");
 const store = await getVectorStore();
 
@@ -81,7 +82,7 @@ const docByName = new Map(app.corpus.summary.documents.map((d) => [d.name, d.id]
 const questions = loadRetrievalQuestions();
 const rows: { id: string; corpus: string; format: string; rank: number | null; pageHit5: boolean; narrowed: "right" | "wrong" | "none"; top: string[]; ms: number }[] = [];
 // Warm-up (embedder and store caches), not counted.
-const searchDeps = { ...(await passageSearchDeps()), documentNames, catalog: documentCatalog, headingWeight };
+const searchDeps = { ...(await passageSearchDeps()), documentNames, catalog: documentCatalog, headingWeight, stripNames };
 const collections = app.collections;
 await searchPassagesScoped({ query: "governing law", collections, limit: 10, deps: searchDeps });
 for (const q of questions) {
@@ -127,7 +128,7 @@ const summary: Record<string, ReturnType<typeof summarize>> = Object.fromEntries
 const latency = { p50: round(percentile(rows.map((r) => r.ms), 50), 1), p95: round(percentile(rows.map((r) => r.ms), 95), 1) };
 
 console.log(`retrieval dev set: ${questions.length} questions over ${docByName.size} documents (${app.corpus.summary.documents.reduce((s, d) => s + d.chunks, 0)} chunks), embedder ${app.corpus.summary.embedder}`);
-console.log(`narrowing to named documents: ${widen ? "off (BENCH_WIDEN=1)" : "on"}; heading boost: ${headingWeight === 0 ? "off (BENCH_HEADING=0)" : "on"}`);
+console.log(`narrowing to named documents: ${widen ? "off (BENCH_WIDEN=1)" : "on"}; heading boost: ${headingWeight === 0 ? "off (BENCH_HEADING=0)" : "on"}; names stripped from a narrowed query: ${stripNames ? "yes" : "no (BENCH_STRIP=0)"}`);
 console.log("corpus      n   hit@1  hit@5  hit@10  MRR@10  page-hit@5  narrowed right/wrong");
 for (const [c, s] of Object.entries(summary))
   console.log(`${c.padEnd(10)} ${String(s.questions).padStart(3)}   ${s.hit1.toFixed(2)}   ${s.hit5.toFixed(2)}   ${s.hit10.toFixed(2)}    ${s.mrr10.toFixed(2)}    ${s.pageHit5.toFixed(2)}        ${s.narrowedRight}/${s.narrowedWrong}`);
@@ -139,7 +140,7 @@ fs.mkdirSync(path.join(root, "bench-results"), { recursive: true });
 const label = process.env.BENCH_LABEL ?? "latest";
 fs.writeFileSync(
   path.join(root, "bench-results", `retrieval-${label}.json`),
-  JSON.stringify({ date: new Date().toISOString(), label, widen, headingBoost: headingWeight !== 0, corpusVersion: app.corpus.summary.version, summary, latency, rows }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), label, widen, headingBoost: headingWeight !== 0, stripNames, corpusVersion: app.corpus.summary.version, summary, latency, rows }, null, 2),
 );
 await app.close();
 app.remove();

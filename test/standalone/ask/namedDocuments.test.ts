@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DocumentContextRow } from "@/core/db/queries";
-import { findNamedDocuments, preferringNamed } from "@/lib/namedDocuments";
+import { findNamedDocuments, preferringNamed, withoutNames } from "@/lib/namedDocuments";
 import { searchPassagesScoped } from "@/lib/searchPassages";
 import type { SearchHit, SearchQuery } from "@/vectorstore/types";
 import { hit } from "./fixtures";
@@ -98,5 +98,14 @@ describe("preferringNamed (answers)", () => {
   it("is the plain search when nothing is named", async () => {
     const r = await preferringNamed(search, () => catalog)({ query: "Which law governs the agreement?", collections: ["col-a"], limit: 3 });
     expect(r.map((h) => h.documentId)).toEqual(["vayyar", "pivx", "kub"]);
+  });
+});
+
+describe("withoutNames", () => {
+  it("drops the words that named the document, possessives too, and keeps the topic", () => {
+    expect(withoutNames("Is Inde Living an exclusive reseller of Vayyar's products?", ["Inde", "Living", "Vayyar's"])).toBe("Is an exclusive reseller of products?");
+    expect(withoutNames("Which law governs the Kubient agreement?", ["Kubient"])).toBe("Which law governs the agreement?");
+    // Nothing but the name: the query stays as it is.
+    expect(withoutNames("Kubient", ["Kubient"])).toBe("Kubient");
   });
 });
