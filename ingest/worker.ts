@@ -8,10 +8,14 @@ import { isCairnError } from "@/core/errors";
 import { addWatchedFile, removeWatchedFile, watchedFilePaths } from "@/lib/library";
 import { getVectorStore } from "@/lib/store";
 import { getEmbedder } from "@/models";
+import { loadEmbedder } from "@/models/embedder";
+import { readGgufSummary } from "@/models/gguf";
 import { resolveModelFile } from "@/models/registry";
+import { openVectorStore } from "@/vectorstore/openVectorStore";
 import { chunkDocument } from "./chunk";
 import { closeParserPool, parseFile, warmParserPool } from "./parse";
 import { processJob, WAITING_FOR_EMBEDDER, type JobDeps } from "./processJob";
+import { reembedStep, type ReembedDeps } from "./reembed";
 import { releaseOrphanedJobs } from "./recovery";
 import { startWatching, type WatchHandlers } from "./watch";
 
@@ -41,6 +45,26 @@ const deps: JobDeps = {
   chunk: chunkDocument,
 };
 
+const reembedDeps: ReembedDeps = {
+  db,
+  cfg,
+  parse: parseFile,
+  chunk: chunkDocument,
+  loadEmbedder: (file) => loadEmbedder(file.path, { name: file.name, threads: cfg.modelThreads }),
+  openStore: async (uri, file) => {
+    const dimensions = (await readGgufSummary(file.path)).embeddingLength;
+    if (!dimensions) throw new Error(`${file.name} does not declare its embedding width`);
+    return openVectorStore({ uri, dimensions, embeddingModel: file.name, index: { annMinRows: cfg.vectorAnnMinRows } });
+  },
+};
+
+let reembedPausedUntil = 0;
+function reembedFailed(e: unknown): "failed" {
+  console.error("re-embed failed, retrying in a minute (search keeps the current embedder):", isCairnError(e) ? e.message : e);
+  reembedPausedUntil = Date.now() + 60_000;
+  return "failed";
+}
+
 let running = true;
 let idleSince = Date.now();
 let dirty = false;
@@ -56,6 +80,9 @@ async function loop(): Promise<void> {
     warnedNoModel = !haveEmbedder;
     const job = claimNextJob(db, workerId, Date.now() - HEARTBEAT_STALE_MS, haveEmbedder ? {} : { skipStage: WAITING_FOR_EMBEDDER });
     if (!job) {
+      // Idle: move the library on to a newly chosen embedder, one document at a time.
+      const step = haveEmbedder && Date.now() >= reembedPausedUntil ? await reembedStep(reembedDeps).catch(reembedFailed) : "none";
+      if (step === "embedded" || step === "switched") continue;
       if (dirty && Date.now() - idleSince > 2000) await maintainIndexes();
       await sleep(cfg.workerPollMs);
       continue;

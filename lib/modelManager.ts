@@ -210,8 +210,8 @@ function safeResolve(role: ModelRole): string | null {
 /**
  * Chooses which installed model a role uses, for every process, without a restart: the web app
  * loads the chosen LLM on the next question (the old one finishes what it is answering first).
- * The embedder cannot be switched here yet: the library's vectors were made by the current one,
- * and re-embedding it in the background is not built.
+ * A chosen embedder takes over once the worker has re-embedded the library with it in the
+ * background (ingest/reembed.ts); until then search uses the old vectors and the old embedder.
  */
 export async function selectModel(principal: Principal, role: ModelRole, name: string): Promise<void> {
   assertCanManageModels(principal);
@@ -225,13 +225,6 @@ export async function selectModel(principal: Principal, role: ModelRole, name: s
     throw new CairnError("conflict:model", `${role === "llm" ? "CAIRN_LLM_MODEL" : "CAIRN_EMBED_MODEL"} is set, and it decides; unset it to choose here.`, {
       reason: "set_by_env",
     });
-  }
-  if (role === "embedder") {
-    throw new CairnError(
-      "conflict:model",
-      "Switching the embedding model needs every document embedded again with it; that is not available from this page yet. Set CAIRN_EMBED_MODEL and re-index instead.",
-      { reason: "reembed_not_supported" },
-    );
   }
   await writeSelection(cfg.modelsDir, role, name);
 }

@@ -1,6 +1,8 @@
 import { isCairnError } from "@/core/errors";
 import { modelState, type ModelState } from "@/models";
+import { readVectorPointer, type VectorPointer } from "@/models/activeEmbedder";
 import { defaultModels } from "@/models/catalogue";
+import { config } from "@/core/config";
 import { installHint } from "@/models/modelMissing";
 import { listModels, resolveModelFile, type ModelListing } from "@/models/registry";
 import type { ModelRole } from "@/models/types";
@@ -41,6 +43,8 @@ export interface ModelsOverview {
   defaults: { names: string[]; totalBytes: number };
   /** Whether the caller may download, import, remove or switch models (an admin, once accounts are on). */
   canManage: boolean;
+  /** The embedder search uses now (the one that wrote the store) and a re-embed moving the library to another. */
+  vectors: { embedder: string; reembed: NonNullable<VectorPointer["reembed"]> | null } | null;
 }
 
 function mayManage(principal: Principal | null): boolean {
@@ -62,5 +66,12 @@ export function modelsOverview(principal: Principal | null = null): ModelsOvervi
     downloads: listDownloads(),
     defaults: (({ entries, totalBytes }) => ({ names: entries.map((e) => e.name), totalBytes }))(defaultModels()),
     canManage: mayManage(principal),
+    vectors: (() => {
+      const p = readVectorPointer(config());
+      // A finished or abandoned run still named in the file is not news.
+      const chosen = activeModel("embedder");
+      const reembed = p?.reembed && chosen.ok && chosen.name === p.reembed.embedder && p.embedder !== chosen.name ? p.reembed : null;
+      return p ? { embedder: p.embedder, reembed } : null;
+    })(),
   };
 }

@@ -2,7 +2,7 @@ import { config } from "@/core/config";
 import { loadEmbedder, type LocalEmbedder } from "./embedder";
 import { loadLanguageModel, type LocalLanguageModel } from "./llm";
 import { modelMissingError } from "./modelMissing";
-import { resolveModelFile } from "./registry";
+import { resolveActiveEmbedder, resolveModelFile } from "./registry";
 import type { ModelRole } from "./types";
 
 // Process-wide model singletons: each role is resolved and loaded once; concurrent first callers
@@ -29,10 +29,13 @@ interface Slot<T> {
 
 const slots: { llm?: Slot<LocalLanguageModel>; embedder?: Slot<LocalEmbedder> } = {};
 
+/** The file a role loads: the chosen LLM; the embedder that wrote the vector store in use. */
+const resolveForUse = (role: ModelRole) => (role === "embedder" ? resolveActiveEmbedder() : resolveModelFile(role));
+
 function getOrLoad<T extends { dispose(): Promise<void> }>(role: ModelRole, load: (path: string, name: string) => Promise<T>): Promise<T> {
   const existing = slots[role] as Slot<T> | undefined;
   // Resolved on every call (a few stats): a model chosen on the Models page takes over without a restart.
-  const file = resolveModelFile(role);
+  const file = resolveForUse(role);
   if (existing && existing.status !== "error" && existing.name === file?.name) return existing.promise;
   if (existing && existing.status !== "error") {
     // Disposal waits behind the old model's queued work (see dispose in llm.ts/embedder.ts).
@@ -68,7 +71,7 @@ export function getEmbedder(): Promise<LocalEmbedder> {
 /** What the UI shows per role; cheap, never loads anything. */
 export function modelState(role: ModelRole): ModelState {
   const slot = slots[role];
-  const file = resolveModelFile(role);
+  const file = resolveForUse(role);
   // A slot for another model than the one now chosen is on its way out: report the chosen one.
   if (slot && slot.name === file?.name) return { role, status: slot.status, name: slot.name, ...(slot.error ? { error: slot.error } : {}) };
   // Installed but not loaded yet: it loads on first use, so the UI can call it ready to use.

@@ -4,6 +4,7 @@ import { config, type CairnConfig } from "@/core/config";
 import { CairnError } from "@/core/errors";
 import { CATALOGUE, findCatalogueEntry, installCommand, type CatalogueEntry } from "./catalogue";
 import type { ModelRole } from "./types";
+import { readVectorPointer } from "./activeEmbedder";
 import { readSelectionSync } from "./selection";
 import { readManifestSync, type ImportedModel } from "./utils/manifest";
 
@@ -71,6 +72,19 @@ export function resolveModelFile(role: ModelRole, cfg: CairnConfig = config()): 
     if (file) return { path: file, name: entry.name, source: "catalogue" };
   }
   return null;
+}
+
+/**
+ * The embedder that search and indexing use now: the one that wrote the vector store in use
+ * (vectors.json), while it is installed. resolveModelFile("embedder") is the one chosen, which a
+ * background re-embed is moving the library to; the two differ only while that runs.
+ */
+export function resolveActiveEmbedder(cfg: CairnConfig = config()): ResolvedModelFile | null {
+  const pointer = readVectorPointer(cfg);
+  const chosen = resolveModelFile("embedder", cfg);
+  if (!pointer || pointer.embedder === chosen?.name) return chosen;
+  const listing = listModels(cfg).find((m) => m.name === pointer.embedder && m.role === "embedder" && m.installed);
+  return listing ? { path: listing.path, name: listing.name, source: "selected" } : chosen;
 }
 
 /** The model chosen on the Models page, if it is still installed; otherwise the defaults apply. */

@@ -9,7 +9,7 @@ import { formatBytes, modelsApi, useModels } from "./useModels";
 
 const stateLabel = { missing: "not installed", loading: "loading…", ready: "ready", error: "failed to load" } as const;
 
-function ActiveCard({ modelRole, active }: { modelRole: "llm" | "embedder"; active: ActiveModel }) {
+function ActiveCard({ modelRole, active, note }: { modelRole: "llm" | "embedder"; active: ActiveModel; note?: string }) {
   return (
     <div className={`rounded border p-3 ${active.ok ? "border-teal-200 bg-white" : "border-amber-300 bg-amber-50"}`} data-testid={`active-${modelRole}`}>
       <div className="text-sm font-semibold">{modelRole === "llm" ? "Language model (answers)" : "Embedding model (search and indexing)"}</div>
@@ -20,6 +20,7 @@ function ActiveCard({ modelRole, active }: { modelRole: "llm" | "embedder"; acti
       ) : (
         <p className="text-sm text-amber-950">Missing: {active.message}. Download it below, or import a .gguf file.</p>
       )}
+      {note && <p className="text-xs text-stone-600">{note}</p>}
     </div>
   );
 }
@@ -40,7 +41,8 @@ export function ModelsManager({ initial }: { initial: ModelsOverview }) {
     await refresh();
   };
   const jobOf = (m: ModelListing) => o.downloads.find((d) => d.name === m.name);
-  const activeName = (role: "llm" | "embedder") => (o.active[role].ok ? o.active[role].name : null);
+  // The embedder in use is the one that wrote the vectors search reads, until a re-embed finishes.
+  const activeName = (role: "llm" | "embedder") => (role === "embedder" && o.vectors ? o.vectors.embedder : o.active[role].ok ? o.active[role].name : null);
 
   return (
     <div className="space-y-4">
@@ -51,8 +53,21 @@ export function ModelsManager({ initial }: { initial: ModelsOverview }) {
       <FirstRunDownload overview={o} refresh={refresh} />
       <div className="grid gap-3 md:grid-cols-2">
         <ActiveCard modelRole="llm" active={o.active.llm} />
-        <ActiveCard modelRole="embedder" active={o.active.embedder} />
+        <ActiveCard
+          modelRole="embedder"
+          active={o.active.embedder}
+          note={o.vectors?.reembed ? `Chosen; search uses ${o.vectors.embedder} until the library is re-embedded.` : undefined}
+        />
       </div>
+      {o.vectors?.reembed && (
+        <div role="status" className="space-y-1 rounded border border-teal-300 bg-teal-50 px-3 py-2 text-sm" data-testid="reembed">
+          <p>
+            Re-embedding the library with <span className="font-medium">{o.vectors.reembed.embedder}</span>: {o.vectors.reembed.done} of{" "}
+            {o.vectors.reembed.total} documents. Search uses {o.vectors.embedder} until every document is done.
+          </p>
+          <progress className="h-2 w-full" max={Math.max(1, o.vectors.reembed.total)} value={o.vectors.reembed.done} aria-label="Re-embedding progress" />
+        </div>
+      )}
       <p className="text-sm text-stone-700" data-testid="model-state">
         {(["llm", "embedder"] as const).map((role) => (
           <span key={role} className="mr-4">
@@ -99,19 +114,20 @@ export function ModelsManager({ initial }: { initial: ModelsOverview }) {
                     {m.installed ? (
                       <div className="flex flex-wrap items-center gap-2">
                         <span className="text-teal-700">Installed</span>
-                        {activeName(m.role) === m.name ? (
+                        {o.vectors?.reembed?.embedder === m.name ? (
+                          <span className="rounded bg-amber-100 px-1 text-xs text-amber-900">chosen · re-embedding</span>
+                        ) : activeName(m.role) === m.name ? (
                           <span className="rounded bg-teal-100 px-1 text-xs text-teal-900" data-testid="in-use">
                             in use
                           </span>
                         ) : (
-                          o.canManage &&
-                          m.role === "llm" && (
+                          o.canManage && (
                             <button
                               type="button"
                               className="rounded border border-teal-700 px-2 py-0.5 text-xs text-teal-800 hover:bg-teal-50"
                               onClick={() => act("/api/models/selection", json({ role: m.role, name: m.name }))}
                             >
-                              Use for answers
+                              {m.role === "llm" ? "Use for answers" : "Use for search"}
                             </button>
                           )
                         )}

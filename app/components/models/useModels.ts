@@ -22,7 +22,7 @@ export function useModels(initial: ModelsOverview | null) {
       setError((e as Error).message);
     }
   }, []);
-  const downloading = overview?.downloads.some((d) => d.status === "downloading") ?? false;
+  const downloading = (overview?.downloads.some((d) => d.status === "downloading") || Boolean(overview?.vectors?.reembed)) ?? false;
   useEffect(() => {
     // Fetched at once even with server-rendered data: the API knows the caller (canManage).
     void refresh();

@@ -12,6 +12,9 @@ import { testModelPaths } from "../testModels";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-switch-"));
 const modelsDir = path.join(tmp, "models");
 
+// One process runs every file of this project: leave the environment as it was found.
+const saved = { ...process.env };
+
 beforeAll(() => {
   const { llm } = testModelPaths();
   fs.mkdirSync(modelsDir, { recursive: true });
@@ -35,6 +38,8 @@ beforeAll(() => {
 
 afterAll(async () => {
   await (await import("@/models/index")).disposeModels();
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -250,9 +250,10 @@ describe("choosing the model a role uses", () => {
     expect((await select({ role: "llm", name: "tiny-bad" })).status).toBe(409); // not installed
     expect((await select({ role: "llm", name: "nope" })).status).toBe(404);
     expect((await select({ role: "robot", name: "tiny-llm" })).status).toBe(400);
+    // The embedder in use already: choosing it is a no-op, and starts no re-embed.
     const embedder = await select({ role: "embedder", name: "tiny-embed" });
-    expect(embedder.status).toBe(409);
-    expect((await embedder.json()).error.reason).toBe("reembed_not_supported");
+    expect(embedder.status).toBe(200);
+    expect((await embedder.json()).vectors).toBeNull(); // no store opened yet: nothing to re-embed
 
     expect((await modelRoute.DELETE(new Request("http://x"), params("other-llm"))).status).toBe(204);
     expect((await overview()).active.llm).toMatchObject({ ok: true, name: "tiny-llm", source: "catalogue" });
