@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { isCairnError } from "@/core/errors";
 import { accountsEnabled } from "@/lib/auth";
 import { principalFromHeaders } from "@/lib/requestAuth";
 
@@ -26,9 +27,19 @@ export function contentSecurityPolicy(nonce: string, dev = false): string {
 
 const isLoginPage = (path: string) => path === "/login";
 
+function signedIn(request: NextRequest): boolean {
+  try {
+    return principalFromHeaders(request.headers) !== null;
+  } catch (e) {
+    // A revoked or unknown API key on a page: logged out, not a server error.
+    if (isCairnError(e) && e.type === "unauthorized") return false;
+    throw e;
+  }
+}
+
 export function proxy(request: NextRequest) {
   const path = request.nextUrl.pathname;
-  if (accountsEnabled() && !isLoginPage(path) && !principalFromHeaders(request.headers)) {
+  if (accountsEnabled() && !isLoginPage(path) && !signedIn(request)) {
     const login = new URL("/login", request.url);
     login.searchParams.set("next", path + request.nextUrl.search);
     return NextResponse.redirect(login, 307);

@@ -77,9 +77,12 @@ describe("logged out", () => {
     expect(seen).toEqual(expect.arrayContaining(PUBLIC));
     expect((await anon().get("/api/health")).status).toBe(200);
     expect(await (await anon().get("/api/auth/me")).json()).toEqual({ accounts: true, user: null, collections: [], writable: [] });
-    // A made-up or malformed API key is refused, not treated as logged out.
-    expect((await new ApiClient(routes, { bearer: "cairn_madeup" }).get("/api/documents")).status).toBe(401);
+    // A made-up API key is refused with its own message; another scheme (a proxy's Basic auth) is ignored.
+    const madeUp = await new ApiClient(routes, { bearer: "cairn_madeup" }).get("/api/documents");
+    expect(madeUp.status).toBe(401);
+    expect((await madeUp.json()).error.message).toMatch(/unknown or revoked/);
     expect((await new ApiClient(routes, { headers: { authorization: "Basic YTpi" } }).get("/api/documents")).status).toBe(401);
+    expect((await new ApiClient(routes, { headers: { authorization: "Basic YTpi" } }).get("/api/health")).status).toBe(200);
   });
 });
 
