@@ -34,8 +34,9 @@ async function summary(name: string, text: string, instruction: string): Promise
 // --- summary of a ~12,800-character report
 const long = ["Alzheimer Disease", "MRI Brain and C-T Spine", "Mantle Cell Lymphoma - Consult"].map(medicalReport).join("\n\n");
 const s = await summary("combined-report", long, SUMMARY_PRESETS.clinical);
-rows.push({ task: "summary", input: `${long.length} chars, ${llm.countTokens(long)} tokens`, mode: `${s.mode} (${s.parts})`, seconds: round(s.ms / 1000), firstOutputS: s.firstTokenMs === null ? null : round(s.firstTokenMs / 1000), peer: "15 min (4 cores)", sentences: s.sentences.length, withheld: s.withheld.length });
-console.log("summary:", s.summary);
+const summaryRow = { task: "summary", input: `${long.length} chars, ${llm.countTokens(long)} tokens`, mode: `${s.mode} (${s.parts})`, seconds: round(s.ms / 1000), firstOutputS: s.firstTokenMs === null ? null : round(s.firstTokenMs / 1000), peer: "15 min (4 cores)", sentences: s.sentences.length, withheld: s.withheld.length };
+rows.push(summaryRow);
+console.log(summaryRow, "\nsummary:", s.summary);
 
 // --- deadlines
 async function deadlines(label: string, docs: { name: string; text: string }[]) {
@@ -46,7 +47,7 @@ async function deadlines(label: string, docs: { name: string; text: string }[]) 
   await annotateDeadlines(all, llm);
   const ms = t() - t0;
   const chars = docs.reduce((n, d) => n + d.text.length, 0);
-  rows.push({
+  const row = {
     task: "deadlines",
     input: `${label}: ${chars} chars, ${llm.countTokens(docs.map((d) => d.text).join("\n"))} tokens`,
     mode: `${all.length} rows`,
@@ -55,14 +56,16 @@ async function deadlines(label: string, docs: { name: string; text: string }[]) 
     peer: "no answer after 27 min (2,500 tokens)",
     checkedObligations: all.filter((r) => r.obligationSource === "model").length,
     resolvedDates: all.filter((r) => r.resolvedDate).length,
-  });
+    fromClause: all.filter((r) => r.obligationSource === "clause").length,
+  };
+  rows.push(row);
+  console.log(row);
 }
 const blackbox = contractText("BLACKBOXSTOCKSINC_08_05_2014-EX-10.1-DISTRIBUTOR AGREEMENT.txt");
 const cut = blackbox.lastIndexOf("\n\n", 11_400);
 await deadlines("agreement (first 11.4k chars of the Snotarator distributor agreement)", [{ name: "distributor-11k", text: blackbox.slice(0, cut) }]);
 const longest = contractFiles().map((f) => ({ name: f, text: contractText(f) })).sort((a, b) => b.text.length - a.text.length)[0]!;
 await deadlines(`longest agreement (${longest.name.slice(0, 40)}…)`, [longest]);
-if (!process.env.BENCH_TASKS_SKIP_ALL) await deadlines("all 14 agreements", contractFiles().map((f) => ({ name: f, text: contractText(f) })));
 
 // --- key-fact coverage of the 12 medical samples
 const coverage: Record<string, unknown>[] = [];
@@ -72,7 +75,9 @@ if (!process.env.BENCH_TASKS_SKIP_COVERAGE) {
     const r = await summary(f.report, medicalReport(f.report), SUMMARY_PRESETS.clinical);
     const plain = r.summary.toLowerCase();
     const covered = f.facts.filter((k) => k.terms.every((term) => plain.includes(term.toLowerCase())));
-    coverage.push({ report: f.report, facts: f.facts.length, covered: covered.length, seconds: round(r.ms / 1000), sentences: r.sentences.length, withheld: r.withheld.length });
+    const c = { report: f.report, facts: f.facts.length, covered: covered.length, seconds: round(r.ms / 1000), sentences: r.sentences.length, withheld: r.withheld.length };
+    coverage.push(c);
+    console.log(c);
   }
   const total = coverage.reduce((n, c) => n + (c.facts as number), 0);
   const hit = coverage.reduce((n, c) => n + (c.covered as number), 0);
@@ -80,6 +85,7 @@ if (!process.env.BENCH_TASKS_SKIP_COVERAGE) {
   console.log(`key-fact coverage: ${hit}/${total} = ${round((100 * hit) / total)}%`);
 }
 
+if (!process.env.BENCH_TASKS_SKIP_ALL) await deadlines("all 14 agreements", contractFiles().map((f) => ({ name: f, text: contractText(f) })));
 console.table(rows);
 const root = path.resolve(import.meta.dirname, "../..");
 fs.mkdirSync(path.join(root, "bench-results"), { recursive: true });
