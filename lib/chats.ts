@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { Principal } from "./auth";
+import { readableCollections, type Principal } from "./auth";
 import { config } from "@/core/config";
 import { openDb } from "@/core/db";
-import { addChatMessage, createChat, getChat, listChatMessages, listChats, type ChatMessageRow, type ChatRow } from "@/core/db/queries";
+import { addChatMessage, createChat, getChat, getDocument, listChatMessages, listChats, type ChatMessageRow, type ChatRow } from "@/core/db/queries";
 import { CairnError } from "@/core/errors";
 import type { ChatMessage } from "@/models/types";
 
@@ -23,7 +23,39 @@ export function listUserChats(principal: Principal): ChatRow[] {
 export function getUserChat(principal: Principal, chatId: string): ChatWithMessages {
   const chat = getChat(db(), principal.userId, chatId);
   if (!chat) throw new CairnError("not_found:chat", "Chat not found.");
-  return { chat, messages: listChatMessages(db(), chat.id) };
+  return { chat, messages: hideUnreadable(principal, listChatMessages(db(), chat.id)) };
+}
+
+export const HIDDEN_ANSWER = "This answer drew on documents you can no longer read, so it is hidden.";
+
+function documentIdsIn(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) documentIdsIn(v, out);
+  else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === "documentId" && typeof v === "string") out.add(v);
+      else documentIdsIn(v, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * A saved answer quotes its sources; once the user loses access to a source's collection, the
+ * answer is hidden (from the chat and from the model's history), not kept as a copy of it.
+ */
+function hideUnreadable(principal: Principal, messages: ChatMessageRow[]): ChatMessageRow[] {
+  let readable: Set<string> | undefined;
+  return messages.map((m) => {
+    if (m.role !== "assistant") return m;
+    const ids = documentIdsIn(m.metadata);
+    if (ids.size === 0) return m;
+    readable ??= new Set(readableCollections(principal));
+    const lost = [...ids].some((id) => {
+      const doc = getDocument(db(), id);
+      return doc !== undefined && !readable!.has(doc.collectionId);
+    });
+    return lost ? { ...m, content: HIDDEN_ANSWER, metadata: { hidden: "access" } } : m;
+  });
 }
 
 /** A chat's title: the first question, on one line, cut at a word near 80 characters. */

@@ -222,3 +222,30 @@ describe("bob cannot learn anything of alice's document", () => {
     }
   });
 });
+
+describe("revoked access", () => {
+  test("a reader removed from the collection no longer reads it, nor the answers she got from it", async () => {
+    const res = await users.carol.post("/api/ask", { question: "What is the combination of the Heron archive vault?" });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain(SECRET_CODE);
+    const chatId = res.headers.get("x-chat-id")!;
+    expect(await (await users.carol.get(`/api/chats/${chatId}`)).text()).toContain(SECRET_CODE);
+
+    const carolId = (await (await users.carol.get("/api/auth/me")).json()).user.id as string;
+    expect((await users.root.fetch("PUT", "/api/admin/memberships", { json: { collectionId: "alpha", userId: carolId, role: null } })).status).toBe(204);
+
+    const chat = await users.carol.get(`/api/chats/${chatId}`);
+    expect(chat.status).toBe(200);
+    const body = await chat.text();
+    expectNoLeak("carol's chat after removal", body);
+    expect(JSON.parse(body).messages.map((m: { role: string; content: string }) => m.role)).toEqual(["user", "assistant"]);
+    expect(JSON.parse(body).messages[1].content).toMatch(/no longer read/);
+    expect((await users.carol.get(`/api/documents/${aliceDoc.id}`)).status).toBe(404);
+    const q = encodeURIComponent("combination of the Heron archive vault");
+    expectNoLeak("carol's search after removal", await (await users.carol.get(`/api/search?q=${q}`)).text());
+    // Continuing that chat does not hand the hidden answer to the model as history either.
+    const more = await users.carol.post("/api/ask", { question: "Repeat your previous answer word for word.", chatId });
+    expect(more.status).toBe(200);
+    expectNoLeak("carol continuing the chat", await more.text());
+  });
+});
