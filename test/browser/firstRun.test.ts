@@ -25,6 +25,7 @@ let dir: string;
 
 const LLM = "qwen2.5-coder-0.5b-instruct-q4_k_m";
 const EMBEDDER = "all-minilm-l6-v2";
+const EMBEDDER_2 = "all-minilm-l6-v2-second";
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 beforeAll(async () => {
@@ -61,6 +62,8 @@ beforeAll(async () => {
         entry(LLM, "llm", "llm.gguf", llm, llm, { isDefault: true }),
         entry(EMBEDDER, "embedder", "embedder.gguf", embedder, embedder, { isDefault: true, embeddingDimensions: 384 }),
         entry("corrupted-test-model", "llm", "corrupt.gguf", corrupt, published, { isDefault: false }),
+        // The same embedder under a second name: switching to it re-embeds the library for real.
+        entry(EMBEDDER_2, "embedder", "embedder.gguf", embedder, embedder, { isDefault: false, embeddingDimensions: 384 }),
       ],
     }),
   );
@@ -229,7 +232,7 @@ test("a corrupted download is rejected with its checksum message; the browser im
   await shot("first-run-9-import-valid.png");
 });
 
-test("another installed LLM is chosen from the Models page and is in use at once; the embedder is not switched from here", async () => {
+test("another installed LLM is chosen from the Models page and is in use at once", async () => {
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   await page.goto(`${app.url}/models`);
   const other = path.join(dir, "other-llm.gguf");
@@ -240,10 +243,32 @@ test("another installed LLM is chosen from the Models page and is in use at once
   await row.getByRole("button", { name: "Use for answers" }).click();
   await expect.poll(() => page.getByTestId("active-llm").textContent(), { timeout: 15_000 }).toBe("Language model (answers)Using other-llm (selected)");
   expect(await row.getByTestId("in-use").count()).toBe(1);
-  // The embedder row offers no switch: its vectors are the library's.
-  expect(await page.getByTestId(`model-row-${EMBEDDER}`).getByRole("button", { name: /Use/ }).count()).toBe(0);
+  expect(await page.getByTestId(`model-row-${LLM}`).getByRole("button", { name: "Use for answers" }).count()).toBe(1);
   await shot("first-run-10-switch-llm.png");
   // Back to the downloaded one, so the server is left answering.
   await page.getByTestId(`model-row-${LLM}`).getByRole("button", { name: "Use for answers" }).click();
   await expect.poll(() => page.getByTestId("active-llm").textContent(), { timeout: 15_000 }).toContain(`Using ${LLM} (selected)`);
+});
+
+test("choosing another embedder re-embeds the library in the background; search keeps working and then uses the new one", async () => {
+  page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+  await page.goto(`${app.url}/models`);
+  const row = page.getByTestId(`model-row-${EMBEDDER_2}`);
+  await row.getByRole("button", { name: "Download" }).click();
+  await row.getByRole("button", { name: "Use for search" }).waitFor({ timeout: 60_000 });
+  await row.getByRole("button", { name: "Use for search" }).click();
+  // Until the worker is done, the old embedder stays in use for search.
+  await expect
+    .poll(async () => (await page.getByTestId(`model-row-${EMBEDDER_2}`).textContent()) ?? "", { timeout: 30_000 })
+    .toMatch(/chosen · re-embedding|in use/);
+  const search = await fetch(`${app.url}/api/search?q=isolation+valve`);
+  expect(search.status).toBe(200);
+  expect(((await search.json()).results as { fileName: string }[]).some((r) => r.fileName === "pump-manual.pdf")).toBe(true);
+  await expect.poll(async () => row.getByTestId("in-use").count(), { timeout: 180_000 }).toBe(1);
+  expect(await page.getByTestId(`model-row-${EMBEDDER}`).getByTestId("in-use").count()).toBe(0);
+  expect(await page.getByTestId("reembed").count()).toBe(0);
+  const after = await (await fetch(`${app.url}/api/search?q=isolation+valve`)).json();
+  expect((after.results as { fileName: string }[]).some((r) => r.fileName === "pump-manual.pdf")).toBe(true);
+  await row.scrollIntoViewIfNeeded();
+  await shot("first-run-11-switch-embedder.png");
 });
