@@ -39,8 +39,8 @@ export interface ModelsOverview {
   active: Record<ModelRole, ActiveModel>;
   state: Record<ModelRole, ModelState>;
   downloads: DownloadJob[];
-  /** What "Download the default models" fetches. */
-  defaults: { names: string[]; totalBytes: number };
+  /** The default models; "Download the default models" fetches those not installed (missingBytes). */
+  defaults: { names: string[]; totalBytes: number; missingBytes: number };
   /** Whether the caller may download, import, remove or switch models (an admin, once accounts are on). */
   canManage: boolean;
   /** The embedder search uses now (the one that wrote the store) and a re-embed moving the library to another. */
@@ -58,13 +58,20 @@ function mayManage(principal: Principal | null): boolean {
   }
 }
 
+function defaultsOf(models: ModelListing[]): ModelsOverview["defaults"] {
+  const { entries, totalBytes } = defaultModels();
+  const installed = new Set(models.filter((m) => m.installed).map((m) => m.name));
+  const missingBytes = entries.filter((e) => !installed.has(e.name)).reduce((n, e) => n + (e.sizeBytes ?? 0), 0);
+  return { names: entries.map((e) => e.name), totalBytes, missingBytes };
+}
+
 export function modelsOverview(principal: Principal | null = null): ModelsOverview {
   return {
     models: listModels(),
     active: { llm: activeModel("llm"), embedder: activeModel("embedder") },
     state: { llm: stateOf("llm"), embedder: stateOf("embedder") },
     downloads: listDownloads(),
-    defaults: (({ entries, totalBytes }) => ({ names: entries.map((e) => e.name), totalBytes }))(defaultModels()),
+    defaults: defaultsOf(listModels()),
     canManage: mayManage(principal),
     vectors: (() => {
       const p = readVectorPointer(config());

@@ -55,7 +55,7 @@ export function FirstRunDownload({ overview, refresh }: { overview: ModelsOvervi
               disabled={starting}
               className="rounded bg-teal-700 px-4 py-2 text-sm font-medium text-white hover:bg-teal-800 disabled:opacity-60"
             >
-              Download the default models ({roughSize(overview.defaults.totalBytes)})
+              Download the default models ({roughSize(overview.defaults.missingBytes)})
             </button>
           )}
         </>

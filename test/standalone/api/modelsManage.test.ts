@@ -83,7 +83,7 @@ describe("downloads from the Models page", () => {
     const before = await overview();
     expect(before.active.llm.ok).toBe(false);
     expect(before.active.embedder.ok).toBe(false);
-    expect(before.defaults).toEqual({ names: ["tiny-embed", "tiny-llm"], totalBytes: llm.length + embed.length });
+    expect(before.defaults).toEqual({ names: ["tiny-embed", "tiny-llm"], totalBytes: llm.length + embed.length, missingBytes: llm.length + embed.length });
 
     server.behaviour.sliceDelayMs = 20;
     const res = await post({ defaults: true });
@@ -104,6 +104,7 @@ describe("downloads from the Models page", () => {
     expect(after.active.llm).toMatchObject({ ok: true, name: "tiny-llm" });
     expect(after.active.embedder).toMatchObject({ ok: true, name: "tiny-embed" });
     expect(fs.readFileSync(path.join(modelsDir, "tiny-llm.gguf")).equals(llm)).toBe(true);
+    expect(after.defaults.missingBytes).toBe(0);
     // Asking again with everything installed starts nothing.
     expect((await (await post({ defaults: true })).json()).downloads).toEqual([]);
   });
@@ -158,6 +159,23 @@ describe("downloads from the Models page", () => {
     expect(failed?.error?.hint).toMatch(/deleted.*Download/);
     expect(fs.existsSync(path.join(modelsDir, "tiny-bad.gguf"))).toBe(false);
     expect(fs.existsSync(path.join(modelsDir, "tiny-bad.gguf.part"))).toBe(false);
+  });
+
+  test("a full disk fails as 'disk_full' with where to free space, and loses nothing", async () => {
+    // /dev/full answers every write with ENOSPC: the part file pointing at it is a disk that is full.
+    const part = path.join(modelsDir, "tiny-bad.gguf.part");
+    fs.symlinkSync("/dev/full", part);
+    try {
+      await post({ name: "tiny-bad" });
+      const failed = await waitForDownload("tiny-bad");
+      expect(failed?.status).toBe("failed");
+      expect(failed?.error?.reason).toBe("disk_full");
+      expect(failed?.error?.message).toMatch(/^Disk full while writing /);
+      expect(failed?.error?.hint).toContain(`Free disk space where models are stored (${modelsDir}`);
+      expect(fs.existsSync(path.join(modelsDir, "tiny-bad.gguf"))).toBe(false);
+    } finally {
+      fs.rmSync(part, { force: true });
+    }
   });
 
   test("bad requests get specific errors", async () => {
