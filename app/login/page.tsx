@@ -2,14 +2,10 @@ import { redirect } from "next/navigation";
 import { accountsEnabled } from "@/lib/auth";
 import { pageViewer } from "../pageAuth";
 import { LoginForm } from "./LoginForm";
+import { safeNext } from "./safeNext";
 
 export const dynamic = "force-dynamic";
 
-// Only a relative path on this site: ?next= must not send anyone elsewhere after login.
-const safeNext = (v: string | string[] | undefined) => {
-  const s = Array.isArray(v) ? v[0] : v;
-  return s && s.startsWith("/") && !s.startsWith("//") && !s.startsWith("/\\") ? s : "/";
-};
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const next = safeNext((await searchParams).next);
