@@ -114,6 +114,25 @@ export function whoAmI(principal: Principal | null): Me {
   };
 }
 
+/**
+ * A user changes their own password: the current one is checked (and counts toward the login
+ * limit), every session of theirs ends, and a fresh one is issued for this browser.
+ */
+export async function changeOwnPassword(principal: Principal, current: string, next: string, ip: string): Promise<LoginResult> {
+  const user = getUser(db(), principal.userId);
+  if (!user) throw new CairnError("unauthorized:auth", "Please log in.");
+  if (next.length < MIN_PASSWORD) throw new CairnError("bad_request:auth", `Passwords are at least ${MIN_PASSWORD} characters.`);
+  const result = await login(user.name, current, ip).catch((e: unknown) => {
+    if (e instanceof CairnError && e.type === "unauthorized") throw new CairnError("forbidden:auth", "The current password is wrong.");
+    throw e;
+  });
+  updateUser(db(), user.id, { passwordHash: await hashPassword(next) });
+  deleteUserSessions(db(), user.id);
+  insertSession(db(), { tokenHash: sha256(result.token), userId: user.id, expiresAt: result.expiresAt });
+  audit(principal, "user.password_change", user.id, {}, ip);
+  return result;
+}
+
 // ---- API keys (the caller's own) ----
 
 export function createApiKey(principal: Principal, name: string): { key: string; apiKey: ApiKeyRow } {

@@ -2,6 +2,7 @@ import { accountsEnabled } from "@/lib/auth";
 import { whoAmI } from "@/lib/accounts";
 import { pagePrincipal } from "../pageAuth";
 import { ApiKeys } from "./ApiKeys";
+import { ChangePassword } from "./ChangePassword";
 
 export const dynamic = "force-dynamic";
 
@@ -35,6 +36,7 @@ export default async function AccountPage() {
           </ul>
         )}
       </section>
+      <ChangePassword />
       <ApiKeys />
     </div>
   );

@@ -8,3 +8,8 @@ export const loginBody = z.strictObject({
 export const apiKeyBody = z.strictObject({ name: z.string().trim().min(1, "name the key").max(100) });
 
 export const apiKeyId = z.string().uuid("API key ids are UUIDs");
+
+export const passwordBody = z.strictObject({
+  current: z.string().min(1, "enter your current password").max(1024),
+  next: z.string().min(1, "enter a new password").max(1024),
+});

@@ -37,7 +37,7 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   routes = await loadApiRoutes();
-  for (const [name, isAdmin] of [["root", true], ["alice", false], ["bob", false], ["carol", false], ["erin", false], ["flood", false]] as const) {
+  for (const [name, isAdmin] of [["root", true], ["alice", false], ["bob", false], ["carol", false], ["erin", false], ["flood", false], ["dave2", false]] as const) {
     ids[name] = (await accounts.createUser({ name, password: PW, isAdmin }, null)).id;
   }
   accounts.createCollection(null, { id: "alpha", name: "Alpha" });
@@ -122,6 +122,19 @@ describe("login, sessions, logout", () => {
     expect(out.headers.get("set-cookie")).toMatch(/^cairn_session=; Path=\/; HttpOnly; SameSite=Strict; Max-Age=0$/);
     const replay = new ApiClient(routes, { headers: { cookie: `cairn_session=${token}` } });
     expect((await replay.get("/api/documents")).status).toBe(401);
+  });
+
+  test("changing my own password needs the current one, ends my other sessions and keeps this one", async () => {
+    const here = await as("dave2");
+    const elsewhere = await as("dave2");
+    expect((await here.post("/api/auth/password", { current: "wrong password", next: "a brand new secret" })).status).toBe(403);
+    expect((await here.post("/api/auth/password", { current: PW, next: "short" })).status).toBe(400);
+    const ok = await here.post("/api/auth/password", { current: PW, next: "a brand new secret" });
+    expect(ok.status).toBe(204);
+    expect((await here.get("/api/chats")).status).toBe(200);
+    expect((await elsewhere.get("/api/chats")).status).toBe(401);
+    expect((await anon().login("dave2", PW)).status).toBe(401);
+    expect((await anon().login("dave2", "a brand new secret")).status).toBe(200);
   });
 
   test("an expired session is a 401", async () => {
