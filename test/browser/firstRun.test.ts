@@ -250,11 +250,19 @@ test("another installed LLM is chosen from the Models page and is in use at once
   await expect.poll(() => page.getByTestId("active-llm").textContent(), { timeout: 15_000 }).toContain(`Using ${LLM} (selected)`);
 });
 
-test("choosing another embedder re-embeds the library in the background; search keeps working and then uses the new one", async () => {
+test("a download cancelled and resumed from its row; choosing that embedder re-embeds the library in the background, search works throughout and then uses it", async () => {
   page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
   await page.goto(`${app.url}/models`);
   const row = page.getByTestId(`model-row-${EMBEDDER_2}`);
+  // Cancel mid-way keeps what arrived; Resume finishes it.
+  server.behaviour.sliceDelayMs = 20;
   await row.getByRole("button", { name: "Download" }).click();
+  await expect.poll(() => bytesShown(EMBEDDER_2), { timeout: 30_000 }).toBeGreaterThan(1e6);
+  await downloadOf(EMBEDDER_2).getByRole("button", { name: "Cancel" }).click();
+  await expect.poll(() => downloadOf(EMBEDDER_2).getAttribute("data-status"), { timeout: 15_000 }).toBe("cancelled");
+  expect(await downloadOf(EMBEDDER_2).getByRole("alert").textContent()).toContain("Cancelled. Press Resume to continue where it stopped");
+  server.behaviour.sliceDelayMs = 0;
+  await downloadOf(EMBEDDER_2).getByRole("button", { name: "Resume" }).click();
   await row.getByRole("button", { name: "Use for search" }).waitFor({ timeout: 60_000 });
   await row.getByRole("button", { name: "Use for search" }).click();
   // Until the worker is done, the old embedder stays in use for search.
