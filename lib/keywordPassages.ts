@@ -1,6 +1,6 @@
 import { config } from "@/core/config";
 import { openDb } from "@/core/db";
-import { keywordSearchableDocuments, searchKeywordPassages } from "@/core/db/queries";
+import { keywordSearchableDocuments, listKeywordPassages, searchKeywordPassages, type KeywordPassageRow } from "@/core/db/queries";
 import { isCairnError } from "@/core/errors";
 import { getEmbedder } from "@/models";
 import { resolveModelFile } from "@/models/registry";
@@ -29,6 +29,11 @@ export function searchKeywordPassageHits(q: SearchQuery): SearchHit[] {
   return rows
     .filter((r) => !wanted || wanted.has(r.documentId))
     .map((r, i) => ({ ...r, keywordRank: i + 1, keywordScore: r.score }));
+}
+
+/** A document's keyword passages in order; empty once it is in the vector store. */
+export function keywordPassagesOf(documentId: string): KeywordPassageRow[] {
+  return listKeywordPassages(db(), documentId);
 }
 
 /** Which of these documents can be found by keyword before their vectors exist. */

@@ -1,5 +1,6 @@
 import type { Principal } from "./auth";
 import { getLibraryDocument } from "./library";
+import { keywordPassagesOf } from "./keywordPassages";
 import { getVectorStore } from "./store";
 import type { ChunkRecord } from "@/vectorstore/types";
 
@@ -45,8 +46,9 @@ export function assemblePageText(chunks: readonly Pick<ChunkRecord, "charStart" 
 /** Permission-checked: the document must be in a collection the caller may read. */
 export async function readPageText(principal: Principal, documentId: string, page: number | null): Promise<PageText> {
   const doc = getLibraryDocument(principal, documentId);
-  const store = await getVectorStore();
-  const all = await store.getChunks(doc.id);
+  // Not embedded yet (no embedder, or vectors being computed): its keyword passages carry the same text and offsets.
+  const pending = doc.status === "indexed" ? [] : keywordPassagesOf(doc.id);
+  const all = pending.length > 0 ? pending : await (await getVectorStore()).getChunks(doc.id);
   const onPage = all.filter((c) => c.page === page && c.collectionId === doc.collectionId);
   const { text, uncovered } = assemblePageText(onPage);
   return {

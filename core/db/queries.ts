@@ -566,3 +566,14 @@ export function keywordSearchableDocuments(db: Db, documentIds: string[]): Set<s
   const rows = db.prepare(`SELECT DISTINCT document_id AS id FROM keyword_passages WHERE document_id IN (${marks})`).all(...documentIds) as { id: string }[];
   return new Set(rows.map((r) => r.id));
 }
+
+/** A document's keyword passages in order (the viewer's text before the document is embedded). */
+export function listKeywordPassages(db: Db, documentId: string): KeywordPassageRow[] {
+  return db
+    .prepare(
+      `SELECT id, document_id AS documentId, collection_id AS collectionId, sha256 AS documentSha256, ordinal, page,
+        heading_path AS headingPath, char_start AS charStart, char_end AS charEnd, token_count AS tokenCount, text
+       FROM keyword_passages WHERE document_id = ? ORDER BY ordinal`,
+    )
+    .all(documentId) as KeywordPassageRow[];
+}

@@ -25,6 +25,7 @@ const { currentPrincipal } = await import("@/lib/auth");
 const { listLibrary } = await import("@/lib/library");
 const { searchReadablePassages } = await import("@/lib/searchReadablePassages");
 const { ingestProgressText } = await import("@/app/library/ingestProgress");
+const { readPageText } = await import("@/lib/pageText");
 
 const cfg = config();
 const db = openDb(cfg.dbPath);
@@ -109,6 +110,10 @@ describe("searchable before embedded", () => {
     const doc = listLibrary(currentPrincipal()).find((d) => d.id === "doc-a")!;
     expect(doc.keywordSearchable).toBe(true);
     expect(ingestProgressText(doc)).toBe("searchable (keyword) · waiting for an embedding model");
+    // The viewer shows the text a search result points into, offsets included.
+    const page = await readPageText(currentPrincipal(), "doc-a", null);
+    expect(page.text.slice(results[0].hit.charStart, results[0].hit.charEnd)).toBe(results[0].hit.text);
+    await expect(readPageText(currentPrincipal(), "doc-b", null)).rejects.toMatchObject({ status: 404 });
   });
 
   test("once an embedder exists the same job embeds the document; keyword passages give way to the store", async () => {
