@@ -130,6 +130,13 @@ test("first run: an upload is keyword-searchable before any model; one button do
   await hit.waitFor({ timeout: 30_000 });
   expect((await hit.locator("mark").allTextContents()).map((m) => m.toLowerCase())).toContain("valve");
   await shot("first-run-1-keyword-search.png");
+  // The result opens in the viewer with its words highlighted, before any model exists.
+  await hit.getByRole("link").first().click();
+  await page.waitForURL(/\/view\//);
+  await page.getByTestId("pdf-highlight").first().waitFor({ timeout: 60_000 });
+  expect((await page.getByTestId("pdf-highlight").allTextContents()).join("")).toContain("valve");
+  await shot("first-run-1b-viewer-keyword.png");
+  await page.goto(app.url);
 
   // 2. The home page of a fresh data dir offers the one button.
   await page.getByRole("tab", { name: "Ask" }).click();
