@@ -32,7 +32,7 @@ import { audit } from "./audit";
 import { assertAdmin, collectionRoles, isAdmin, writableCollections, type Principal } from "./auth";
 import { API_KEY_PREFIX, sha256 } from "./requestAuth";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./utils/password";
-import { RateLimiter } from "./utils/rateLimit";
+import { RateLimitedError, RateLimiter } from "./utils/rateLimit";
 
 // Accounts: users, logins and sessions, API keys, memberships, and the audit log of all of it.
 
@@ -70,7 +70,7 @@ export async function login(name: string, password: string, ip: string): Promise
   if (failuresByUser.blocked(userKey) || failuresByIp.blocked(ip)) {
     audit(null, "login.rate_limited", null, { name }, ip);
     const wait = Math.max(failuresByUser.retryAfterSeconds(userKey), failuresByIp.retryAfterSeconds(ip));
-    throw new CairnError("rate_limit:auth", `Too many failed logins; try again in ${Math.ceil(wait / 60)} min.`, { reason: "rate_limit" });
+    throw new RateLimitedError("auth", `Too many failed logins; try again in ${Math.ceil(wait / 60)} min.`, wait);
   }
   const row = getUserLogin(db(), name);
   const ok = row?.passwordHash && !row.disabled ? await verifyPassword(password, row.passwordHash) : (await burnPasswordCheck(password), false);

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { CairnError, isCairnError, type Surface } from "@/core/errors";
 import { accountsEnabled, runAs } from "./auth";
+import { RateLimitedError } from "./utils/rateLimit";
 import { assertSameOrigin, assertWithinRateLimit, clientIp, principalFromHeaders } from "./requestAuth";
 
 /**
@@ -17,7 +18,8 @@ export function toClientError(e: unknown, surface: Surface = "api"): CairnError 
 /** Maps thrown errors to JSON responses: CairnErrors by their status, anything else as a logged 500. */
 export function errorResponse(e: unknown): Response {
   const err = toClientError(e);
-  return Response.json({ error: err.toJSON() }, { status: err.status });
+  const headers = e instanceof RateLimitedError ? { "retry-after": String(e.retryAfterSeconds) } : undefined;
+  return Response.json({ error: err.toJSON() }, { status: err.status, headers });
 }
 
 export interface RouteOptions {

@@ -4,7 +4,7 @@ import { openDb } from "@/core/db";
 import { getSessionUser, useApiKey, type UserRow } from "@/core/db/queries";
 import { CairnError } from "@/core/errors";
 import { accountsEnabled, currentPrincipal, type Principal } from "./auth";
-import { RateLimiter } from "./utils/rateLimit";
+import { RateLimitedError, RateLimiter } from "./utils/rateLimit";
 
 // Turns an HTTP request into a Principal: the session cookie or an API key, plus the
 // checks every request passes before its handler runs (same-origin for writes, rate limit).
@@ -78,7 +78,8 @@ let requestLimiter: RateLimiter | undefined;
 export function assertWithinRateLimit(key: string): void {
   requestLimiter ??= new RateLimiter(config().rateLimitPerMin, 60_000);
   if (!requestLimiter.hit(key)) {
-    throw new CairnError("rate_limit:api", `Too many requests; try again in ${requestLimiter.retryAfterSeconds(key)} s.`, { reason: "rate_limit" });
+    const wait = requestLimiter.retryAfterSeconds(key);
+    throw new RateLimitedError("api", `Too many requests; try again in ${wait} s.`, wait);
   }
 }
 

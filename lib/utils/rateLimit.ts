@@ -1,3 +1,16 @@
+import { CairnError, type Surface } from "@/core/errors";
+
+/** A 429 that says when to come back (sent as Retry-After). */
+export class RateLimitedError extends CairnError {
+  constructor(
+    surface: Surface,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`rate_limit:${surface}`, message, { reason: "rate_limit" });
+  }
+}
+
 // A fixed-window counter per key, in memory: one web process serves every request, and a
 // restart forgetting counts only gives an attacker a fresh window, never access.
 export class RateLimiter {

@@ -150,6 +150,7 @@ describe("login, sessions, logout", () => {
     const locked = await anon("10.3.1.1").login(name, PW);
     expect(locked.status).toBe(429);
     expect((await locked.json()).error.code).toBe("rate_limit:auth");
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(60);
     expect(listAudit(db(), 50).some((a) => a.action === "login.rate_limited")).toBe(true);
   });
 
@@ -351,6 +352,8 @@ describe("hostile input: a clear 4xx, and the store stays as it was", () => {
     const limited = await flood.get("/api/chats");
     expect(limited.status).toBe(429);
     expect((await limited.json()).error.code).toBe("rate_limit:api");
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers.get("retry-after"))).toBeLessThanOrEqual(60);
     expect((await (await as("bob")).get("/api/chats")).status).toBe(200);
   });
 });
