@@ -269,7 +269,15 @@ export function DeadlinesPanel({ scope, title, onClose }: { scope: { documentIds
       )}
       {rows.length > 0 && (
         <div className="overflow-x-auto">
-          <table className="w-full text-left text-xs" data-testid="deadlines-table">
+          <table className="w-full min-w-[60rem] table-fixed text-left text-xs" data-testid="deadlines-table">
+            <colgroup>
+              <col className="w-[13rem]" />
+              <col className="w-[8rem]" />
+              <col className="w-[11rem]" />
+              <col className="w-[6rem]" />
+              <col />
+              <col className="w-[8rem]" />
+            </colgroup>
             <thead className="sticky top-0 bg-stone-100 text-stone-700">
               <tr>
                 <th className="px-2 py-1">Obligation</th>
@@ -295,8 +303,8 @@ export function DeadlinesPanel({ scope, title, onClose }: { scope: { documentIds
                   <td className="px-2 py-1">{r.party ?? ""}</td>
                   <td className="px-2 py-1 font-medium">{r.deadline}</td>
                   <td className="px-2 py-1 whitespace-nowrap" title={r.resolvedHow ?? undefined}>{r.resolvedDate ?? ""}</td>
-                  <td className="min-w-[24rem] px-2 py-1 text-stone-700">{r.clause}</td>
-                  <td className="max-w-[11rem] px-2 py-1">
+                  <td className="px-2 py-1 break-words text-stone-700">{r.clause}</td>
+                  <td className="px-2 py-1">
                     <a className="break-all text-teal-800 underline" title={whereLabel(r)} href={viewerHref({ documentId: r.documentId, page: r.page, charStart: r.charStart, charEnd: r.charEnd })}>
                       {docs!.length > 1 ? shortName(r.fileName) : "open"}
                       {r.page !== null ? `, p. ${r.page}` : ""}
