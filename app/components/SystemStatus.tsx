@@ -2,7 +2,7 @@
 import Link from "next/link";
 import type { ActiveModel } from "@/lib/modelsOverview";
 import type { ModelState } from "@/models";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { FirstRunDownload } from "./models/FirstRunDownload";
 import { useModels } from "./models/useModels";
 
@@ -16,6 +16,8 @@ interface Status {
   llmState: ModelState | null;
   documents: { total: number; indexed: number; inProgress: number; failed: number } | null;
   error: string | null;
+  /** Check again now (a model just finished downloading). */
+  reload?: () => void;
 }
 
 async function getJson(url: string) {
@@ -27,6 +29,8 @@ async function getJson(url: string) {
 
 export function useSystemStatus(): Status {
   const [status, setStatus] = useState<Status>({ llm: null, embedder: null, llmState: null, documents: null, error: null });
+  const [tick, setTick] = useState(0);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
   // A missing model may be downloading from the first-run panel: check often until it lands.
   const busy =
     (status.documents?.inProgress ?? 0) > 0 || status.llmState?.status === "loading" || status.llm?.ok === false || status.embedder?.ok === false;
@@ -59,8 +63,8 @@ export function useSystemStatus(): Status {
       stop = true;
       clearInterval(t);
     };
-  }, [busy]);
-  return status;
+  }, [busy, tick]);
+  return { ...status, reload };
 }
 
 export function StatusBanners({ status }: { status: Status }) {
@@ -96,7 +100,7 @@ export function StatusBanners({ status }: { status: Status }) {
   return (
     <>
       {/* Always mounted: it hides itself, and must outlive the banner to say the download is done. */}
-      <HomeFirstRun />
+      <HomeFirstRun onInstalled={status.reload} />
       {notes.length > 0 && (
         <div role="status" className="space-y-1 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950">
           {notes.map((n, i) => (
@@ -109,7 +113,7 @@ export function StatusBanners({ status }: { status: Status }) {
 }
 
 /** The first-run download offer on the home page, live while the downloads run. */
-function HomeFirstRun() {
+function HomeFirstRun({ onInstalled }: { onInstalled?: () => void }) {
   const { overview, refresh } = useModels(null);
-  return overview ? <FirstRunDownload overview={overview} refresh={refresh} /> : null;
+  return overview ? <FirstRunDownload overview={overview} refresh={refresh} onInstalled={onInstalled} /> : null;
 }

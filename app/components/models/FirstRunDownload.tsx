@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { ModelsOverview } from "@/lib/modelsOverview";
 import { DownloadProgress } from "./DownloadProgress";
 import { modelsApi } from "./useModels";
@@ -10,7 +10,7 @@ const roughSize = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : `${M
  * The first-run offer: shown while no LLM or no embedder is installed (and while the default
  * downloads run), one button downloads both defaults in the server.
  */
-export function FirstRunDownload({ overview, refresh }: { overview: ModelsOverview; refresh: () => Promise<void> }) {
+export function FirstRunDownload({ overview, refresh, onInstalled }: { overview: ModelsOverview; refresh: () => Promise<void>; onInstalled?: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const jobs = overview.downloads.filter((d) => overview.defaults.names.includes(d.name));
@@ -18,6 +18,10 @@ export function FirstRunDownload({ overview, refresh }: { overview: ModelsOvervi
   // "Installed" is news only to a page that saw them missing; a later visit shows nothing.
   const [sawMissing, setSawMissing] = useState(missing);
   if (missing && !sawMissing) setSawMissing(true);
+  // Tell the page the moment the last model lands, so its banners do not lag behind.
+  useEffect(() => {
+    if (sawMissing && !missing) onInstalled?.();
+  }, [sawMissing, missing, onInstalled]);
   if (!missing && (!sawMissing || jobs.length === 0)) return null;
 
   const act = async (url: string, init: RequestInit) => {
