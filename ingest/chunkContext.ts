@@ -121,7 +121,11 @@ const LEAD = String.raw`(?:^|(?<=\n)[ \t]*|(?<=[.;:!?]["”)]?[ \t]+)|(?<=\.,)|(
 const ARTICLE = new RegExp(String.raw`${LEAD}((?:ARTICLE|Article)\s+(?:[IVXLC]+|\d{1,2})\b\.?)`, "g");
 const SECTION = new RegExp(String.raw`${LEAD}((?:SECTION|Section)\s+(\d{1,2}(?:\.\d{1,2}){0,3})((?:\([a-z0-9]{1,3}\))*)\.?)(?=[\s:])`, "g");
 const NUMBERED = new RegExp(String.raw`${LEAD}((\d{1,2})\.((?:\d{1,2}\.?){0,3}))(?=[ \t]+["“(]?[A-Z])`, "g");
-const CAPS_HEADING = new RegExp(String.raw`${LEAD}([A-Z][A-Z&/()\- ]{2,48}[A-Z)]):`, "g");
+// An inline caps heading ("ESTIMATED BLOOD LOSS:") only after a sentence's end, a blank line or
+// the start: a PDF line that happens to start inside capitals ("...THE\nFOREGOING EXCLUSIONS AND
+// LIMITATIONS SHALL APPLY:") is not one. At most six words.
+const CAPS_LEAD = String.raw`(?:^|(?<=\n[ \t]*\n)[ \t]*|(?<=[.;:!?]["”)]?\s+)|(?<=\.,)|(?<=[.:],[ \t]))`;
+const CAPS_HEADING = new RegExp(String.raw`${CAPS_LEAD}([A-Z][A-Z&/()\-]*(?:[ \t]+[A-Z&/()\-]+){0,5}):`, "g");
 
 /** The heading words after a clause number: a run of capitals, or a short capitalised phrase up to its full stop. */
 function headingAfter(text: string, from: number): string {

@@ -80,9 +80,9 @@ export async function searchPassagesScoped(input: SearchPassagesInput): Promise<
   const weight = deps.headingWeight ?? HEADING_WEIGHT;
   const order = (hs: SearchHit[]) => boostByHeading(hs, query, narrowedTo.flatMap((d) => d.matched), weight);
   const pool = weight > 0 ? Math.max(q.limit!, RERANK_POOL) : q.limit!;
-  const hits = narrowedTo.length
-    ? await searchNamed(deps.search, q, narrowedTo, { order, pool })
-    : order(await deps.search({ ...q, limit: Math.min(pool, 200) })).slice(0, q.limit);
+  // Headings reorder passages within a named document only: across documents, another agreement's
+  // "Governing Law" heading is exactly the wrong passage a question naming its parties must not get.
+  const hits = narrowedTo.length ? await searchNamed(deps.search, q, narrowedTo, { order, pool }) : await deps.search(q);
   const names = deps.documentNames && hits.length ? await deps.documentNames([...new Set(hits.map((h) => h.documentId))]) : undefined;
   const results = hits.map((h) => ({
     hit: { ...h, fileName: names?.get(h.documentId) },

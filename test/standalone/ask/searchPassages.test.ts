@@ -55,7 +55,7 @@ describe("searchPassages", () => {
         documentNames: async (ids) => new Map(ids.map((id) => [id, "pump.pdf"])),
       },
     });
-    expect(seen).toEqual([{ query: "valve P-101", vector: undefined, collections: ["col-a"], limit: 30, mode: "keyword" }]);
+    expect(seen).toEqual([{ query: "valve P-101", vector: undefined, collections: ["col-a"], limit: 3, mode: "keyword" }]);
     expect(results).toHaveLength(1);
     expect(results[0].hit.fileName).toBe("pump.pdf");
     expect(slices(h.text, results[0].highlights)).toEqual(["valve", "P-101"]);
