@@ -150,7 +150,7 @@ test("first run: an upload is keyword-searchable before any model; one button do
   await downloadOf(LLM).waitFor({ timeout: 10_000 });
   await expect.poll(() => bytesShown(LLM), { timeout: 30_000 }).toBeGreaterThan(5e6);
   const stats = (await downloadOf(LLM).getByTestId("download-stats").textContent()) ?? "";
-  expect(stats).toMatch(/ of 491\.4 MB \(\d+%\) · [\d.]+ (kB|MB)\/s · .* left/);
+  expect(stats).toMatch(/ of 491\.4 MB \(\d+%\) · [\d.]+ (B|kB|MB|GB)\/s · .* left/);
   const early = await bytesShown(LLM);
   await expect.poll(() => bytesShown(LLM), { timeout: 30_000 }).toBeGreaterThan(early); // the bar moves
   await shot("first-run-3-progress.png");
