@@ -18,7 +18,7 @@ export interface LeftOutSource extends Omit<Citation, "n"> {
 // The answer fields are AskResult's own; the later ones are optional because chats saved before they existed lack them.
 export interface AnswerDone
   extends Pick<AskResult, "answer" | "answered" | "aborted" | "citations" | "dropped" | "unsupportedSentences">,
-    Partial<Pick<AskResult, "attributed" | "refusal" | "sentences" | "withheld" | "recited">> {
+    Partial<Pick<AskResult, "attributed" | "refusal" | "quoted" | "sentences" | "withheld" | "recited">> {
   messageId: number;
   /** Every passage the model was given, numbered as in the answer; cited or not. */
   sources: Citation[];
@@ -60,6 +60,7 @@ function toDone(result: AskResult, messageId: number): AnswerDone {
     unsupportedSentences: result.unsupportedSentences,
     attributed: result.attributed,
     refusal: result.refusal,
+    quoted: result.quoted ?? null,
     sentences: result.sentences,
     withheld: result.withheld,
     recited: result.recited,

@@ -11,11 +11,12 @@ import {
   type TextSpan,
   type WordingAttribution,
 } from "./citations";
-import { DEFAULT_SYSTEM_PROMPT, packPassages, type LeftOutPassage, type PromptPassage, type UsedPassage } from "./prompt";
+import { DEFAULT_SYSTEM_PROMPT, packPassages, passageSource, type LeftOutPassage, type PromptPassage, type UsedPassage } from "./prompt";
 import { refusalMessage, type Refusal, type RefusalReason } from "./refusal";
 import { judgeAnswerability, questionTerms, type Answerability, type LibraryTermStats, type QuestionTerm } from "./utils/answerability";
 import { condenseQuery } from "./utils/followUp";
 import { isDecline, verifyAnswer, type RecitedSentence, type VerifiedSentence, type WithheldSentence } from "./verifyAnswer";
+import { answeringSentence, type PassageSentence } from "./utils/passageAnswer";
 import { partitionByRelevance, type RelevanceOptions } from "./utils/relevance";
 import type { ChatMessage, Embedder, LanguageModel } from "@/models/types";
 import type { SearchHit, SearchQuery } from "@/vectorstore/types";
@@ -76,6 +77,11 @@ export interface AskResult {
   answered: boolean;
   /** Why Cairn did not answer: nothing relevant or subject terms missing (the LLM was not called), or the model declined or stated nothing verifiable. */
   refusal: Refusal | null;
+  /**
+   * The answer is a sentence of a passage, quoted by Cairn, because the model's answer could not be
+   * verified or the model declined; what the model wrote is kept, marked not verified.
+   */
+  quoted?: QuotedAnswer | null;
   /** The answerability verdict on the given passages (null when no passage was given). */
   answerability: Answerability | null;
   /** Each sentence of the final answer with its verdict against the passages it cites. */
@@ -100,6 +106,46 @@ export interface AskResult {
   };
   answerTokens: number;
   timings: AskTimings;
+}
+
+export interface QuotedAnswer {
+  reason: "model_declined" | "nothing_verified";
+  modelAnswer: string;
+}
+
+/** The document's own words as the answer: one sentence, verbatim, cited and verified by construction. */
+function quote(
+  found: PassageSentence,
+  used: readonly UsedPassage[],
+  quoted: QuotedAnswer,
+  retrieval: AskResult["retrieval"],
+  answerability: Answerability,
+  answerTokens: number,
+  withheld: WithheldSentence[],
+): Omit<AskResult, "timings"> {
+  const u = used[found.passage];
+  // Brackets in document text must not read as citation markers; line breaks flattened.
+  const words = found.text.replace(/\s+/g, " ").replace(/\[/g, "(").replace(/\]/g, ")").trim();
+  const clipped = found.end < u.hit.text.length && !/[.!?;:]$/.test(words) ? `${words} …` : words;
+  const own = resolveCitations(`${passageSource(u.hit)} says: “${clipped}” [${u.n}]`, used);
+  const support = [{ n: u.n, charStart: u.hit.charStart + found.start, charEnd: u.hit.charStart + found.end }];
+  return {
+    answer: own.answer,
+    answered: true,
+    refusal: null,
+    quoted,
+    answerability,
+    sentences: own.sentences.map((s): VerifiedSentence => ({ ...s, verdict: "verified", claims: [], missingClaims: [], support })),
+    withheld,
+    recited: [],
+    aborted: false,
+    citations: own.citations,
+    dropped: [],
+    unsupportedSentences: [],
+    attributed: [],
+    retrieval,
+    answerTokens,
+  };
 }
 
 export function defaultAskOptions(): AskOptions {
@@ -258,9 +304,17 @@ export async function ask(input: AskInput): Promise<AskResult> {
   const resolved = verified.resolved;
   const generated = { answerTokens: result.tokens, dropped: resolved.dropped, withheld: verified.withheld, recited: verified.recited };
   if (!result.aborted) {
-    // The model's own "the documents do not say", or nothing left that a passage backs: Cairn's words instead.
-    if (attributed.sentences.length > 0 && isDecline(attributed.sentences[0].text)) return refuse("model_declined", generated, attributed.answer);
-    if (!verified.sentences.some((s) => s.verdict === "verified")) return refuse("nothing_verified", generated, attributed.answer);
+    // The model's own "the documents do not say", or nothing left that a passage backs: Cairn's words
+    // instead — the document's own sentence when one answers the question, else a refusal.
+    const declined = attributed.sentences.length > 0 && isDecline(attributed.sentences[0].text);
+    if (declined || !verified.sentences.some((s) => s.verdict === "verified")) {
+      const reason = declined ? "model_declined" : "nothing_verified";
+      const found = answeringSentence(question, answerability, packed.used.map((u) => u.hit));
+      if (!found) return refuse(reason, generated, attributed.answer);
+      const r = quote(found, packed.used, { reason, modelAnswer: attributed.answer }, retrieval, answerability, result.tokens, generated.withheld);
+      timings.totalMs = performance.now() - t0;
+      return { ...r, timings };
+    }
   }
   timings.totalMs = performance.now() - t0;
   return {

@@ -110,6 +110,7 @@ export function AnswerText({ message, onCite, citedNumbers }: Props) {
   }
   const withheld = message.streaming ? [] : (message.result?.withheld ?? []);
   const refusal = message.streaming ? null : message.result?.refusal;
+  const quoted = message.streaming ? null : message.result?.quoted;
   return (
     <div>
       <div className="whitespace-pre-wrap leading-relaxed">{parts}</div>
@@ -122,6 +123,15 @@ export function AnswerText({ message, onCite, citedNumbers }: Props) {
               <span data-testid="model-answer" className="mt-1 block whitespace-pre-wrap text-stone-500">{refusal.modelAnswer}</span>
             </details>
           )}
+        </div>
+      )}
+      {quoted && (
+        <div data-testid="quoted-note" data-reason={quoted.reason} className="mt-2 text-xs text-stone-600">
+          {QUOTED_NOTES[quoted.reason]}
+          <details className="mt-1">
+            <summary className="cursor-pointer underline">show what the model wrote (not verified)</summary>
+            <span data-testid="model-answer" className="mt-1 block whitespace-pre-wrap text-stone-500">{quoted.modelAnswer}</span>
+          </details>
         </div>
       )}
       {withheld.length > 0 && (
@@ -145,6 +155,11 @@ export function AnswerText({ message, onCite, citedNumbers }: Props) {
     </div>
   );
 }
+
+const QUOTED_NOTES = {
+  model_declined: "The document's own words, quoted by Cairn: the model found no answer, but this sentence holds what the question asks.",
+  nothing_verified: "The document's own words, quoted by Cairn: nothing the model wrote could be found in the passages, so its answer is not shown.",
+} as const;
 
 const REFUSAL_NOTES = {
   terms_missing: "Cairn's own words: the passages lack what the question is about, so the model was not asked.",

@@ -1,5 +1,5 @@
 import type { PromptPassage } from "../prompt";
-import { alternativesOf, isEverydayWord, isQuestionShape, synonymWords } from "./lexicon";
+import { isEnglishWord, isEverydayWord, isQuestionShape, questionAlternativesOf, questionSearchWords } from "./lexicon";
 import { isContentWord } from "./queryTerms";
 import { findPhrase, indexWords, type WordIndex } from "./textWords";
 
@@ -78,7 +78,7 @@ export function questionTerms(question: string): QuestionTerm[] {
     const phrase = indexWords(surface).words.map((w) => w.w);
     if (phrase.length === 0 || isQuestionShape(phrase)) continue;
     const k = phrase.join(" ");
-    if (!out.has(k)) out.set(k, { key: k, surface, alternatives: alternativesOf(phrase), searchText: [surface, ...synonymWords(phrase)].join(" ") });
+    if (!out.has(k)) out.set(k, { key: k, surface, alternatives: questionAlternativesOf(phrase), searchText: [surface, ...questionSearchWords(phrase)].join(" ") });
   }
   return [...out.values()];
 }
@@ -152,12 +152,19 @@ export function judgeAnswerability(
   const verdicts: TermVerdict[] = [];
   const absentEverywhere: string[] = [];
   const absentFromDocument: string[] = [];
+  const focus = focusTerm(question, terms);
+  // Rare terms the document holds name it ("the hypospadias repair"); a common word asked about does not.
+  const namedBy: string[] = [];
   for (const t of terms) {
     const occ = library.terms.get(t.key);
     const inLibrary = (occ?.chunks ?? 0) > 0 || [...docs.keys()].some((id) => has(id, t));
     const inDocument = has(best!, t);
-    const subject = isSubject(t, occ, library, opts);
+    // What the question asks about is its subject however common the word: "What insurance must
+    // Kubient carry?" cannot be answered from an agreement that never says "insurance".
+    const rare = isSubject(t, occ, library, opts);
+    const subject = rare || t === focus;
     verdicts.push({ surface: t.surface, key: t.key, subject, inDocument, inLibrary });
+    if (rare && inDocument) namedBy.push(t.key);
     if (!subject || inDocument) continue;
     (inLibrary ? absentFromDocument : absentEverywhere).push(t.surface);
   }
@@ -166,10 +173,49 @@ export function judgeAnswerability(
     absentEverywhere,
     absentFromDocument,
     document: best ? { documentId: best, fileName: docs.get(best)!.fileName } : null,
-    named: verdicts.some((v) => v.subject && v.inDocument),
+    named: namedBy.length > 0,
     terms: verdicts,
   };
 }
+
+const WH_WORD = /\b(?:what|which|who|whom|whose|when|where|why|how)\b/i;
+/** After the wh-word, before what is asked about: "how many", "what is the", "which of the". */
+const LEAD = /^(?:\s+(?:many|much|long|large|big|old|often|far|high|severe|soon|is|are|was|were|does|did|do|has|have|had|must|shall|will|can|may|the|a|an|of|exact|specific|kind|type|sort|size|share|side|levels?|country|countries|state|states|city|place|percentage|portion|part|value|degree|extent|amount|number|period)(?:['’]s)?\b)+/i;
+/** Nouns that name only the kind of answer ("which side", "what size"): never what is asked about. */
+const KIND_OF_ANSWER = /^(?:size|share|side|levels?|country|countries|state|states|city|place|percentage|portion|part|value|degree|extent|amount|number|period|kind|type|sort)$/i;
+
+/**
+ * What the question asks about: the head (last word) of the noun phrase after the wh-word —
+ * "What product liability insurance must …" → "insurance", "What size EEA stapler …" → "stapler",
+ * "How much fentanyl …" → "fentanyl". Null when it is a name, a kind of answer, or not found.
+ */
+export function focusTerm(question: string, terms: readonly QuestionTerm[]): QuestionTerm | null {
+  const wh = WH_WORD.exec(question);
+  if (!wh) return null;
+  let rest = question.slice(wh.index + wh[0].length);
+  rest = rest.slice(LEAD.exec(rest)?.[0].length ?? 0);
+  const tokens = [...rest.matchAll(/(\s*)([\p{L}\p{N}]+(?:[-_./'’][\p{L}\p{N}]+)*)/gu)];
+  const phrase: string[] = [];
+  let expected = 0;
+  for (const [k, m] of tokens.entries()) {
+    if (m.index !== expected) break;
+    expected = m.index + m[0].length;
+    const word = m[2].replace(/['’]s$/i, "");
+    if (PHRASE_END.test(word)) break;
+    // A verb ends the phrase: a past participle ("closed the skin"), or any word before its object's article ("governs the").
+    const next = tokens[k + 1]?.[2] ?? "";
+    if (phrase.length > 0 && (/ed$/i.test(word) || IRREGULAR_PARTICIPLE.has(word.toLowerCase()) || /^(?:the|a|an|this|that|its|their|his|her|all|any)$/i.test(next))) break;
+    phrase.push(word);
+  }
+  const head = [...phrase].reverse().find((w) => !KIND_OF_ANSWER.test(w));
+  if (!head) return null;
+  const term = terms.find((t) => t.surface === head);
+  if (!term || (/^\p{Lu}/u.test(head) && term.key.split(" ").some((w) => !isEnglishWord(w)))) return null;
+  return term;
+}
+
+const IRREGULAR_PARTICIPLE = new Set(["found", "done", "given", "made", "seen", "taken", "shown", "kept", "held", "put", "set", "sent", "paid", "begun", "known", "brought", "told", "said", "left", "run", "won", "lost"]);
+const PHRASE_END = /^(?:is|are|was|were|does|did|do|has|have|had|must|shall|will|would|should|can|could|may|of|in|on|for|under|to|at|by|with|from|that|which|and|or|the|a|an)$/i;
 
 /** Words of the question found in a sentence: to pick the passage sentence worth quoting. */
 export function termHits(sentence: string, terms: readonly QuestionTerm[]): number {

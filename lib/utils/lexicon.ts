@@ -9,7 +9,7 @@ import { phraseOf } from "./textWords";
 /** Each group: terms a question may use for what a document says another way. Kept short on purpose. */
 const SYNONYM_GROUPS: readonly string[][] = [
   ["terminate", "termination", "terminated", "end", "cancel", "cancellation"],
-  ["dose", "dosage", "mg", "milligram", "mcg", "units"],
+  ["dose", "dosage", "mg", "milligram", "mcg", "units", "gy", "cgy"],
   ["drug", "drugs", "medication", "medications", "medicine", "medicines"],
   ["doctor", "physician", "surgeon", "dr"],
   ["notice", "notify", "notification"],
@@ -36,6 +36,24 @@ const SYNONYM_GROUPS: readonly string[][] = [
   ["customer", "buyer", "purchaser"],
 ];
 
+/**
+ * A question may name a kind of thing the document names only by instance ("What suture …" —
+ * "4-0 Vicryl"): the instances count as the kind for the question's terms, never the reverse,
+ * so a claim of "Vicryl" is not vouched for by "suture" in a passage.
+ */
+const KINDS: Readonly<Record<string, readonly string[]>> = {
+  suture: ["suture", "sutures", "stitch", "stitches", "prolene", "vicryl", "monocryl", "nylon", "silk", "chromic", "pds", "ethilon", "dexon", "maxon", "catgut", "polydioxanone", "polyglactin", "staples"],
+  stapler: ["stapler", "staplers", "staple", "staples", "eea", "gia", "endo gia"],
+  anticoagulant: ["anticoagulant", "anticoagulants", "anticoagulation", "blood thinner", "coumadin", "warfarin", "heparin", "lovenox", "enoxaparin", "apixaban", "eliquis", "rivaroxaban", "xarelto", "dabigatran", "pradaxa", "fondaparinux", "arixtra"],
+  antibiotic: ["antibiotic", "antibiotics", "ancef", "cefazolin", "kefzol", "vancomycin", "clindamycin", "keflex", "cephalexin", "amoxicillin", "augmentin", "levaquin", "levofloxacin", "cipro", "ciprofloxacin", "zosyn", "gentamicin", "bactrim", "doxycycline", "azithromycin", "penicillin"],
+  analgesic: ["analgesic", "analgesics", "painkiller", "pain medication", "morphine", "dilaudid", "hydromorphone", "percocet", "vicodin", "norco", "oxycodone", "tylenol", "acetaminophen", "ibuprofen", "motrin", "toradol", "ketorolac", "fentanyl", "demerol", "tramadol"],
+  anesthetic: ["anesthetic", "anaesthetic", "lidocaine", "xylocaine", "marcaine", "bupivacaine", "sensorcaine", "ropivacaine", "propofol"],
+  sedative: ["sedative", "sedation", "versed", "midazolam", "ativan", "lorazepam", "valium", "diazepam", "propofol"],
+  chemotherapy: ["chemotherapy", "chemo", "cyclophosphamide", "cytoxan", "doxorubicin", "adriamycin", "vincristine", "rituximab", "rituxan", "cisplatin", "carboplatin", "methotrexate", "r-chop", "chop", "hyper-cvad"],
+  radiation: ["radiation", "radiotherapy", "irradiation", "xrt", "gy", "cgy"],
+  overdue: ["overdue", "past due", "outstanding", "late", "delinquent"],
+};
+
 /** Words that only shape a question ("how long", "what amount"); never what it is about. */
 const QUESTION_SHAPE = [
   "amount", "number", "long", "much", "many", "often", "kind", "type", "name", "exact", "exactly",
@@ -44,6 +62,10 @@ const QUESTION_SHAPE = [
   "require", "required", "requirement", "need", "needed", "get", "got", "take", "taken", "taking", "receive", "received",
   "use", "used", "set", "sets", "apply", "applies", "describe", "described", "list", "listed", "include", "included",
   "patient", "patients", "document", "report", "note", "clause", "section", "under", "per",
+  // Superlatives and citing verbs ask which one, not about a thing of their own.
+  "largest", "smallest", "highest", "lowest", "longest", "shortest", "biggest", "greatest", "earliest", "latest", "maximum", "minimum",
+  "does", "did", "do", "has", "have", "had", "must", "shall", "will",
+  "cite", "cited", "cites", "according", "refer", "referred", "mentioned", "reported", "reports",
 ];
 
 const key = (phrase: readonly string[]) => phrase.join(" ");
@@ -58,6 +80,19 @@ const questionShape = new Set(QUESTION_SHAPE.map((w) => key(phraseOf(w))));
 /** The phrase and every curated synonym of it, as normalised word lists. */
 export function alternativesOf(phrase: readonly string[]): string[][] {
   return synonymIndex.get(key(phrase))?.phrases ?? [[...phrase]];
+}
+
+const kindIndex = new Map<string, { phrases: string[][]; words: readonly string[] }>();
+for (const [kind, instances] of Object.entries(KINDS)) kindIndex.set(key(phraseOf(kind)), { phrases: instances.map(phraseOf), words: instances });
+
+/** For a question's term: its synonyms and, for a kind of thing, its instances. */
+export function questionAlternativesOf(phrase: readonly string[]): string[][] {
+  const kind = kindIndex.get(key(phrase));
+  return kind ? [...alternativesOf(phrase), ...kind.phrases] : alternativesOf(phrase);
+}
+
+export function questionSearchWords(phrase: readonly string[]): readonly string[] {
+  return [...synonymWords(phrase), ...(kindIndex.get(key(phrase))?.words ?? [])];
 }
 
 /** The synonyms of a phrase as written in the list (for a keyword search), or none. */

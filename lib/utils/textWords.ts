@@ -94,7 +94,8 @@ function sameLemma(a: string, b: string): boolean {
   return short.length >= 6 && long.length - short.length <= 2 && long.startsWith(short) && /^\p{L}+$/u.test(long);
 }
 
-function positions(index: WordIndex, word: string): number[] {
+/** Where a normalised word occurs, a long word's near-stem included. */
+export function wordPositions(index: WordIndex, word: string): number[] {
   const exact = index.at.get(word);
   if (exact || word.length < 6) return exact ?? [];
   for (const [w, at] of index.at) if (sameLemma(w, word)) return at;
@@ -104,7 +105,7 @@ function positions(index: WordIndex, word: string): number[] {
 /** Offsets of the first occurrence of `phrase` (normalised words, consecutive), or null. */
 export function findPhrase(index: WordIndex, phrase: readonly string[]): { start: number; end: number } | null {
   if (phrase.length === 0) return null;
-  for (const i of positions(index, phrase[0])) {
+  for (const i of wordPositions(index, phrase[0])) {
     let ok = true;
     for (let k = 1; k < phrase.length && ok; k++) ok = index.words[i + k]?.w === phrase[k];
     if (ok) return { start: index.words[i].start, end: index.words[i + phrase.length - 1].end };

@@ -21,6 +21,7 @@ import { root } from "../../scripts/lib.mjs";
 import { loadAnswerabilityQuestions, questionGroup, type AnswerabilityQuestion } from "../utils/answerabilityQuestions";
 import { figuresOf, statesValue, unsupportedFigures } from "./utils/answerabilityScoring";
 import { openBenchApp } from "./utils/benchApp";
+import { cachingModel } from "./utils/generationCache";
 import { loadAverage, median, round } from "./utils/stats";
 
 const TARGET_NEAR_MISS_REFUSED = 0.95;
@@ -40,7 +41,9 @@ const questions = (["answerable", "near_miss"] as const).flatMap((kind) =>
 const app = await openBenchApp("answerability", { CAIRN_MODEL_THREADS: process.env.CAIRN_MODEL_THREADS ?? "1" });
 const { models, corpus, cfg, collections, ask, realAskDeps } = app;
 load.afterCorpus = loadAverage();
-const deps = await realAskDeps();
+const realDeps = await realAskDeps();
+const genCache = process.env.BENCH_GEN_CACHE ? cachingModel(realDeps.llm, process.env.BENCH_GEN_CACHE) : null;
+const deps = genCache ? { ...realDeps, llm: genCache } : realDeps;
 const threads = await app.threads();
 
 /** The real model, counting whether ask() called it at all (a refusal before generation does not). */
@@ -204,11 +207,13 @@ const header = {
   },
   questions: { answerable: runs.filter((r) => r.kind === "answerable").length, nearMiss: runs.filter((r) => r.kind === "near_miss").length, only, limit: Number.isFinite(limit) ? limit : undefined },
   loadAverage: load,
+  generationCache: genCache ? { dir: process.env.BENCH_GEN_CACHE, replayed: genCache.hits() } : null,
   wallSeconds: round((performance.now() - wallStart) / 1000, 0),
 };
 
 console.log(`\nanswerability bench: ${header.llm}, ${threads} threads on ${header.cpus} CPUs (shared machine: timings are noisy)`);
 console.log(`corpus: ${header.corpus.documents} documents, ${header.corpus.chunks} chunks in one collection (${corpus.built ? "ingested this run" : "cached"}; ingest took ${header.corpus.ingestSeconds} s)`);
+if (genCache) console.log(`generation cache ${process.env.BENCH_GEN_CACHE}: ${genCache.hits()} generations replayed from earlier runs of the same prompts`);
 console.log(`load average 1/5/15 min: start ${load.start.join(" ")}, after corpus ${load.afterCorpus.join(" ")}, end ${load.end.join(" ")}`);
 console.table(
   summaries.map((s) => ({

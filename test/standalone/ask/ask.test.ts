@@ -177,12 +177,37 @@ describe("ask", () => {
     ] as const) {
       const { llm, calls } = recordingLlm([...script]);
       const { deps: d } = deps([pumpHit], llm);
-      const r = await ask({ question: "How do I isolate pump P-101?", collections: ["col-a"], deps: d, options });
+      // The passage holds the pump but no sentence about draining it: nothing to quote either.
+      const r = await ask({ question: "How long does pump P-101 take to drain?", collections: ["col-a"], deps: d, options });
       expect(calls).toHaveLength(1);
       expect(r.answered).toBe(false);
+      expect(r.quoted ?? null).toBeNull();
       expect(r.refusal?.reason).toBe(reason);
       expect(r.answer).not.toContain("V-99");
       expect(r.answer).toContain("The closest passage, in ");
+      expect(r.citations.map((c) => c.chunkId)).toEqual([pumpHit.id]);
+    }
+  });
+
+  it("quotes the passage's own sentence when the model's answer fails verification but a sentence answers the question", async () => {
+    for (const [script, reason] of [
+      [["Pump P-101 is isolated with valve V-99 [1]."], "nothing_verified"],
+      [["The documents do not say."], "model_declined"],
+    ] as const) {
+      const { llm, calls } = recordingLlm([...script]);
+      const { deps: d } = deps([pumpHit], llm);
+      const r = await ask({ question: "How do I isolate pump P-101?", collections: ["col-a"], deps: d, options });
+      expect(calls).toHaveLength(1);
+      expect(r.answered).toBe(true);
+      expect(r.refusal).toBeNull();
+      expect(r.quoted).toEqual({ reason, modelAnswer: script[0] });
+      expect(r.answer).toBe("doc-1.pdf, page 1 says: “To isolate pump P-101, close valve V-12 and lock out breaker B-4.” [1]");
+      expect(r.answer).not.toContain("V-99");
+      // Verified by construction: the support is exactly the quoted words on the page.
+      expect(r.sentences.every((s) => s.verdict === "verified")).toBe(true);
+      const support = r.sentences[0].support[0];
+      expect(support.n).toBe(1);
+      expect(support.charEnd - support.charStart).toBe(pumpHit.text.length);
       expect(r.citations.map((c) => c.chunkId)).toEqual([pumpHit.id]);
     }
   });

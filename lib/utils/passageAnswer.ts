@@ -1,0 +1,190 @@
+import type { Answerability } from "./answerability";
+import { containsTerm, questionTerms, type QuestionTerm } from "./answerability";
+import { sentenceSpans } from "./sentences";
+import { indexWords, textWords, wordPositions, type TextWord, type WordIndex } from "./textWords";
+
+// When the model's answer cannot be verified (or it said the documents do not say) but the
+// gate found the question's subjects in the passages, the document may still answer in its own
+// words. The sentence that holds the question's terms and the kind of value it asks for
+// ("how many" → a figure, "which state" → a name) is quoted verbatim: Cairn's answer, verified
+// by construction. A sentence that only shares a word or two answers nothing and is not quoted.
+
+export interface PassageSentence {
+  /** Index into the passages given. */
+  passage: number;
+  /** Offsets into that passage's text. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface PassageAnswerInput {
+  text: string;
+  documentId: string;
+  fileName?: string;
+}
+
+type Expect = "duration" | "figure" | "name" | "any";
+
+const DURATION_Q = /\bhow (?:long|old)\b|\bhow (?:much|far in advance)\b[^?]*\bnotice\b|\bwithin how many\b|\bhow many (?:days|weeks|months|years|hours|business|working|calendar)\b|\bwhat (?:is |was )?(?:the )?(?:initial |renewal )?(?:term|period|duration|notice period)\b/i;
+const FIGURE_Q =
+  /\bhow (?:many|much|large|big|often|far|high|old|soon|frequently|severe)\b|\bwhat (?:percentage|percent|rate|dose|dosage|amount|size|sum|price|number|level|volume|weight|speedup|share|score)\b/i;
+/** Asked about in a what/which question, these nouns are answered by a figure ("What late fee …" → "5%"). */
+const FIGURE_NOUN =
+  /\b(?:fee|fees|rate|price|cost|payment|amount|dose|dosage|percentage|percent|score|value|size|weight|volume|speedup|salary|royalty|deposit|interest|penalty|charge|limit|cap|age|date|deadline|blood loss|temperature|pressure)\b/i;
+const DATE_Q = /\bwhen\b|\bwhat (?:date|day|year|month|time)\b|\bby what\b|\bon what date\b|\bto what date\b/i;
+const NAME_Q = /\bwhich (?:state|country|court|courts|law|laws|jurisdiction|party|company|city|county|province|firm|bank)\b|\bwho\b|\bwhom\b|\bwhose\b|\bwhere\b|\bwhat (?:state|country|company|city|jurisdiction)\b/i;
+
+export function expectedAnswer(question: string): Expect {
+  if (DURATION_Q.test(question)) return "duration";
+  if (FIGURE_Q.test(question) || DATE_Q.test(question)) return "figure";
+  if (NAME_Q.test(question)) return "name";
+  if (/\b(?:what|which)\b/i.test(question) && FIGURE_NOUN.test(question)) return "figure";
+  return "any";
+}
+
+const MONTH = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)/i;
+const TIME_UNIT = new Set(["dai", "day", "week", "month", "year", "hour", "minut", "busi", "work", "calendar", "annual", "quarter"]);
+const MAX_QUOTE = 320;
+
+/** Where the sentence holds a value of the kind asked for, beyond what the question already says: word positions. */
+function expectedValues(sentence: string, words: readonly TextWord[], expect: Expect, question: string): number[] {
+  const asked = new Set(textWords(question).map((w) => w.w));
+  const raw = (i: number) => sentence.slice(words[i].start, words[i].end);
+  // "…,2." in a transcribed list numbers an item; it is no value.
+  const enumerator = (i: number) => i === words.length - 1 && /^\s*\.?\s*$/.test(sentence.slice(words[i].end));
+  const isNumber = (i: number) => /^\d/.test(words[i].w) && !asked.has(words[i].w) && !enumerator(i);
+  const out: number[] = [];
+  words.forEach((w, i) => {
+    let ok: boolean;
+    if (expect === "duration") ok = isNumber(i) && [1, 2, 3].some((k) => words[i + k] !== undefined && [...TIME_UNIT].some((u) => words[i + k].w.startsWith(u)));
+    else if (expect === "figure") ok = isNumber(i) || (MONTH.test(raw(i)) && !asked.has(w.w));
+    else if (expect === "name") ok = !asked.has(w.w) && w.start > 0 && /^\p{Lu}\p{Ll}/u.test(raw(i)) && !NOT_A_NAME.test(raw(i));
+    else ok = !asked.has(w.w) && w.w.length > 2 && /^\p{L}/u.test(w.w);
+    if (ok) out.push(i);
+  });
+  return out;
+}
+
+const NOT_A_NAME = /^(?:The|This|That|These|Such|Each|Any|All|Agreement|Party|Parties|Section|Article|Exhibit|Schedule)$/;
+
+/** Terms that only name the document ("the NMF trademark license agreement"): in its file name. */
+function namesDocument(t: QuestionTerm, fileName: string | undefined): boolean {
+  return fileName !== undefined && containsTerm(indexWords(fileName.replace(/\.[a-z0-9]{1,5}$/i, "")), t);
+}
+
+/** Word positions where a term (or a synonym) starts. */
+function termPositions(index: WordIndex, t: QuestionTerm): number[] {
+  const out: number[] = [];
+  for (const alt of t.alternatives) {
+    for (const i of wordPositions(index, alt[0])) if (alt.every((w, k) => k === 0 || index.words[i + k]?.w === w)) out.push(i);
+  }
+  return out;
+}
+
+/** Terms the sentence holds, each at a word no earlier term took ("governed" is not both "law" and "governs"); and where the focus is. */
+function hitsIn(index: WordIndex, terms: readonly QuestionTerm[], focus: QuestionTerm): { hits: Set<QuestionTerm>; focusAt: number | undefined } {
+  const taken = new Set<number>();
+  const hits = new Set<QuestionTerm>();
+  let focusAt: number | undefined;
+  for (const t of [focus, ...terms.filter((x) => x !== focus)]) {
+    const at = termPositions(index, t).find((i) => !taken.has(i));
+    if (at === undefined) continue;
+    taken.add(at);
+    hits.add(t);
+    if (t === focus) focusAt = at;
+  }
+  return { hits, focusAt };
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const AUXILIARY = new Set(["does", "did", "do", "is", "are", "was", "were", "has", "have", "had", "must", "shall", "will", "would", "should", "can", "could", "may"]);
+const CONTEXT_PREPOSITION = /\s(?:in|for|under|during|after|before|at|on|with|between|from|within|following|according to)\s/i;
+/** Share of the question's weighted terms the sentence must hold. */
+const MIN_COVERAGE = 0.55;
+const WH_WORD = /\b(?:what|which|who|whom|whose|when|where|why|how)\b/i;
+
+/**
+ * The sentence of the given passages (of the document the question is about) that answers it,
+ * or null: it holds what the question asks about (its first plain word after the wh-word), 60% of
+ * the question's other terms by weight, and a value of the kind asked for. Terms in the file's
+ * name are left out; names, defined terms and the words placing the question weigh less.
+ */
+export function answeringSentence(
+  question: string,
+  answerability: Answerability,
+  passages: readonly PassageAnswerInput[],
+  /** Dev loops: why each near candidate was passed over. */
+  explain?: (line: string) => void,
+): PassageSentence | null {
+  const docId = answerability.document?.documentId;
+  const fileName = answerability.document?.fileName;
+  const wh = WH_WORD.exec(question);
+  const whAt = wh?.index ?? 0;
+  const terms = questionTerms(question).filter((t) => !namesDocument(t, fileName) && !AUXILIARY.has(t.surface.toLowerCase()));
+  if (terms.length === 0) return null;
+  const at = (t: QuestionTerm) => question.indexOf(t.surface);
+  // "Which levels …", "What graft …": the word right after the wh-word is the kind of answer, which the sentence instantiates.
+  const category = wh && /^(?:what|which)$/i.test(wh[0]) ? terms.find((t) => new RegExp(`^\\s+${escape(t.surface)}\\b`, "i").test(question.slice(whAt + wh[0].length))) : undefined;
+  const isName = (t: QuestionTerm) => /^\p{Lu}/u.test(t.surface) && at(t) > 0;
+  // "How large …", "How severe …": the word after "how" shapes the question too.
+  const shape = (t: QuestionTerm) => /\bhow\s+$/i.test(question.slice(0, at(t)));
+  const focus =
+    terms.find((t) => t !== category && !isName(t) && !shape(t) && at(t) >= whAt) ?? terms.find((t) => t !== category && at(t) >= whAt) ?? terms[0];
+  // What follows a preposition after the focus ("… for the left heart catheterization", "under the PivX
+  // agreement") places the question; the sentence that answers it need not repeat it.
+  const context = CONTEXT_PREPOSITION.exec(question.slice(at(focus) + focus.surface.length));
+  const contextAt = context ? at(focus) + focus.surface.length + context.index : Infinity;
+  // Names and defined terms ("Detto", "the Customer") identify the document more than the sentence.
+  const weight = (t: QuestionTerm) => (t === focus ? 1 : t === category ? 0.4 : isName(t) || at(t) > contextAt || shape(t) ? 0.25 : 1);
+  const total = terms.reduce((sum, t) => sum + weight(t), 0);
+  const expect = expectedAnswer(question);
+  const countOf = new RegExp(`\\bhow many\\s+${escape(focus.surface)}\\b`, "i").test(question);
+  explain?.(`terms ${terms.map((t) => `${t.key}:${weight(t)}`).join(", ")}; focus ${focus.key}; expect ${expect}`);
+
+  let best: (PassageSentence & { score: number }) | null = null;
+  passages.forEach((p, i) => {
+    if (docId !== undefined && answerability.named && p.documentId !== docId) return;
+    for (const s of sentenceSpans(p.text)) {
+      const index = indexWords(s.text);
+      const { hits, focusAt } = hitsIn(index, terms, focus);
+      const covered = terms.filter((t) => hits.has(t)).reduce((sum, t) => sum + weight(t), 0);
+      const values = focusAt === undefined ? [] : expectedValues(s.text, index.words, expect, question);
+      // "How many users …": the count is of users, near the word.
+      const near = countOf ? values.filter((v) => Math.abs(v - focusAt!) <= 4) : values;
+      const why = focusAt === undefined ? "no focus" : covered < MIN_COVERAGE * total ? `covers ${covered.toFixed(2)}/${total.toFixed(2)}` : near.length === 0 ? `no ${expect}` : "";
+      if (why) {
+        if (hits.size >= 1) explain?.(`  [${i}] ${why}: ${s.text.slice(0, 140)}`);
+        continue;
+      }
+      // Fewer words around the same hits: the sentence is about this, not a paragraph that mentions it.
+      // And the value nearest the focus: the clause that answers, not a neighbour in the same sentence.
+      const distance = Math.min(...near.map((v) => Math.abs(v - focusAt!)));
+      const score = covered * 100 - Math.min(20, distance) - Math.min(9, Math.floor(s.text.length / 60));
+      if (!best || score > best.score) best = { passage: i, start: s.start, end: s.end, text: s.text, score };
+    }
+  });
+  if (!best) return null;
+  const { score: _score, ...found } = best as PassageSentence & { score: number };
+  return clip(found, passages[found.passage].text, [focus]);
+}
+
+/** A long sentence (transcribed reports run on) is cut to a window around its first required term. */
+function clip(s: PassageSentence, text: string, required: readonly QuestionTerm[]): PassageSentence {
+  if (s.end - s.start <= MAX_QUOTE) return s;
+  const index = indexWords(s.text);
+  const firstHit = Math.min(
+    ...required.map((t) => {
+      for (const alt of t.alternatives) {
+        const w = index.words.findIndex((x) => x.w === alt[0]);
+        if (w >= 0) return index.words[w].start;
+      }
+      return s.text.length;
+    }),
+  );
+  let from = Math.max(0, text.lastIndexOf(" ", s.start + Math.max(0, firstHit - 80)) + 1 - s.start);
+  if (from < 0 || firstHit - from > 80) from = Math.max(0, firstHit - 80);
+  let to = s.text.lastIndexOf(" ", from + MAX_QUOTE);
+  if (to <= from) to = Math.min(s.text.length, from + MAX_QUOTE);
+  return { passage: s.passage, start: s.start + from, end: s.start + to, text: s.text.slice(from, to) };
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { focusTerm, judgeAnswerability, questionTerms } from "@/lib/utils/answerability";
+import { answeringSentence, expectedAnswer } from "@/lib/utils/passageAnswer";
+import { hit } from "./fixtures";
+
+// The document's own sentence as the answer when the model's cannot be verified: which sentence
+// answers, and when none does. Rates on real documents: `npm run bench -- answerability`.
+
+const msa = hit(
+  "This Agreement shall continue for an initial term of one (1) year. Either Party may give notice of its address for notices at any time. " +
+    "Either Party may terminate this Agreement for any reason following the Initial Term upon ninety (90) days written notice to the other Party.",
+  { documentId: "msa", fileName: "KUBIENT MASTER SERVICES AGREEMENT.txt" },
+);
+const report = hit(
+  "ANESTHESIA: 1% lidocaine and IV sedation, including fentanyl 25 mcg. The patient tolerated the procedure well. The left ureteral stent was removed.",
+  { documentId: "cath", fileName: "Heart Cath.txt" },
+);
+const paper = hit("The Firefox browser is used by many people. TraceMonkey is the fastest VM on 9 of the 26 benchmarks.", { documentId: "tm", fileName: "tracemonkey.pdf" });
+
+function answer(question: string, passages = [msa, report, paper]) {
+  const verdict = judgeAnswerability(question, passages, null);
+  const found = answeringSentence(question, verdict, passages);
+  return found && { text: found.text, documentId: passages[found.passage].documentId, exact: passages[found.passage].text.slice(found.start, found.end) };
+}
+
+describe("answeringSentence", () => {
+  it("quotes the sentence that holds the question's terms and the kind of value it asks for, at exact offsets", () => {
+    const a = answer("How much notice is needed to terminate the Kubient master services agreement for any reason after the Initial Term?");
+    expect(a?.text).toBe("Either Party may terminate this Agreement for any reason following the Initial Term upon ninety (90) days written notice to the other Party.");
+    // The offsets point at those very words in the passage.
+    expect(a?.exact).toBe(a?.text);
+    expect(answer("How much fentanyl was given for the left heart catheterization?")?.text).toBe(
+      "ANESTHESIA: 1% lidocaine and IV sedation, including fentanyl 25 mcg.",
+    );
+    expect(answer("On how many benchmarks is TraceMonkey the fastest VM?")?.text).toContain("9 of the 26 benchmarks");
+  });
+
+  it("quotes nothing when no sentence holds what is asked about, or no value of the kind asked for", () => {
+    // "notice" is there, but no duration goes with it in the address sentence; the term sentence has no "notice".
+    expect(answer("How much notice must be given to change an address for notices?")).toBeNull();
+    expect(answer("How much propofol was given for the left heart catheterization?")).toBeNull();
+    // "how many users": a count of users, and no sentence counts them.
+    expect(answer("How many users does Firefox have according to the TraceMonkey paper?")).toBeNull();
+  });
+
+  it("expects a duration, a figure or a name from the question's shape", () => {
+    expect(expectedAnswer("How long is the initial term?")).toBe("duration");
+    expect(expectedAnswer("Within how many days must the Customer notify the Manufacturer?")).toBe("duration");
+    expect(expectedAnswer("What late fee applies to past-due invoices?")).toBe("figure");
+    expect(expectedAnswer("Which state's law governs the agreement?")).toBe("name");
+    expect(expectedAnswer("What catheter was left in?")).toBe("any");
+  });
+});
+
+describe("focusTerm", () => {
+  const focus = (q: string) => focusTerm(q, questionTerms(q))?.surface ?? null;
+  it("is the head of the noun phrase the question asks about", () => {
+    expect(focus("What product liability insurance must WPD carry under the CNS development agreement?")).toBe("insurance");
+    expect(focus("What size EEA stapler was used for the anastomosis?")).toBe("stapler");
+    expect(focus("How much fentanyl was given for the left heart catheterization?")).toBe("fentanyl");
+    expect(focus("What suture closed the skin after the discectomy?")).toBe("suture");
+    expect(focus("Which state's law governs the PivX reseller agreement?")).toBe("law");
+    expect(focus("What was the weight of the hypospadias repair patient?")).toBe("weight");
+    // A kind of answer or a name is not what is asked about.
+    expect(focus("Which side was the ureteral stent placed on?")).toBe("stent");
+    expect(focus("Who is Detto?")).toBeNull();
+  });
+
+  it("makes the gate refuse an everyday word asked about that the document never uses", () => {
+    const v = judgeAnswerability("What insurance must Kubient carry under the master services agreement?", [msa], null);
+    expect(v.answerable).toBe(false);
+    expect([...v.absentEverywhere, ...v.absentFromDocument]).toEqual(["insurance"]);
+    // A kind of thing is found by its instances: "Coumadin" is an anticoagulant.
+    const coumadin = hit("The patient is normally on Coumadin.", { documentId: "lumbar", fileName: "Lumbar Laminectomy.txt" });
+    expect(judgeAnswerability("Which anticoagulant is the lumbar laminectomy patient normally on?", [coumadin], null).answerable).toBe(true);
+  });
+});
