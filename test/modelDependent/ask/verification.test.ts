@@ -116,4 +116,21 @@ describe("verified answers with the real models", () => {
       expect(first.text.toLowerCase()).toContain(words.toLowerCase().split(/\s+/)[0]!.replace(/[^\p{L}\p{N}-]/gu, ""));
     }
   });
+
+  it("answers with the passage's own sentence, quoted verbatim at its page offsets, when the model declines a question a sentence answers", async () => {
+    // Forced: the model's first line is the decline; whatever it writes after, Cairn looks for the sentence itself.
+    const model = recordingModel(llm, { prefix: ["The documents do not say.\n"] });
+    const r = await ask({ question: "How much notice is needed to terminate the supply agreement?", collections: ["engineering"], deps: { ...deps, llm: model }, options });
+    expect(model.calls).toHaveLength(1);
+    expect(r.quoted?.reason).toBe("model_declined");
+    expect(r.quoted?.modelAnswer.startsWith("The documents do not say.")).toBe(true);
+    expect(r.answered).toBe(true);
+    const contractN = r.retrieval.used.find((u) => u.hit.documentId === "supply-contract")!.n;
+    expect(r.citations.map((c) => c.n)).toEqual([contractN]);
+    expect(r.answer).toContain("“Either party may terminate this supply agreement by giving ninety (90) days written notice to the other party.”");
+    // Verified by construction, and the support is those words on the page.
+    for (const s of r.sentences) expect(s.verdict).toBe("verified");
+    const sp = r.sentences[0]!.support[0]!;
+    expect(pageText("supply-contract").slice(sp.charStart, sp.charEnd)).toBe("Either party may terminate this supply agreement by giving ninety (90) days written notice to the other party.");
+  });
 });
