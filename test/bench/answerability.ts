@@ -68,6 +68,8 @@ interface QuestionRun {
   seconds: number;
   llmCalled: boolean;
   answered: boolean;
+  /** Answered with a passage's own sentence, quoted by Cairn, after the model's answer failed (AskResult.quoted). */
+  quoted: string | null;
   refusal: AskResult["refusal"];
   /** Answerable: the final answer states gold.value. */
   goldValueStated: boolean | null;
@@ -114,6 +116,7 @@ async function run(q: AnswerabilityQuestion, askDeps: AskDeps): Promise<Question
     seconds,
     llmCalled,
     answered: result.answered,
+    quoted: result.quoted?.reason ?? null,
     refusal: result.refusal,
     goldValueStated: q.gold ? result.answered && statesValue(result.answer, q.gold.value) : null,
     goldValueGiven: q.gold ? passages.some((p) => statesValue(p, q.gold!.value)) : null,
@@ -168,6 +171,8 @@ function summarise(label: string, rs: QuestionRun[]) {
     goldValueGiven: rate(answerable, (r) => r.goldValueGiven),
     otherValueStated: answerable.filter((r) => r.otherValueStated).length,
     answered: answered.length,
+    quoted: answered.filter((r) => r.quoted).length,
+    quotedWithGold: answered.filter((r) => r.quoted && r.goldValueStated).length,
     allCitedVerified: rate(answered, (r) => r.allCitedVerified),
     citesOtherDocument: rate(answered, (r) => r.citesOtherDocument),
     wrongValueSurvives: rs.filter((r) => r.wrongValueSurvives).length,
@@ -189,7 +194,7 @@ const targets = {
   wrongValueSurvives: { target: "0", met: overall.wrongValueSurvives === 0 },
 };
 const refusalReasons = runs.reduce<Record<string, number>>((acc, r) => {
-  const key = `${r.kind}: ${r.answered ? "answered" : `refused, ${r.refusal?.reason ?? "no reason"}`}`;
+  const key = `${r.kind}: ${r.answered ? (r.quoted ? `answered by quoting, ${r.quoted}` : "answered") : `refused, ${r.refusal?.reason ?? "no reason"}`}`;
   acc[key] = (acc[key] ?? 0) + 1;
   return acc;
 }, {});
@@ -225,6 +230,7 @@ console.table(
     "gold value stated": show(s.goldValueStated, s.answerable),
     "gold value in passages": show(s.goldValueGiven, s.answerable),
     "answerable: other figure stated": s.otherValueStated,
+    "answered by quoting a passage (with gold value)": `${s.quoted} (${s.quotedWithGold})`,
     "answered: every cited sentence verified": show(s.allCitedVerified, s.answered),
     "answered: cites another document": show(s.citesOtherDocument, s.answered),
     "sentences withheld": s.withheld,
