@@ -59,6 +59,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages only: API routes set their own headers (the file route sandboxes what it serves).
-  matcher: [{ source: "/((?!api/|_next/static|_next/image|favicon.ico).*)" }],
+  // Pages only: API routes (/api, and the OpenAI-compatible /v1) set their own headers and answer 401s themselves.
+  matcher: [{ source: "/((?!api/|v1/|_next/static|_next/image|favicon.ico).*)" }],
 };

@@ -45,6 +45,10 @@ const schema = z.object({
   CAIRN_SESSION_HOURS: intFrom(12, 1),
   /** Requests per minute per user (per address when logged out) with accounts on; over it, 429. */
   CAIRN_RATE_LIMIT_PER_MIN: intFrom(1200, 1),
+  /** /v1 (OpenAI-compatible) requests per minute per API key (per user for a session, or the local user); over it, 429. */
+  CAIRN_API_RATE_LIMIT_PER_MIN: intFrom(120, 1),
+  /** Most answer tokens a /v1 chat completion may ask for (max_tokens). */
+  CAIRN_API_MAX_TOKENS: intFrom(2048, 16),
   /** Origins (scheme://host:port) a browser may send state-changing requests from, besides the request's own Host. */
   CAIRN_TRUSTED_ORIGINS: z.string().default(""),
   /** Optional TLS for intranets without a reverse proxy. */
@@ -84,6 +88,8 @@ export type CairnConfig = {
   accounts: boolean;
   sessionMs: number;
   rateLimitPerMin: number;
+  apiRateLimitPerMin: number;
+  apiMaxTokens: number;
   trustedOrigins: string[];
   tlsCert?: string;
   tlsKey?: string;
@@ -129,6 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
     accounts: e.CAIRN_ACCOUNTS === "on",
     sessionMs: e.CAIRN_SESSION_HOURS * 3600_000,
     rateLimitPerMin: e.CAIRN_RATE_LIMIT_PER_MIN,
+    apiRateLimitPerMin: e.CAIRN_API_RATE_LIMIT_PER_MIN,
+    apiMaxTokens: e.CAIRN_API_MAX_TOKENS,
     trustedOrigins: e.CAIRN_TRUSTED_ORIGINS.split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean),
     tlsCert: e.CAIRN_TLS_CERT,
     tlsKey: e.CAIRN_TLS_KEY,

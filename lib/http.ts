@@ -25,6 +25,8 @@ export function errorResponse(e: unknown): Response {
 export interface RouteOptions {
   /** "public": reachable logged out (login, health); every other route needs a principal when accounts are on. */
   access?: "user" | "public";
+  /** How a thrown error becomes a response; default errorResponse (the /v1 API answers in OpenAI's error shape). */
+  onError?: (e: unknown) => Response;
 }
 
 /**
@@ -43,7 +45,7 @@ export function route<A extends unknown[]>(handler: (...args: A) => Promise<Resp
       if (!principal && options.access !== "public") throw new CairnError("unauthorized:auth", "Please log in.");
       return await runAs(principal, () => handler(...args));
     } catch (e) {
-      return errorResponse(e);
+      return (options.onError ?? errorResponse)(e);
     }
   };
 }
