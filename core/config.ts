@@ -23,6 +23,12 @@ const schema = z.object({
   CAIRN_MAX_MODEL_UPLOAD_MB: intFrom(8192, 1),
   CAIRN_PARSE_TIMEOUT_MS: intFrom(120_000, 1000),
   CAIRN_PARSE_MAX_MEMORY_MB: intFrom(1024, 64),
+  /** OCR of PDF pages without a usable text layer; "off" where it is too slow. */
+  CAIRN_OCR: z.enum(["on", "off"]).default("on"),
+  /** Tesseract languages joined by "+", each installed as @tesseract.js-data/<lang>. */
+  CAIRN_OCR_LANGS: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/i, "languages like eng or eng+deu").default("eng"),
+  /** Mean word confidence (0–100) under which an OCR'd page is marked low-confidence. */
+  CAIRN_OCR_MIN_CONFIDENCE: intFrom(60, 0),
   /** Refuse DOCX/zip whose declared uncompressed size exceeds this. */
   CAIRN_MAX_UNZIPPED_MB: intFrom(300, 1),
   CAIRN_WATCH_DIR: z.string().optional(),
@@ -73,6 +79,7 @@ export type CairnConfig = {
   maxModelUploadBytes: number;
   parseTimeoutMs: number;
   parseMaxMemoryMb: number;
+  ocr: { langs: string[]; minConfidence: number } | null;
   maxUnzippedBytes: number;
   watchDir?: string;
   watchCollection: string;
@@ -120,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
     maxModelUploadBytes: e.CAIRN_MAX_MODEL_UPLOAD_MB * 1024 * 1024,
     parseTimeoutMs: e.CAIRN_PARSE_TIMEOUT_MS,
     parseMaxMemoryMb: e.CAIRN_PARSE_MAX_MEMORY_MB,
+    ocr: e.CAIRN_OCR === "off" ? null : { langs: e.CAIRN_OCR_LANGS.split("+"), minConfidence: e.CAIRN_OCR_MIN_CONFIDENCE },
     maxUnzippedBytes: e.CAIRN_MAX_UNZIPPED_MB * 1024 * 1024,
     watchDir: e.CAIRN_WATCH_DIR ? path.resolve(/*turbopackIgnore: true*/ e.CAIRN_WATCH_DIR) : undefined,
     watchCollection: e.CAIRN_WATCH_COLLECTION,
