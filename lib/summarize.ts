@@ -73,8 +73,10 @@ export function instructionOf(input: Pick<SummarizeInput, "preset" | "instructio
   return SUMMARY_PRESETS[input.preset ?? "brief"];
 }
 
-/** Tokens left for the answer in every summary call. */
-const RESERVE_FOR_OUTPUT = 450;
+/** Tokens left for the summary (6 short sentences fit; a model copying passages is cut there). */
+const RESERVE_FOR_OUTPUT = 300;
+/** A map part's notes: shorter, so the reduce step reads less. */
+const PART_OUTPUT_TOKENS = 200;
 
 function messages(instruction: string, body: string): ChatMessage[] {
   return [
@@ -103,7 +105,7 @@ function packGroups<T>(items: readonly T[], render: (t: T) => string, budget: nu
 }
 
 export function summaryCacheKey(sha256: string, instruction: string, model: string): string {
-  return createHash("sha256").update(JSON.stringify(["summary/v4", sha256, instruction, model])).digest("hex");
+  return createHash("sha256").update(JSON.stringify(["summary/v5", sha256, instruction, model])).digest("hex");
 }
 
 export async function summarizeDocument(
@@ -159,9 +161,9 @@ export async function summarizePassages(
   if (budget < 200) throw new CairnError("bad_request:model", `The model's ${llm.contextSize}-token context is too small to summarize with.`);
   const groups = packGroups(used, (u) => renderPassage(u.n, u.hit), budget, llm);
 
-  const generate = async (body: string, stream: boolean) => {
+  const generate = async (body: string, stream: boolean, maxTokens = maxOutputTokens) => {
     const res = await llm.generate(messages(instruction, body), {
-      maxTokens: maxOutputTokens,
+      maxTokens,
       temperature: 0,
       signal,
       onToken: stream ? (t) => emit({ type: "token", text: t }) : undefined,
@@ -179,7 +181,7 @@ export async function summarizePassages(
     let notes: string[] = [];
     for (const [i, g] of groups.entries()) {
       emit({ type: "status", stage: "summarizing", part: i + 1, parts: groups.length });
-      const part = await generate(g.map((u) => renderPassage(u.n, u.hit)).join(""), false);
+      const part = await generate(g.map((u) => renderPassage(u.n, u.hit)).join(""), false, Math.min(maxOutputTokens, PART_OUTPUT_TOKENS));
       notes.push(part);
       emit({ type: "partial", part: i + 1, parts: groups.length, text: part });
     }
@@ -191,7 +193,7 @@ export async function summarizePassages(
         text = await generate(`${COMBINE}\n\n${notes.join("\n\n")}\n`, true);
         break;
       }
-      notes = await Promise.all(noteGroups.map((g) => generate(`${COMBINE}\n\n${g.join("\n\n")}\n`, false)));
+      notes = await Promise.all(noteGroups.map((g) => generate(`${COMBINE}\n\n${g.join("\n\n")}\n`, false, Math.min(maxOutputTokens, PART_OUTPUT_TOKENS))));
     }
   }
 
