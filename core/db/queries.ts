@@ -577,3 +577,41 @@ export function listKeywordPassages(db: Db, documentId: string): KeywordPassageR
     )
     .all(documentId) as KeywordPassageRow[];
 }
+
+// OCR'd pages (issue 12)
+
+export interface OcrPageRow {
+  page: number;
+  confidence: number;
+  lowConfidence: boolean;
+  rotation: number;
+  /** Box as fractions of the rendered page, origin top left. */
+  words: { text: string; start: number; end: number; conf: number; box: [number, number, number, number] }[];
+}
+
+export function replaceOcrPages(db: Db, documentId: string, sha256: string, pages: OcrPageRow[]): void {
+  db.transaction(() => {
+    db.prepare(`DELETE FROM ocr_pages WHERE document_id = ?`).run(documentId);
+    const insert = db.prepare(
+      `INSERT INTO ocr_pages (document_id, sha256, page, confidence, low_confidence, rotation, words) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const p of pages) {
+      insert.run(documentId, sha256, p.page, p.confidence, p.lowConfidence ? 1 : 0, p.rotation, JSON.stringify(p.words));
+    }
+  })();
+}
+
+/** The OCR'd pages of a document without their words: which pages, and how sure. */
+export function listOcrPages(db: Db, documentId: string): Omit<OcrPageRow, "words">[] {
+  const rows = db
+    .prepare(`SELECT page, confidence, low_confidence AS lowConfidence, rotation FROM ocr_pages WHERE document_id = ? ORDER BY page`)
+    .all(documentId) as { page: number; confidence: number; lowConfidence: number; rotation: number }[];
+  return rows.map((r) => ({ ...r, lowConfidence: r.lowConfidence === 1 }));
+}
+
+export function getOcrPage(db: Db, documentId: string, page: number): OcrPageRow | undefined {
+  const r = db
+    .prepare(`SELECT page, confidence, low_confidence AS lowConfidence, rotation, words FROM ocr_pages WHERE document_id = ? AND page = ?`)
+    .get(documentId, page) as { page: number; confidence: number; lowConfidence: number; rotation: number; words: string } | undefined;
+  return r && { ...r, lowConfidence: r.lowConfidence === 1, words: JSON.parse(r.words) as OcrPageRow["words"] };
+}

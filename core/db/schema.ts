@@ -145,6 +145,20 @@ export const migrations: string[] = [
     INSERT INTO keyword_passages_fts(keyword_passages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
   END;
   `,
+  // OCR (issue 12): per OCR'd page its mean confidence and word boxes, so citations can say
+  // "low-confidence OCR" and the viewer can highlight cited words on the page image.
+  `
+  CREATE TABLE ocr_pages (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    sha256 TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    confidence INTEGER NOT NULL,
+    low_confidence INTEGER NOT NULL,
+    rotation INTEGER NOT NULL,
+    words TEXT NOT NULL,
+    PRIMARY KEY (document_id, page)
+  );
+  `,
 ];
 
 export const LOCAL_USER_ID = "local";
