@@ -11,7 +11,7 @@ import {
   type TextSpan,
   type WordingAttribution,
 } from "./citations";
-import { DEFAULT_SYSTEM_PROMPT, packPassages, passageSource, type LeftOutPassage, type PromptPassage, type UsedPassage } from "./prompt";
+import { DEFAULT_SYSTEM_PROMPT, packPassages, type LeftOutPassage, type PromptPassage, type UsedPassage } from "./prompt";
 import { refusalMessage, type Refusal, type RefusalReason } from "./refusal";
 import { judgeAnswerability, questionTerms, type Answerability, type LibraryTermStats, type QuestionTerm } from "./utils/answerability";
 import { condenseQuery } from "./utils/followUp";
@@ -127,7 +127,8 @@ function quote(
   // Brackets in document text must not read as citation markers; line breaks flattened.
   const words = found.text.replace(/\s+/g, " ").replace(/\[/g, "(").replace(/\]/g, ")").trim();
   const clipped = found.end < u.hit.text.length && !/[.!?;:]$/.test(words) ? `${words} …` : words;
-  const own = resolveCitations(`${passageSource(u.hit)} says: “${clipped}” [${u.n}]`, used);
+  // The source (file, page) is on the citation; the sentence itself is all that is claimed.
+  const own = resolveCitations(`Your document says: “${clipped}” [${u.n}]`, used);
   const support = [{ n: u.n, charStart: u.hit.charStart + found.start, charEnd: u.hit.charStart + found.end }];
   return {
     answer: own.answer,

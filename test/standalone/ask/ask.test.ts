@@ -201,7 +201,7 @@ describe("ask", () => {
       expect(r.answered).toBe(true);
       expect(r.refusal).toBeNull();
       expect(r.quoted).toEqual({ reason, modelAnswer: script[0] });
-      expect(r.answer).toBe("doc-1.pdf, page 1 says: “To isolate pump P-101, close valve V-12 and lock out breaker B-4.” [1]");
+      expect(r.answer).toBe("Your document says: “To isolate pump P-101, close valve V-12 and lock out breaker B-4.” [1]");
       expect(r.answer).not.toContain("V-99");
       // Verified by construction: the support is exactly the quoted words on the page.
       expect(r.sentences.every((s) => s.verdict === "verified")).toBe(true);
