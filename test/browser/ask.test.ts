@@ -245,7 +245,7 @@ test("each Delete button names its file, and deleting asks first, then removes t
   await rows.filter({ hasText: "old-register.txt" }).waitFor();
   // Every row's button says which file it deletes.
   const names = await rows.evaluateAll((trs) =>
-    trs.map((tr) => [tr.querySelector("td a, td .font-medium")?.textContent?.trim(), tr.querySelector("button")?.getAttribute("aria-label")]),
+    trs.map((tr) => [tr.querySelector("td a, td .font-medium")?.textContent?.trim(), tr.querySelector('button[aria-label^="Delete"]')?.getAttribute("aria-label")]),
   );
   expect(names.length).toBeGreaterThanOrEqual(2);
   for (const [name, label] of names) expect(label).toBe(`Delete ${name}`);
