@@ -6,6 +6,7 @@ import {
   getDocument,
   releaseJob,
   replaceKeywordPassages,
+  replaceOcrPages,
   reportJobProgress,
   setDocumentContext,
   updateDocument,
@@ -28,7 +29,10 @@ export interface JobDeps {
   embedder: () => Promise<Embedder>;
   /** False while no embedding model is installed: the job stops after the keyword stage and waits. */
   hasEmbedder?: () => boolean;
-  parse: (filePath: string, opts: { declaredName: string; timeoutMs: number; maxMemoryMb: number }) => Promise<ParsedDocument>;
+  parse: (
+    filePath: string,
+    opts: { declaredName: string; timeoutMs: number; maxMemoryMb: number; onProgress?: (p: { stage: string; done: number; total: number }) => void },
+  ) => Promise<ParsedDocument>;
   chunk: (
     doc: ParsedDocument,
     opts: { countTokens: (t: string) => number; maxTokens: number; chunkTokens: number; overlapTokens: number; fileName?: string },
@@ -72,6 +76,10 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
       declaredName: doc.name,
       timeoutMs: cfg.parseTimeoutMs,
       maxMemoryMb: cfg.parseMaxMemoryMb,
+      // "reading page 3 of 12 (OCR)" in the library while a scan is read.
+      onProgress: (p) => {
+        if (p.stage === "ocr") progress("ocr", p.done, p.total);
+      },
     });
     updateDocument(db, doc.id, {
       kind: parsed.kind,
@@ -79,6 +87,12 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
       pagesWithoutText: parsed.pagesWithoutText,
       warnings: parsed.warnings,
     });
+    replaceOcrPages(
+      db,
+      doc.id,
+      job.sha256,
+      parsed.pages.flatMap((p) => (p.ocr && p.number !== null ? [{ page: p.number, ...p.ocr }] : [])),
+    );
     progress("parsing", 1, 1);
 
     const embedder = deps.hasEmbedder?.() === false ? null : await deps.embedder();
@@ -90,14 +104,7 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
       fileName: doc.name,
     });
     if (drafts.length === 0) {
-      const scanned = parsed.pagesWithoutText.length;
-      throw new CairnError(
-        "unprocessable:parse",
-        scanned > 0
-          ? `No text could be extracted: ${scanned === 1 ? "its only page has" : `all ${scanned} pages have`} no text layer (scanned or blank). OCR is not available yet.`
-          : "The document contains no text to index.",
-        { reason: "no_text" },
-      );
+      throw new CairnError("unprocessable:parse", noTextMessage(parsed), { reason: "no_text" });
     }
 
     // Keyword-searchable now, while the vectors are computed (or until an embedder exists).
@@ -182,4 +189,19 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
     finishJob(db, job.id, "failed", err.message);
     return "failed";
   }
+}
+
+/** Why a document ended without any text, in the user's words. */
+function noTextMessage(parsed: ParsedDocument): string {
+  const n = parsed.pagesWithoutText.length;
+  if (n === 0) return "The document contains no text to index.";
+  const all = n === 1 ? "its only page" : `all ${n} pages`;
+  if (parsed.garbledPages?.length === n && parsed.ocr !== "on") {
+    return `No text could be extracted: the text layer of ${all} is unreadable (fonts without a Unicode map), and OCR is turned off (CAIRN_OCR=off).`;
+  }
+  if (parsed.ocr === "on") {
+    if (parsed.blankPages?.length === n) return `No text could be extracted: ${all} ${n === 1 ? "is" : "are"} blank (OCR found no text on the page image).`;
+    return `No text could be extracted: OCR found no readable text on ${all} (see the warnings).`;
+  }
+  return `No text could be extracted: ${all} ${n === 1 ? "has" : "have"} no text layer (scanned or blank), and OCR is turned off (CAIRN_OCR=off).`;
 }

@@ -16,6 +16,29 @@ export interface ParsedPage {
   /** The page text exactly as extracted; chunk offsets point into it. */
   text: string;
   sections: Section[];
+  /** Set when the text was read from the page image by OCR (no usable text layer). */
+  ocr?: Omit<PageOcr, "text">;
+}
+
+export interface OcrWord {
+  text: string;
+  /** Offsets into the page text. */
+  start: number;
+  end: number;
+  /** Word confidence 0–100. */
+  conf: number;
+  /** [x0, y0, x1, y1] as fractions of the rendered page (unrotated), origin top left. */
+  box: [number, number, number, number];
+}
+
+export interface PageOcr {
+  text: string;
+  /** Mean word confidence, 0–100. */
+  confidence: number;
+  lowConfidence: boolean;
+  /** Degrees the page image was turned (clockwise) to read it upright. */
+  rotation: 0 | 90 | 180 | 270;
+  words: OcrWord[];
 }
 
 export interface ParsedDocument {
@@ -26,6 +49,12 @@ export interface ParsedDocument {
   /** PDF pages with no text layer (scanned): kept so an OCR step can fill them later. */
   pagesWithoutText: number[];
   warnings: string[];
+  /** Pages whose text layer was glyph garbage (fonts without a Unicode map). */
+  garbledPages?: number[];
+  /** Pages OCR found no ink or no words on. */
+  blankPages?: number[];
+  /** Whether pages without text were given to OCR (PDFs only). */
+  ocr?: "on" | "off";
 }
 
 export interface ChunkDraft {

@@ -41,7 +41,11 @@ function runTestHook(hook: ParseJob["testHook"]): void {
 async function handle(job: ParseJob): Promise<void> {
   try {
     runTestHook(job.testHook);
-    const doc = await parseFileInProcess(job.filePath, job.declaredName, { maxUnzippedBytes: job.maxUnzippedBytes });
+    const doc = await parseFileInProcess(job.filePath, job.declaredName, {
+      maxUnzippedBytes: job.maxUnzippedBytes,
+      ocr: job.ocr,
+      onProgress: (progress) => send({ type: "progress", id: job.id, progress }),
+    });
     send({ type: "result", id: job.id, doc });
   } catch (err) {
     send({ type: "error", id: job.id, error: serialize(err, job) });

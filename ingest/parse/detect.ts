@@ -51,9 +51,16 @@ export function looksLikeHtml(text: string): boolean {
   return htmlStart.test(text.slice(0, 16 * 1024));
 }
 
+/**
+ * pdf.js looks for `%PDF-` in the first 1 KB but, not finding it, parses anyway from the
+ * objects and trailer. So: a header in the first 1 KB, or (junk prepended, e.g. by a mail
+ * gateway) a `%PDF-1.x`/`2.x` further in, with a PDF trailer at the end.
+ */
 function hasPdfHeader(data: Uint8Array): boolean {
-  const head = Buffer.from(data.buffer, data.byteOffset, Math.min(1024, data.byteLength)).toString("latin1");
-  return head.includes("%PDF-");
+  const latin1 = (start: number, end: number) => Buffer.from(data.buffer, data.byteOffset + start, Math.max(0, end - start)).toString("latin1");
+  if (latin1(0, Math.min(1024, data.byteLength)).includes("%PDF-")) return true;
+  if (!/%PDF-[12]\.\d/.test(latin1(0, Math.min(1024 * 1024, data.byteLength)))) return false;
+  return /startxref|%%EOF/.test(latin1(Math.max(0, data.byteLength - 4096), data.byteLength));
 }
 
 function isZip(data: Uint8Array): boolean {

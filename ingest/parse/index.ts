@@ -1,7 +1,7 @@
 import { config } from "@/core/config";
 import type { ParsedDocument } from "../types";
 import { ParserPool } from "./pool";
-import type { TestHook } from "./protocol";
+import type { ParseProgress, TestHook } from "./protocol";
 
 // The one entry point the worker calls: detect and parse an untrusted file in a
 // sandboxed child process with a time limit and a memory cap.
@@ -15,6 +15,8 @@ export interface ParseFileOptions {
   declaredName: string;
   timeoutMs?: number;
   maxMemoryMb?: number;
+  /** Pages read so far, e.g. { stage: "ocr", done: 3, total: 12 } while page 3 of 12 is OCR'd. */
+  onProgress?: (p: ParseProgress) => void;
 }
 
 let pool: ParserPool | undefined;
@@ -34,14 +36,14 @@ function testHook(): TestHook | undefined {
 /**
  * Parses a file into pages and sections.
  *
- * A PDF without any usable text (scanned, blank, or glyph-id garbage) is NOT an
- * error: it comes back with every page in `pagesWithoutText` and a warning, so it
- * can be recorded and OCR'd later. DOCX/TXT/Markdown/HTML without text have nothing
+ * PDF pages without usable text (scanned, or glyph-id garbage) are OCR'd in the
+ * child unless CAIRN_OCR=off; pages still without text (blank, OCR off) come back in
+ * `pagesWithoutText` with a warning, not as an error. DOCX/TXT/Markdown/HTML without text have nothing
  * to recover and are refused with `no_text`.
  * Rejects with a CairnError (surface
  * "parse") whose `reason` says why: empty_file, extension_mismatch, not_docx,
  * unrecognized_format, encrypted, corrupt, no_pages, no_text, zip_bomb, timeout,
- * parser_crashed, parse_failed; file_unreadable (type internal: the stored file is gone).
+ * parser_crashed, too_much_memory, parse_failed, ocr_language_missing; file_unreadable (type internal: the stored file is gone).
  */
 export function parseFile(filePath: string, options: ParseFileOptions): Promise<ParsedDocument> {
   const c = config();
@@ -51,6 +53,8 @@ export function parseFile(filePath: string, options: ParseFileOptions): Promise<
     maxUnzippedBytes: c.maxUnzippedBytes,
     timeoutMs: options.timeoutMs ?? c.parseTimeoutMs,
     maxMemoryMb: options.maxMemoryMb ?? c.parseMaxMemoryMb,
+    ocr: c.ocr,
+    onProgress: options.onProgress,
     testHook: testHook(),
   });
 }

@@ -5,7 +5,9 @@ import { detectKind } from "./detect";
 import { parseDocx } from "./docx";
 import { parseHtml } from "./html";
 import { parseMarkdown } from "./markdown";
+import type { OcrOptions } from "./ocr";
 import { parsePdf } from "./pdf";
+import type { ParseProgress } from "./protocol";
 import { parseTxt } from "./text";
 import { defaultZipLimits } from "./zip";
 
@@ -14,13 +16,16 @@ import { defaultZipLimits } from "./zip";
 
 export interface ParseLimits {
   maxUnzippedBytes: number;
+  /** null or absent: OCR off. */
+  ocr?: OcrOptions | null;
+  onProgress?: (p: ParseProgress) => void;
 }
 
 export async function parseBytes(data: Uint8Array, declaredName: string, limits: ParseLimits): Promise<ParsedDocument> {
   const detected = await detectKind(data, declaredName);
   switch (detected.kind) {
     case "pdf":
-      return parsePdf(data, declaredName);
+      return parsePdf(data, declaredName, { ocr: limits.ocr ?? null, onProgress: limits.onProgress });
     case "docx":
       return parseDocx(data, declaredName, { ...defaultZipLimits, maxUnzippedBytes: limits.maxUnzippedBytes });
     case "html":

@@ -1,8 +1,10 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PDFParse } from "pdf-parse";
+import type { Canvas } from "@napi-rs/canvas";
 import { CairnError } from "@/core/errors";
 import type { ParsedDocument, ParsedPage } from "../types";
+import { isBlank, OcrEngine, type OcrOptions } from "./ocr";
 
 // PDF → pages with pdf-parse v2 (pdfjs-dist underneath), one page at a time so a
 // broken page costs that page, not the document.
@@ -23,12 +25,67 @@ const loadOptions = {
   useWorkerFetch: false,
   enableXfa: false,
   stopAtErrors: false,
+  // A hostile 20,000 × 20,000 px image would need 1.6 GB decoded: pdfjs leaves out
+  // images above this many pixels (≈ an A4 page at 600 dpi).
+  maxImageSize: 40_000_000,
 };
 
+export interface PdfOptions {
+  /** null: OCR is off (CAIRN_OCR=off); pages without text stay listed in pagesWithoutText. */
+  ocr: OcrOptions | null;
+  onProgress?: (p: { stage: string; done: number; total: number }) => void;
+}
+
+/** 300 dpi reads 10-point text; the cap keeps a huge page from needing gigabytes of canvas. */
+const OCR_DPI = 300;
+const MAX_RENDER_PIXELS = 36_000_000;
+
+interface PdfPageProxy {
+  getViewport(p: { scale: number }): { width: number; height: number };
+  render(p: { canvasContext: unknown; viewport: unknown; canvas: unknown }): { promise: Promise<void> };
+  cleanup(): void;
+}
+interface PdfDocProxy {
+  getPage(n: number): Promise<PdfPageProxy>;
+  canvasFactory: { create(w: number, h: number): { canvas: Canvas; context: unknown }; destroy(c: unknown): void };
+}
+
+async function renderPage(doc: PdfDocProxy, n: number, dpi: number): Promise<Canvas> {
+  const page = await doc.getPage(n);
+  try {
+    const base = page.getViewport({ scale: 1 });
+    const scale = Math.min(dpi / 72, Math.sqrt(MAX_RENDER_PIXELS / Math.max(1, base.width * base.height)));
+    const viewport = page.getViewport({ scale });
+    const cc = doc.canvasFactory.create(Math.max(1, Math.floor(viewport.width)), Math.max(1, Math.floor(viewport.height)));
+    const ctx = cc.context as { fillStyle: string; fillRect(x: number, y: number, w: number, h: number): void };
+    // Paper is white: unpainted pixels must not read as black ink.
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, cc.canvas.width, cc.canvas.height);
+    await page.render({ canvasContext: cc.context, viewport, canvas: cc.canvas }).promise;
+    return cc.canvas;
+  } finally {
+    page.cleanup();
+  }
+}
+
+/** Newer writers compress with Brotli; the pdfjs-dist that pdf-parse pins (5.4) has no such filter. */
+function usesBrotli(data: Uint8Array): boolean {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes("/BrotliDecode", 0, "latin1");
+}
+
+function brotliError(name: string, cause?: unknown): CairnError {
+  return new CairnError(
+    "unprocessable:parse",
+    `${name} uses a compression (BrotliDecode) Cairn cannot read yet; save or export it from its application as a standard PDF and upload it again.`,
+    { reason: "unsupported_compression", cause },
+  );
+}
+
 /** pdfjs' own exception names, which pdf-parse preserves. */
-function classifyLoadError(err: unknown, name: string): CairnError {
+function classifyLoadError(err: unknown, name: string, data: Uint8Array): CairnError {
   const e = err instanceof Error ? err : new Error(String(err));
   const detail = e.message || e.name;
+  if (e.name !== "PasswordException" && usesBrotli(data)) return brotliError(name, e);
   if (e.name === "PasswordException") {
     return new CairnError(
       "unprocessable:parse",
@@ -51,6 +108,11 @@ function errorText(err: unknown): string {
  * Fonts without a Unicode map give "text" made of glyph ids, mostly control
  * characters. Such a page is unreadable: indexing it would only add noise.
  */
+/** UTF-16 text read as bytes comes out as "\u0000D\u0000E…": the NULs go, the text stays. */
+export function stripNuls(text: string): string {
+  return text.includes("\u0000") ? text.replaceAll("\u0000", "") : text;
+}
+
 function isGlyphGarbage(text: string): boolean {
   let visible = 0;
   let control = 0;
@@ -63,7 +125,7 @@ function isGlyphGarbage(text: string): boolean {
   return visible > 0 && control / visible > 0.3;
 }
 
-export async function parsePdf(data: Uint8Array, name: string): Promise<ParsedDocument> {
+export async function parsePdf(data: Uint8Array, name: string, options: PdfOptions = { ocr: null }): Promise<ParsedDocument> {
   // pdfjs transfers/detaches the buffer it is given: hand it a copy.
   const parser = new PDFParse({ data: new Uint8Array(data), ...loadOptions });
   try {
@@ -72,7 +134,7 @@ export async function parsePdf(data: Uint8Array, name: string): Promise<ParsedDo
       // `partial: [0]` selects no page: this only loads the document and counts pages.
       total = (await parser.getText({ partial: [0] })).total;
     } catch (err) {
-      throw classifyLoadError(err, name);
+      throw classifyLoadError(err, name, data);
     }
     if (total === 0) {
       throw new CairnError("unprocessable:parse", `${name} has no pages.`, { reason: "no_pages" });
@@ -96,7 +158,7 @@ export async function parsePdf(data: Uint8Array, name: string): Promise<ParsedDo
       let text = "";
       try {
         const result = await parser.getText({ partial: [n] });
-        text = result.pages[0]?.text ?? "";
+        text = stripNuls(result.pages[0]?.text ?? "");
       } catch (err) {
         failedPages.push(n);
         warnings.push(`Page ${n} could not be read: ${errorText(err)}`);
@@ -108,7 +170,19 @@ export async function parsePdf(data: Uint8Array, name: string): Promise<ParsedDo
       if (!text.trim()) pagesWithoutText.push(n);
       pages.push({ number: n, text, sections: text ? [{ headingPath: [], start: 0, end: text.length }] : [] });
     }
+    options.onProgress?.({ stage: "parsing", done: total, total });
 
+    const ocr = options.ocr && pagesWithoutText.length > 0 ? await ocrPages(parser, pages, pagesWithoutText, total, options) : null;
+    if (ocr) {
+      pagesWithoutText.splice(0, pagesWithoutText.length, ...ocr.stillWithout);
+      warnings.push(...ocr.warnings);
+    }
+
+    const brotli = usesBrotli(data);
+    if (brotli && (failedPages.length === total || pagesWithoutText.length === total)) throw brotliError(name);
+    if (brotli && (failedPages.length > 0 || pagesWithoutText.length > 0)) {
+      warnings.push("Some of its streams use a compression (BrotliDecode) Cairn cannot read yet; pages built from them may be missing.");
+    }
     if (failedPages.length === total) {
       throw new CairnError(
         "unprocessable:parse",
@@ -118,18 +192,90 @@ export async function parsePdf(data: Uint8Array, name: string): Promise<ParsedDo
     }
     if (garbledPages.length > 0) {
       warnings.push(
-        `${garbledPages.length} page(s) have an unreadable text layer (fonts without a Unicode map) and were left out: ${garbledPages.join(", ")}.`,
+        `${garbledPages.length} page(s) have an unreadable text layer (fonts without a Unicode map)${ocr ? ", so they were read by OCR" : " and were left out"}: ${garbledPages.join(", ")}.`,
       );
     }
-    if (pagesWithoutText.length === total) {
+    const garbledOnly = pagesWithoutText.length > 0 && pagesWithoutText.every((n) => garbledPages.includes(n));
+    if (ocr) {
+      // OCR's own warnings said what became of each page.
+    } else if (garbledOnly && pagesWithoutText.length === total) {
+      warnings.push(`None of the ${total} page(s) has usable text: its text layer is unreadable.`);
+    } else if (pagesWithoutText.length === total) {
       warnings.push(
         `None of the ${total} page(s) has usable text (scanned images, or blank pages); they need OCR before they can be searched.`,
       );
     } else if (pagesWithoutText.length > 0) {
       warnings.push(`${pagesWithoutText.length} of ${total} page(s) have no text layer: ${pagesWithoutText.join(", ")}.`);
     }
-    return { kind: "pdf", title, pageCount: total, pages, pagesWithoutText, warnings };
+    return {
+      kind: "pdf",
+      title,
+      pageCount: total,
+      pages,
+      pagesWithoutText,
+      warnings,
+      ...(garbledPages.length ? { garbledPages } : {}),
+      ...(ocr ? { blankPages: ocr.blank } : {}),
+      ocr: options.ocr ? "on" : "off",
+    };
   } finally {
     await parser.destroy();
   }
+}
+
+interface OcrOutcome {
+  stillWithout: number[];
+  blank: number[];
+  warnings: string[];
+}
+
+/** OCR of the pages without usable text; pages with text are never touched. */
+async function ocrPages(parser: PDFParse, pages: ParsedPage[], todo: number[], total: number, options: PdfOptions): Promise<OcrOutcome> {
+  const doc = (parser as unknown as { doc?: PdfDocProxy }).doc;
+  if (!doc) throw new Error("pdf-parse did not keep the loaded document");
+  const engine = new OcrEngine(options.ocr as OcrOptions);
+  const stillWithout: number[] = [];
+  const blank: number[] = [];
+  const failed: string[] = [];
+  const low: string[] = [];
+  const read: number[] = [];
+  try {
+    for (const n of todo) {
+      options.onProgress?.({ stage: "ocr", done: n, total });
+      try {
+        // A cheap look first: blank pages (common in scans) cost no OCR.
+        if (isBlank(await renderPage(doc, n, 36))) {
+          blank.push(n);
+          stillWithout.push(n);
+          continue;
+        }
+        const result = await engine.read(await renderPage(doc, n, OCR_DPI));
+        if (!result.text) {
+          blank.push(n);
+          stillWithout.push(n);
+          continue;
+        }
+        const { text, ...ocr } = result;
+        pages[n - 1] = { number: n, text, sections: [{ headingPath: [], start: 0, end: text.length }], ocr };
+        read.push(n);
+        if (ocr.lowConfidence) low.push(`${n} (${ocr.confidence}%)`);
+      } catch (err) {
+        if (err instanceof CairnError) throw err; // e.g. language data missing: the whole document
+        stillWithout.push(n);
+        failed.push(`page ${n}: ${errorText(err)}`);
+      }
+    }
+  } finally {
+    await engine.close();
+  }
+  const warnings: string[] = [];
+  if (read.length) warnings.push(`${read.length} page(s) were read by OCR from their image: ${list(read)}.`);
+  if (low.length) warnings.push(`Low-confidence OCR on page(s) ${low.join(", ")}: check the page image before relying on its text.`);
+  if (blank.length) warnings.push(`${blank.length} page(s) are blank (no text on the page image): ${list(blank)}.`);
+  if (failed.length) warnings.push(`OCR could not read ${failed.length} page(s): ${failed.slice(0, 5).join("; ")}${failed.length > 5 ? "; …" : ""}.`);
+  return { stillWithout, blank, warnings };
+}
+
+function list(pages: number[]): string {
+  return pages.length > 20 ? `${pages.slice(0, 20).join(", ")}, …` : pages.join(", ");
 }

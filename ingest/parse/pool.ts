@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { CairnError } from "@/core/errors";
 import type { ParsedDocument } from "../types";
-import type { ChildMessage, ParseJob, TestHook } from "./protocol";
+import type { ChildMessage, ParseJob, ParseProgress, TestHook } from "./protocol";
 
 // A small pool of long-lived parser processes. Forking per file would cost a Node +
 // tsx start (~0.5 s) per document; a reused child costs nothing. A child that times
@@ -20,8 +20,11 @@ export interface PoolJob {
   filePath: string;
   declaredName: string;
   maxUnzippedBytes: number;
+  /** Without progress for this long the child is stopped; each page read (OCR) restarts the clock. */
   timeoutMs: number;
   maxMemoryMb: number;
+  ocr?: ParseJob["ocr"];
+  onProgress?: (p: ParseProgress) => void;
   testHook?: TestHook;
 }
 
@@ -156,6 +159,7 @@ export class ParserPool {
       filePath: task.filePath,
       declaredName: task.declaredName,
       maxUnzippedBytes: task.maxUnzippedBytes,
+      ocr: task.ocr ?? null,
       testHook: task.testHook,
     };
     slot.child.send(job, (err) => {
@@ -168,13 +172,23 @@ export class ParserPool {
     const { child } = slot;
     const onMessage = (m: ChildMessage) => {
       if (m.type === "ready" || m.id !== task.id) return;
+      if (m.type === "progress") {
+        // A slow OCR page is progress, not a hang: the limit is per step, not per document.
+        timer.refresh();
+        try {
+          task.onProgress?.(m.progress);
+        } catch (err) {
+          console.warn("[parser pool] progress handler failed:", err);
+        }
+        return;
+      }
       if (m.type === "result") this.finish(index, slot, m.doc);
       else this.finish(index, slot, new CairnError(`${m.error.type}:${m.error.surface}`, m.error.message, { reason: m.error.reason }));
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
       const oom = /heap out of memory|Allocation failed/i.test(slot.stderrTail);
       const why = oom ? `ran out of memory (limit ${task.maxMemoryMb} MB)` : `crashed (${signal ?? `exit code ${code}`})`;
-      this.finish(index, slot, new CairnError("unprocessable:parse", `The parser ${why} while reading ${task.declaredName}.`, { reason: "parser_crashed" }));
+      this.finish(index, slot, new CairnError("unprocessable:parse", `The parser ${why} while reading ${task.declaredName}.`, { reason: oom ? "too_much_memory" : "parser_crashed" }));
     };
     const timer = setTimeout(() => {
       this.finish(index, slot, new CairnError("unprocessable:parse", `Reading ${task.declaredName} took longer than ${formatMs(task.timeoutMs)} and was stopped.`, { reason: "timeout" }), true);
@@ -185,7 +199,7 @@ export class ParserPool {
           if (rss !== undefined && rss > rssLimitMb(task.maxMemoryMb) && slot.task === task) {
             const limit = rssLimitMb(task.maxMemoryMb);
             const message = `The parser used more than ${limit} MB of memory reading ${task.declaredName} and was stopped.`;
-            this.finish(index, slot, new CairnError("unprocessable:parse", message, { reason: "parser_crashed" }), true);
+            this.finish(index, slot, new CairnError("unprocessable:parse", message, { reason: "too_much_memory" }), true);
           }
         },
         (err) => console.warn("[parser pool] memory watchdog could not read /proc:", err),

@@ -11,7 +11,15 @@ export interface ParseJob {
   filePath: string;
   declaredName: string;
   maxUnzippedBytes: number;
+  /** null: OCR off. */
+  ocr: { langs: string[]; minConfidence: number } | null;
   testHook?: TestHook;
+}
+
+export interface ParseProgress {
+  stage: string;
+  done: number;
+  total: number;
 }
 
 export interface SerializedError {
@@ -23,5 +31,6 @@ export interface SerializedError {
 
 export type ChildMessage =
   | { type: "ready" }
+  | { type: "progress"; id: number; progress: ParseProgress }
   | { type: "result"; id: number; doc: ParsedDocument }
   | { type: "error"; id: number; error: SerializedError };

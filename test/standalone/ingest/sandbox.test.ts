@@ -73,7 +73,7 @@ describe("parseFile (sandboxed)", () => {
   it("stops a parser that runs out of memory, and the next parse works", async () => {
     process.env.CAIRN_TEST_PARSE_HOOK = "oom";
     const err = await failure(parseFile(pdfPath, { declaredName: "hog.pdf", maxMemoryMb: 96, timeoutMs: 20_000 }));
-    expect(err.reason).toBe("parser_crashed");
+    expect(err.reason).toBe("too_much_memory");
     expect(err.message).toMatch(/memory/);
     delete process.env.CAIRN_TEST_PARSE_HOOK;
     await expectStillWorks();

@@ -1,0 +1,195 @@
+import { existsSync, mkdirSync, symlinkSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { createCanvas, type Canvas } from "@napi-rs/canvas";
+import { createWorker, OEM, type Worker } from "tesseract.js";
+import { CairnError } from "@/core/errors";
+import type { OcrWord, PageOcr } from "../types";
+
+// OCR with tesseract.js (Tesseract compiled to wasm), run only inside the sandboxed
+// parser child. Everything is read from node_modules: the language data from
+// @tesseract.js-data/<lang>, the wasm core from tesseract.js-core. A langPath that is
+// a local directory makes tesseract.js read the file instead of fetching it from its
+// default CDN, and cacheMethod "none" stops it writing a copy into the cwd.
+
+const require = createRequire(import.meta.url);
+
+export interface OcrOptions {
+  langs: string[];
+  /** Mean word confidence (0–100) below which a page is flagged "low-confidence OCR". */
+  minConfidence: number;
+}
+
+/** The directory holding `<lang>.traineddata.gz` for every requested language. */
+export function languageDataDir(langs: string[]): string {
+  const files = langs.map((lang) => {
+    if (!/^[a-z_]{3,8}$/i.test(lang)) {
+      throw new CairnError("unprocessable:parse", `"${lang}" is not a Tesseract language code (CAIRN_OCR_LANGS, e.g. eng+deu).`, {
+        reason: "ocr_language_missing",
+      });
+    }
+    let dir: string;
+    try {
+      dir = path.join(path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`)), "4.0.0_best_int");
+    } catch {
+      dir = "";
+    }
+    const file = path.join(dir, `${lang}.traineddata.gz`);
+    if (!dir || !existsSync(file)) {
+      throw new CairnError(
+        "unprocessable:parse",
+        `OCR language data for "${lang}" is not installed on this machine (CAIRN_OCR_LANGS). Install it with \`npm install @tesseract.js-data/${lang}\`, or remove "${lang}" from the setting.`,
+        { reason: "ocr_language_missing" },
+      );
+    }
+    return { lang, file };
+  });
+  if (files.length === 1) return path.dirname(files[0].file);
+  // tesseract.js takes one directory for all languages: link them side by side.
+  const dir = path.join(os.tmpdir(), `cairn-ocr-langs-${process.getuid?.() ?? 0}`, langs.join("+"));
+  mkdirSync(dir, { recursive: true });
+  for (const { lang, file } of files) {
+    const link = path.join(dir, `${lang}.traineddata.gz`);
+    if (!existsSync(link)) symlinkSync(file, link);
+  }
+  return dir;
+}
+
+/** Upright text reads well above this; a sideways page reads as noise well below it. */
+const UPRIGHT_CONFIDENCE = 75;
+
+export class OcrEngine {
+  private worker?: Promise<Worker>;
+  constructor(private readonly options: OcrOptions) {}
+
+  private get(): Promise<Worker> {
+    this.worker ??= createWorker(this.options.langs.join("+"), OEM.LSTM_ONLY, {
+      langPath: languageDataDir(this.options.langs),
+      cacheMethod: "none",
+      gzip: true,
+      // Node's defaults are local files already; naming them keeps a CDN out of reach.
+      workerPath: require.resolve("tesseract.js/src/worker-script/node/index.js"),
+      corePath: path.dirname(require.resolve("tesseract.js-core/package.json")),
+      errorHandler: (err: unknown) => console.error("[ocr] tesseract worker error:", err),
+    });
+    return this.worker;
+  }
+
+  /**
+   * Reads one rendered page. A page fed in sideways or upside down reads as
+   * low-confidence noise: then the other orientations are tried and the surest kept.
+   */
+  async read(canvas: Canvas): Promise<PageOcr> {
+    let best = await this.recognize(canvas, 0);
+    if (best.confidence >= UPRIGHT_CONFIDENCE && best.words.length >= 3) return best;
+    for (const rotation of [90, 270, 180] as const) {
+      const result = await this.recognize(canvas, rotation);
+      if (result.confidence > best.confidence) best = result;
+      if (best.confidence >= UPRIGHT_CONFIDENCE) break;
+    }
+    return best;
+  }
+
+  private async recognize(canvas: Canvas, rotation: 0 | 90 | 180 | 270): Promise<PageOcr> {
+    const image = despeckle(rotation === 0 ? canvas : rotate(canvas, rotation));
+    const worker = await this.get();
+    const { data } = await worker.recognize(image.toBuffer("image/png"), {}, { text: false, blocks: true });
+    const W = canvas.width;
+    const H = canvas.height;
+    const words: OcrWord[] = [];
+    let text = "";
+    let confSum = 0;
+    for (const block of data.blocks ?? []) {
+      for (const para of block.paragraphs) {
+        if (text && !text.endsWith("\n\n")) text += text.endsWith("\n") ? "\n" : "\n\n";
+        for (const line of para.lines) {
+          const lineWords = line.words.filter((w) => w.text.trim());
+          if (lineWords.length === 0) continue;
+          if (text && !text.endsWith("\n")) text += "\n";
+          lineWords.forEach((w, i) => {
+            if (i > 0) text += " ";
+            const t = w.text.trim();
+            const start = text.length;
+            text += t;
+            confSum += w.confidence;
+            words.push({ text: t, start, end: text.length, conf: Math.round(w.confidence), box: unrotateBox(w.bbox, rotation, W, H) });
+          });
+        }
+      }
+    }
+    const confidence = words.length ? Math.round(confSum / words.length) : 0;
+    return { text: text.trim() ? text : "", confidence, rotation, words, lowConfidence: confidence < this.options.minConfidence };
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    if (w) await (await w).terminate();
+  }
+}
+
+/** Turns the image clockwise by `rotation` degrees. */
+function rotate(src: Canvas, rotation: 90 | 180 | 270): Canvas {
+  const swap = rotation !== 180;
+  const out = createCanvas(swap ? src.height : src.width, swap ? src.width : src.height);
+  const g = out.getContext("2d");
+  g.translate(out.width / 2, out.height / 2);
+  g.rotate((rotation * Math.PI) / 180);
+  g.drawImage(src, -src.width / 2, -src.height / 2);
+  return out;
+}
+
+/** A box found on the turned image, back on the page as rendered, as fractions of its size. */
+function unrotateBox(b: { x0: number; y0: number; x1: number; y1: number }, rotation: number, W: number, H: number): OcrWord["box"] {
+  const back = (u: number, v: number): [number, number] =>
+    rotation === 90 ? [v, H - u] : rotation === 270 ? [W - v, u] : rotation === 180 ? [W - u, H - v] : [u, v];
+  const [ax, ay] = back(b.x0, b.y0);
+  const [bx, by] = back(b.x1, b.y1);
+  const r = (n: number) => Math.round(n * 10000) / 10000;
+  return [r(Math.min(ax, bx) / W), r(Math.min(ay, by) / H), r(Math.max(ax, bx) / W), r(Math.max(ay, by) / H)];
+}
+
+/**
+ * Scanner speckle (dust, fax noise) makes Tesseract drop whole lines as "noise blocks".
+ * A 3×3 median on the grey image removes specks of up to 2×2 px and keeps strokes.
+ */
+function despeckle(src: Canvas): Canvas {
+  const { width: w, height: h } = src;
+  const ctx = src.getContext("2d");
+  const img = ctx.getImageData(0, 0, w, h);
+  const px = img.data;
+  const grey = new Uint8Array(w * h);
+  for (let i = 0, j = 0; j < grey.length; i += 4, j++) grey[j] = (px[i] * 77 + px[i + 1] * 150 + px[i + 2] * 29) >> 8;
+  const out = createCanvas(w, h);
+  const o = out.getContext("2d").createImageData(w, h);
+  const win = new Uint8Array(9);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let k = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = Math.min(h - 1, Math.max(0, y + dy)) * w;
+        for (let dx = -1; dx <= 1; dx++) win[k++] = grey[yy + Math.min(w - 1, Math.max(0, x + dx))];
+      }
+      win.sort();
+      const i = (y * w + x) * 4;
+      o.data[i] = o.data[i + 1] = o.data[i + 2] = win[4];
+      o.data[i + 3] = 255;
+    }
+  }
+  out.getContext("2d").putImageData(o, 0, 0);
+  return out;
+}
+
+/** A page with (nearly) no ink, decided on a small rendering before any OCR. */
+export function isBlank(canvas: Canvas): boolean {
+  const { width: w, height: h } = canvas;
+  const px = canvas.getContext("2d").getImageData(0, 0, w, h).data;
+  let dark = 0;
+  for (let i = 0; i < px.length; i += 4) {
+    const lum = (px[i] + px[i + 1] + px[i + 2]) / 3;
+    // Transparent (unpainted) pixels count as paper.
+    if (px[i + 3] > 128 && lum < 160) dark++;
+  }
+  return dark / (w * h) < 0.0008;
+}

@@ -1,0 +1,242 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import zlib from "node:zlib";
+import { createCanvas } from "@napi-rs/canvas";
+import { PDFDocument, PDFName } from "pdf-lib";
+import { afterAll, describe, expect, test } from "vitest";
+import { makeScannedPdf } from "../../utils/scannedPdf";
+
+// OCR of scanned pages with the real engine (tesseract.js + the English model from
+// node_modules) on scanned documents generated here. OCR is slow on a shared 2-core
+// machine: few, half-letter pages.
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-ocr-"));
+Object.assign(process.env, { CAIRN_DATA_DIR: path.join(tmp, "data"), CAIRN_TEST_MODELS_DIR: path.join(tmp, "no-models"), CAIRN_OCR: "on" });
+delete process.env.CAIRN_EMBED_MODEL;
+
+const { config } = await import("@/core/config");
+const { openDb } = await import("@/core/db");
+const { insertDocument, enqueueJob, claimNextJob, getDocument, getOcrPage, listOcrPages } = await import("@/core/db/queries");
+const { storedFilePath } = await import("@/core/files");
+const { parseBytes } = await import("@/ingest/parse/parseDocument");
+const { parseFile, closeParserPool } = await import("@/ingest/parse");
+const { stripNuls } = await import("@/ingest/parse/pdf");
+const { processJob, WAITING_FOR_EMBEDDER } = await import("@/ingest/processJob");
+const { chunkDocument } = await import("@/ingest/chunk");
+const { currentPrincipal } = await import("@/lib/auth");
+const { searchReadablePassages } = await import("@/lib/searchReadablePassages");
+const { ingestProgressText } = await import("@/app/library/ingestProgress");
+
+const cfg = config();
+const ocr = { langs: ["eng"], minConfidence: 60 };
+const limits = { maxUnzippedBytes: 50 * 2 ** 20 };
+afterAll(async () => {
+  await closeParserPool();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const report = ["DISCHARGE SUMMARY", "Continue Coumadin 7 mg daily and recheck the INR.", "Follow-up visit in three weeks."];
+const clause = ["7. Notices", "The supplier shall reply within two (2) working days", "of receiving a written complaint."];
+const norm = (s: string) => s.replace(/\s+/g, " ");
+
+describe("OCR of scanned pages", { timeout: 180_000 }, () => {
+  test("reads an upright 300 dpi page, a page fed in sideways, and a speckled 150 dpi page", async () => {
+    const pdf = await makeScannedPdf([
+      { scan: { lines: report } },
+      { scan: { lines: clause, rotated: true } },
+      { scan: { lines: report, dpi: 150, noise: 0.01 } },
+    ]);
+    const steps: string[] = [];
+    const doc = await parseBytes(pdf, "scan.pdf", { ...limits, ocr, onProgress: (p) => steps.push(`${p.stage} ${p.done}/${p.total}`) });
+    expect(doc.pagesWithoutText).toEqual([]);
+    expect(steps.filter((s) => s.startsWith("ocr"))).toEqual(["ocr 1/3", "ocr 2/3", "ocr 3/3"]);
+    expect(norm(doc.pages[0].text)).toContain("Coumadin 7 mg daily");
+    expect(norm(doc.pages[1].text)).toContain("within two (2) working days");
+    expect(norm(doc.pages[2].text)).toContain("Coumadin 7 mg daily");
+    expect(doc.pages[0].ocr).toMatchObject({ rotation: 0, lowConfidence: false });
+    expect([90, 270]).toContain(doc.pages[1].ocr?.rotation);
+    for (const page of doc.pages) {
+      expect(page.ocr!.confidence).toBeGreaterThanOrEqual(0);
+      // Every word's offsets point at its text, and its box lies on the page.
+      for (const w of page.ocr!.words) {
+        expect(page.text.slice(w.start, w.end)).toBe(w.text);
+        expect(w.box[0]).toBeLessThan(w.box[2]);
+        expect(w.box[1]).toBeLessThan(w.box[3]);
+        expect(Math.min(...w.box)).toBeGreaterThanOrEqual(0);
+        expect(Math.max(...w.box)).toBeLessThanOrEqual(1);
+      }
+    }
+    // The upright page: "Coumadin" sits on the second line, in the left half.
+    const coumadin = doc.pages[0].ocr!.words.find((w) => w.text === "Coumadin")!;
+    expect(coumadin.box[0]).toBeLessThan(0.5);
+    expect(coumadin.box[1]).toBeGreaterThan(0.15);
+    expect(coumadin.box[3]).toBeLessThan(0.35);
+    // Sideways: the text's lines run down the page, so a word box is taller than wide.
+    const working = doc.pages[1].ocr!.words.find((w) => w.text === "working")!;
+    expect(working.box[3] - working.box[1]).toBeGreaterThan(working.box[2] - working.box[0]);
+  });
+
+  test("a mixed PDF keeps its text pages as they are; the scanned page is found and cited by page", async () => {
+    const pdf = await makeScannedPdf([
+      { text: ["Page one is typed text about the supplier agreement."] },
+      { scan: { lines: report } },
+      { text: ["Page three is typed text: payment terms are net 30."] },
+    ]);
+    const without = await parseBytes(pdf, "mixed.pdf", { ...limits, ocr: null });
+    expect(without.pagesWithoutText).toEqual([2]);
+    expect(without.ocr).toBe("off");
+
+    // The real sandboxed child, through the worker's job, with progress.
+    const sha = "c".repeat(64);
+    const file = storedFilePath(sha, cfg.filesDir);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, pdf);
+    const db = openDb(cfg.dbPath);
+    insertDocument(db, { id: "doc-mixed", collectionId: "default", name: "mixed.pdf", sha256: sha, sizeBytes: pdf.length, source: "upload" });
+    enqueueJob(db, "doc-mixed", sha);
+    const seen: string[] = [];
+    let parsed: Awaited<ReturnType<typeof parseFile>> | undefined;
+    const deps = {
+      db,
+      cfg,
+      workerId: "ocr-test",
+      store: async () => {
+        throw new Error("no store without an embedder");
+      },
+      embedder: async () => {
+        throw new Error("no embedder");
+      },
+      hasEmbedder: () => false,
+      parse: async (f: string, o: Parameters<typeof parseFile>[1]) => {
+        parsed = await parseFile(f, {
+          ...o,
+          onProgress: (p) => {
+            o.onProgress?.(p);
+            if (p.stage === "ocr") seen.push(ingestProgressText(getDocument(db, "doc-mixed")!));
+          },
+        });
+        return parsed;
+      },
+      chunk: chunkDocument,
+    };
+    const job = claimNextJob(db, "ocr-test", 0, { skipStage: WAITING_FOR_EMBEDDER })!;
+    expect(await processJob(job, deps)).toBe("waiting");
+    expect(seen).toEqual(["reading page 2 of 3 (OCR)"]);
+
+    // Text pages byte-identical with and without OCR.
+    expect(parsed!.pages[0].text).toBe(without.pages[0].text);
+    expect(parsed!.pages[2].text).toBe(without.pages[2].text);
+    expect(parsed!.pages[0].ocr).toBeUndefined();
+    expect(parsed!.pages[2].ocr).toBeUndefined();
+    expect(parsed!.pagesWithoutText).toEqual([]);
+    expect(getDocument(db, "doc-mixed")!.pagesWithoutText).toEqual([]);
+
+    const results = await searchReadablePassages(currentPrincipal(), "Coumadin 7 mg daily");
+    expect(results.length).toBeGreaterThan(0);
+    expect(results[0].hit).toMatchObject({ documentId: "doc-mixed", page: 2 });
+    const hit = results[0].hit;
+    expect(parsed!.pages[1].text.slice(hit.charStart, hit.charEnd)).toBe(hit.text);
+
+    // Confidence and word boxes are kept per OCR'd page for citations and the viewer.
+    expect(listOcrPages(db, "doc-mixed").map((p) => p.page)).toEqual([2]);
+    const stored = getOcrPage(db, "doc-mixed", 2)!;
+    const word = stored.words.find((w) => w.text === "Coumadin")!;
+    expect(parsed!.pages[1].text.slice(word.start, word.end)).toBe("Coumadin");
+    expect(word.start).toBeGreaterThanOrEqual(hit.charStart);
+    expect(word.end).toBeLessThanOrEqual(hit.charEnd);
+    db.close();
+  });
+
+  test("with OCR off a scan keeps today's 'no text' path", async () => {
+    const pdf = await makeScannedPdf([{ scan: { lines: clause } }]);
+    const doc = await parseBytes(pdf, "scan.pdf", { ...limits, ocr: null });
+    expect(doc.pagesWithoutText).toEqual([1]);
+    expect(doc.pages[0].text).toBe("");
+    expect(doc.warnings.join(" ")).toMatch(/need OCR/);
+  });
+
+  test("a missing OCR language is named with how to install it", async () => {
+    const pdf = await makeScannedPdf([{ scan: { lines: clause } }]);
+    const err = await parseBytes(pdf, "scan.pdf", { ...limits, ocr: { langs: ["eng", "xyz"], minConfidence: 60 } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ reason: "ocr_language_missing" });
+    expect((err as Error).message).toMatch(/"xyz" is not installed.*npm install @tesseract\.js-data\/xyz/);
+  });
+});
+
+/** An image XObject written by hand, for images pdf-lib would not embed (huge, truncated). */
+async function pdfWithImage(dict: Record<string, unknown>, data: Uint8Array): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const page = doc.addPage([612, 396]);
+  const ref = doc.context.register(doc.context.stream(data, { Type: "XObject", Subtype: "Image", ...dict }));
+  page.node.setXObject(PDFName.of("Im0"), ref);
+  const ops = doc.context.stream("q 612 0 0 396 0 0 cm /Im0 Do Q");
+  page.node.set(PDFName.of("Contents"), doc.context.register(ops));
+  return doc.save();
+}
+
+describe("hostile scans, in the sandboxed parser", { timeout: 180_000 }, () => {
+  test("a 20,000 × 20,000 px page image, a truncated JPEG and 500 blank scanned pages end clearly; the worker survives", async () => {
+    const huge = await pdfWithImage(
+      { Width: 20_000, Height: 20_000, ColorSpace: "DeviceGray", BitsPerComponent: 8, Filter: "FlateDecode" },
+      zlib.deflateSync(Buffer.alloc(20_000 * 200, 0)),
+    );
+    const c = createCanvas(1200, 800);
+    const g = c.getContext("2d");
+    g.fillStyle = "#fff";
+    g.fillRect(0, 0, 1200, 800);
+    g.fillStyle = "#000";
+    g.font = "40px serif";
+    g.fillText("Coumadin 7 mg daily", 100, 200);
+    const jpeg = c.toBuffer("image/jpeg");
+    const truncated = await pdfWithImage(
+      { Width: 1200, Height: 800, ColorSpace: "DeviceRGB", BitsPerComponent: 8, Filter: "DCTDecode" },
+      jpeg.subarray(0, Math.floor(jpeg.length / 3)),
+    );
+    const white = createCanvas(20, 20);
+    white.getContext("2d").fillStyle = "#fff";
+    white.getContext("2d").fillRect(0, 0, 20, 20);
+    const blankDoc = await PDFDocument.create();
+    const whitePng = await blankDoc.embedPng(white.toBuffer("image/png"));
+    for (let i = 0; i < 500; i++) blankDoc.addPage([612, 396]).drawImage(whitePng, { x: 0, y: 0, width: 612, height: 396 });
+    const blanks = await blankDoc.save();
+
+    const write = (name: string, data: Uint8Array) => {
+      const p = path.join(tmp, name);
+      fs.writeFileSync(p, data);
+      return p;
+    };
+    const opts = (declaredName: string) => ({ declaredName, timeoutMs: 60_000, maxMemoryMb: cfg.parseMaxMemoryMb });
+    const hugeDoc = await parseFile(write("huge.pdf", huge), opts("huge.pdf"));
+    expect(hugeDoc.pagesWithoutText).toEqual([1]);
+    expect(hugeDoc.blankPages).toEqual([1]);
+
+    const truncDoc = await parseFile(write("trunc.pdf", truncated), opts("trunc.pdf")).catch((e: unknown) => e);
+    // Whatever of the image decodes is read; else the page is reported, not the worker.
+    if (truncDoc instanceof Error) expect(truncDoc).toMatchObject({ reason: expect.stringMatching(/^(corrupt|no_text)$/) });
+    else expect((truncDoc as { pageCount: number }).pageCount).toBe(1);
+
+    const blankResult = await parseFile(write("blank.pdf", blanks), opts("blank.pdf"));
+    expect(blankResult.pagesWithoutText).toHaveLength(500);
+    expect(blankResult.blankPages).toHaveLength(500);
+    expect(blankResult.warnings.join(" ")).toMatch(/500 page\(s\) are blank/);
+
+    // The worker's parser still reads a real scan afterwards.
+    const after = await parseFile(write("after.pdf", await makeScannedPdf([{ scan: { lines: clause } }])), opts("after.pdf"));
+    expect(norm(after.pages[0].text)).toContain("within two (2) working days");
+  });
+});
+
+describe("parser defects found on real PDFs", () => {
+  test("junk before the %PDF- header beyond the first 1 KB", async () => {
+    const pdf = await makeScannedPdf([{ text: ["Header later than one kilobyte."] }]);
+    const junk = Buffer.concat([Buffer.from("X-Mailer: junk\r\n".repeat(200)), Buffer.from(pdf)]);
+    const doc = await parseBytes(new Uint8Array(junk), "late.pdf", { ...limits, ocr: null });
+    expect(doc.pages[0].text).toContain("Header later than one kilobyte.");
+  });
+
+  test("text interleaved with NUL bytes keeps its characters", () => {
+    expect(stripNuls("\u0000D\u0000E\u0000A\u0000D\u0000L\u0000I\u0000N\u0000E")).toBe("DEADLINE");
+    expect(stripNuls("no nuls")).toBe("no nuls");
+  });
+});
