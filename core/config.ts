@@ -15,6 +15,15 @@ const schema = z.object({
   CAIRN_LLM_MODEL: z.string().optional(),
   CAIRN_EMBED_MODEL: z.string().optional(),
   CAIRN_LLM_CONTEXT_SIZE: intFrom(4096, 512),
+  /** An OpenAI-compatible server (…/v1) to generate with instead of the in-process LLM. */
+  CAIRN_LLM_URL: z.url().optional(),
+  CAIRN_LLM_API_KEY: z.string().optional(),
+  /** The model to ask the server for; default: the first it lists (other than another Cairn's `cairn`). */
+  CAIRN_LLM_REMOTE_MODEL: z.string().optional(),
+  /** A remote request that sends nothing for this long fails (then retried if nothing was generated yet). */
+  CAIRN_LLM_TIMEOUT_MS: intFrom(120_000, 100),
+  /** A .gguf whose vocabulary counts tokens exactly for the remote LLM (only the vocabulary is loaded); unset: a safe over-estimate. */
+  CAIRN_LLM_TOKENIZER: z.string().optional(),
   /** Where `models pull` downloads from; tests point it at a local server. */
   CAIRN_HF_BASE_URL: z.string().url().default("https://huggingface.co"),
   CAIRN_TEST_MODELS_DIR: z.string().default(path.join(os.homedir(), ".cache", "cairn", "test-models")),
@@ -73,6 +82,11 @@ export type CairnConfig = {
   llmModel?: string;
   embedModel?: string;
   llmContextSize: number;
+  llmUrl?: string;
+  llmApiKey?: string;
+  llmRemoteModel?: string;
+  llmTimeoutMs: number;
+  llmTokenizer?: string;
   hfBaseUrl: string;
   testModelsDir: string;
   maxUploadBytes: number;
@@ -121,6 +135,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
     llmModel: e.CAIRN_LLM_MODEL,
     embedModel: e.CAIRN_EMBED_MODEL,
     llmContextSize: e.CAIRN_LLM_CONTEXT_SIZE,
+    llmUrl: e.CAIRN_LLM_URL?.replace(/\/+$/, ""),
+    llmApiKey: e.CAIRN_LLM_API_KEY,
+    llmRemoteModel: e.CAIRN_LLM_REMOTE_MODEL,
+    llmTimeoutMs: e.CAIRN_LLM_TIMEOUT_MS,
+    llmTokenizer: e.CAIRN_LLM_TOKENIZER ? path.resolve(/*turbopackIgnore: true*/ e.CAIRN_LLM_TOKENIZER) : undefined,
     hfBaseUrl: e.CAIRN_HF_BASE_URL.replace(/\/+$/, ""),
     testModelsDir: path.resolve(/*turbopackIgnore: true*/ e.CAIRN_TEST_MODELS_DIR),
     maxUploadBytes: e.CAIRN_MAX_UPLOAD_MB * 1024 * 1024,
