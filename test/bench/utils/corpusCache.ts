@@ -56,5 +56,12 @@ export function ensureCorpus(id: BenchCorpusId, embedderPath: string, runDir: st
   }
   fs.rmSync(runDir, { recursive: true, force: true });
   fs.cpSync(cache, runDir, { recursive: true });
+  // vectors.json names its store by absolute path (the build's partial dir); point it at this copy.
+  const pointer = path.join(runDir, "vectors.json");
+  if (fs.existsSync(pointer)) {
+    const p = JSON.parse(fs.readFileSync(pointer, "utf8")) as { uri: string };
+    const at = p.uri.lastIndexOf(`${path.sep}lancedb`);
+    if (at >= 0) fs.writeFileSync(pointer, JSON.stringify({ ...p, uri: path.join(runDir, p.uri.slice(at + 1)) }, null, 2));
+  }
   return { dataDir: runDir, summary: JSON.parse(fs.readFileSync(marker, "utf8")) as CorpusSummary, built };
 }
