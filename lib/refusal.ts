@@ -63,8 +63,10 @@ export function refusalMessage(reason: RefusalReason, answerability: Answerabili
   const lead: string[] = [];
   if (reason === "terms_missing" && answerability) {
     if (answerability.absentEverywhere.length) lead.push(`Your documents don't mention ${list(mostTelling(answerability.absentEverywhere))}.`);
-    if (answerability.absentFromDocument.length)
-      lead.push(`${answerability.document?.fileName ?? "The closest document"} doesn't mention ${list(answerability.absentFromDocument)}.`);
+    // "lisinopril" in no document says it; that the report also lacks "dose" adds nothing.
+    const named = mostTelling(answerability.absentEverywhere).some((t) => phraseOf(t).some((w) => !isEnglishWord(w)));
+    const fromDocument = named ? answerability.absentFromDocument.filter((t) => phraseOf(t).some((w) => !isEnglishWord(w))) : answerability.absentFromDocument;
+    if (fromDocument.length) lead.push(`${answerability.document?.fileName ?? "The closest document"} doesn't mention ${list(fromDocument)}.`);
   } else if (reason === "nothing_verified") {
     lead.push("The model's answer could not be checked against the passages, so it is not shown.");
   } else {
