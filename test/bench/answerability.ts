@@ -140,7 +140,8 @@ for (const [i, q] of questions.entries()) {
   const r = await run(q, deps);
   runs.push(r);
   const verdict = r.answered ? (r.kind === "near_miss" ? "ANSWERED" : r.goldValueStated ? "answered, gold value" : "answered, no gold value") : "refused";
-  process.stderr.write(`  [${i + 1}/${questions.length}] ${r.id}: ${verdict} (${round(r.seconds)} s)${r.wrongValueSurvives ? " — wrong value survives" : ""}\n`);
+  const how = r.answered ? (r.quoted ? `quoted after ${r.quoted}` : "model") : (r.refusal?.reason ?? "?");
+  process.stderr.write(`  [${i + 1}/${questions.length}] ${r.id}: ${verdict} [${how}] (${round(r.seconds)} s)${r.wrongValueSurvives ? " — wrong value survives" : ""}\n`);
 }
 
 await app.close();
