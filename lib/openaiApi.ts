@@ -267,6 +267,9 @@ function assertChatModel(model: string): void {
   if (model !== CAIRN_MODEL && model !== llm.name) throw modelNotFound(model);
 }
 
+/** `cairn` answers from the documents (unless cairn.retrieval is false); the LLM by its own name is plain chat, as any OpenAI-compatible server. */
+export const grounded = (body: ChatCompletionBody): boolean => body.model === CAIRN_MODEL && body.cairn?.retrieval !== false;
+
 export interface CompleteOptions {
   signal?: AbortSignal;
   /** Each piece of generated text as it comes (only with cairn.stream_unverified or without retrieval). */
@@ -291,7 +294,7 @@ export async function completeChat(principal: Principal, body: ChatCompletionBod
   const { maxTokens, messages, last } = checkChatRequest(body);
   const finish = (tokens: number): Completion["finishReason"] => (tokens >= maxTokens ? "length" : "stop");
 
-  if (body.cairn?.retrieval === false) {
+  if (!grounded(body)) {
     // Plain chat: the LLM as it is, the caller's own system prompt; no documents are read.
     const llm = await getLanguageModel();
     const r = await llm.generate(messages, { maxTokens, temperature: body.temperature ?? 0, signal: opts.signal, onToken: opts.onToken });
@@ -360,7 +363,7 @@ export function completionStream(principal: Principal, body: ChatCompletionBody,
   const id = completionId();
   const createdAt = Math.floor(Date.now() / 1000);
   const includeUsage = body.stream_options?.include_usage === true;
-  const live = body.cairn?.retrieval === false || body.cairn?.stream_unverified === true;
+  const live = !grounded(body) || body.cairn?.stream_unverified === true;
   const abort = new AbortController();
   const onDisconnect = () => abort.abort(new Error("client disconnected"));
   request.signal.addEventListener("abort", onDisconnect, { once: true });

@@ -215,6 +215,11 @@ describe("the openai client against /v1", () => {
     expect(r.usage!.prompt_tokens).toBeGreaterThan(0);
     expect(r.usage!.completion_tokens).toBeLessThanOrEqual(8);
     expect(typeof r.choices[0]!.message.content).toBe("string");
+    // The LLM by its own name is plain chat too, as from any OpenAI-compatible server.
+    const llmName = (await alice.models.list()).data.map((m) => m.id).find((id) => id !== "cairn" && id !== embedderName)!;
+    const byName = await alice.chat.completions.create({ model: llmName, messages: [{ role: "user", content: QUESTION }], max_tokens: 8 });
+    expect((byName as unknown as { cairn: CairnExt }).cairn).toMatchObject({ retrieval: false, citations: [] });
+    expect(byName.model).toBe(llmName);
   });
 
   test("embeddings: the loaded embedder, base64 (the client's default) and float agree", async () => {
