@@ -105,7 +105,7 @@ function packGroups<T>(items: readonly T[], render: (t: T) => string, budget: nu
 }
 
 export function summaryCacheKey(sha256: string, instruction: string, model: string): string {
-  return createHash("sha256").update(JSON.stringify(["summary/v5", sha256, instruction, model])).digest("hex");
+  return createHash("sha256").update(JSON.stringify(["summary/v6", sha256, instruction, model])).digest("hex");
 }
 
 export async function summarizeDocument(
@@ -209,6 +209,19 @@ export async function summarizePassages(
     timings: { totalMs: performance.now() - started },
   };
 }
+/** "lymph node biopsy, lymph node biopsy, lymph node biopsy, …": a list item said three times or more. */
+export function isDegenerate(sentence: string): boolean {
+  const counts = new Map<string, number>();
+  for (const item of sentence.toLowerCase().split(/[,;]/)) {
+    const k = item.replace(/\W+/g, " ").trim();
+    if (k.length < 3) continue;
+    const n = (counts.get(k) ?? 0) + 1;
+    if (n >= 3) return true;
+    counts.set(k, n);
+  }
+  return false;
+}
+
 /** A model echoing the instruction ("Clinical summary: …") before the summary proper. */
 const ECHO = /^\s*(?:[\w-]+\s){0,2}summary\s*:\s*/i;
 
@@ -223,8 +236,9 @@ export function checkSummary(text: string, used: readonly UsedPassage[], instruc
   // A small model repeats itself; a sentence said before (markers aside) is said once.
   const said = new Set<string>();
   const repeated = verified.sentences.filter((s) => {
-    const key = stripMarkers(s.text).replace(/\W+/g, " ").trim().toLowerCase();
-    if (said.has(key)) return true;
+    const plain = stripMarkers(s.text);
+    const key = plain.replace(/\W+/g, " ").trim().toLowerCase();
+    if (said.has(key) || isDegenerate(plain)) return true;
     said.add(key);
     return false;
   });

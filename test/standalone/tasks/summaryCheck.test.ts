@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkSummary, instructionOf, summaryCacheKey, SUMMARY_PRESETS } from "@/lib/summarize";
+import { checkSummary, instructionOf, isDegenerate, summaryCacheKey, SUMMARY_PRESETS } from "@/lib/summarize";
 import { medicalReport, reportPassages } from "@/test/utils/reportPassages";
 
 // The checks a summary goes through after generation, on a fixture report and model-like outputs.
@@ -35,6 +35,13 @@ describe("summary checks", () => {
     const r = checkSummary(`We will continue aspirin for now [${n}]. We will discontinue aspirin for now [${n}].`, u, SUMMARY_PRESETS.clinical);
     expect(r.sentences.map((s) => s.text)).toEqual([`We will discontinue aspirin for now [${n}].`]);
     expect(r.withheld).toContainEqual(expect.objectContaining({ reason: "opposite_of_passage", values: ["continue aspirin"] }));
+  });
+
+  it("leaves out a sentence that repeats a list item over and over", () => {
+    const v = nOf("Versed 2.5 mg");
+    const r = checkSummary(`Medications: Versed 2.5 mg, Versed 2.5 mg, Versed 2.5 mg, Versed 2.5 mg [${v}].`, used, SUMMARY_PRESETS.clinical);
+    expect(r.sentences).toEqual([]);
+    expect(isDegenerate("Versed 2.5 mg, fentanyl 150 mcg, Benadryl 50 mg")).toBe(false);
   });
 
   it("keys the cache by document version, instruction and model", () => {
