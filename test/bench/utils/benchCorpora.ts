@@ -30,6 +30,8 @@ const retrievalFixtures = () => [...new Set(loadRetrievalQuestions().map((q) => 
 
 /** The retrieval corpus is rebuilt whenever the fixtures or the code that chunks and stores them change. */
 function retrievalVersion(): string {
+  // Pin a built corpus (its key) to compare variants while others edit the hashed files.
+  if (process.env.BENCH_RETRIEVAL_VERSION) return process.env.BENCH_RETRIEVAL_VERSION;
   const hash = createHash("sha256");
   for (const f of retrievalFixtures()) hash.update(f).update("\0").update(fs.readFileSync(fixturePath(f)));
   const root = path.resolve(import.meta.dirname, "../../..");
