@@ -1,7 +1,8 @@
 import { eng } from "stopword";
 import { alternativesOf, isEverydayWord } from "./lexicon";
 import { markerRegex } from "./citationMarkers";
-import { findPhrase, indexWords, textWords, type TextWord, type WordIndex } from "./textWords";
+import { containsTerm, focusTerm, questionTerms, type QuestionTerm } from "./answerability";
+import { findPhrase, indexWords, textWords, wordPositions, type TextWord, type WordIndex } from "./textWords";
 
 // Is what a sentence states in the passage it cites? A sentence's claims are the figures it
 // states (numbers, doses, dates, durations, amounts, percentages — with the unit that follows
@@ -182,6 +183,15 @@ export function checkSentence(
     if (!found) missingClaims.push(c.surface);
   }
 
+  // A figure stated about what the question asks ("the notice … is 30 days") must stand near it in
+  // the passage: a 30 from the same passage's payment clause is not the notice period.
+  const focus = question ? focusTerm(question, questionTerms(question)) : null;
+  const figures = claims.filter((c) => c.figure && !missingClaims.includes(c.surface));
+  if (focus && figures.length > 0 && containsTerm(indexWords(plain), focus)) {
+    const beside = figures.some((c) => citedPassages.some((p) => nearFocus(p.text, c.figure!.value, focus)));
+    if (!beside) for (const c of figures) missingClaims.push(c.surface);
+  }
+
   // The rest of its content words: most must be in the cited passages too.
   const claimWords = new Set(claims.flatMap((c) => (c.figure ? [c.figure.value, c.figure.unit ?? ""] : c.term![0])));
   const plainWords = [...new Set(words.filter((w) => !STOP.has(plain.slice(w.start, w.end).toLowerCase()) && w.w.length > 1 && !claimWords.has(w.w)).map((w) => w.w))];
@@ -208,6 +218,21 @@ export function checkSentence(
     incomplete,
     support: verified ? mergeSpans(support) : [],
   };
+}
+
+/** Words apart within which a figure counts as said of the focus. */
+const FOCUS_WINDOW = 25;
+
+function nearFocus(index: WordIndex, value: string, focus: QuestionTerm): boolean {
+  const at = index.at.get(value) ?? [];
+  if (at.length === 0) return false;
+  for (const alt of focus.alternatives) {
+    for (const i of wordPositions(index, alt[0])) {
+      if (!alt.every((w, k) => k === 0 || index.words[i + k]?.w === w)) continue;
+      if (at.some((j) => Math.abs(j - i) <= FOCUS_WINDOW)) return true;
+    }
+  }
+  return false;
 }
 
 function mergeSpans(spans: SupportSpan[]): SupportSpan[] {

@@ -14,6 +14,27 @@ const passages = preparePassages([
 const check = (s: string, cited: number[], question = "") => checkSentence(s, cited, passages, question);
 
 describe("checkSentence", () => {
+  it("a figure said of what the question asks must stand near it in the passage, not in another clause of it", () => {
+    const msa = preparePassages([
+      {
+        n: 1,
+        text:
+          "Either Party may terminate this Agreement for any reason following the Initial Term upon ninety (90) days written notice to the other Party. " +
+          "The Services described in each Statement of Work shall be performed by qualified personnel with the skill and care customary in the industry, " +
+          "and all deliverables are subject to acceptance testing by the Customer under the procedures agreed in writing between the Parties. " +
+          "Customer shall pay each undisputed invoice within thirty (30) days of receipt.",
+      },
+    ]);
+    const question = "How much notice is needed to terminate the agreement?";
+    const wrong = checkSentence("The notice needed to terminate the agreement is 30 days [1].", [1], msa, question);
+    expect(wrong.verdict).toBe("not_in_cited");
+    expect(wrong.missingClaims).toEqual(["30 days"]);
+    // In the passage, though: not an invention, and without the question there is no focus to stand by.
+    expect(wrong.invented).toEqual([]);
+    expect(checkSentence("The notice needed to terminate the agreement is 30 days [1].", [1], msa).verdict).toBe("verified");
+    expect(checkSentence("The notice needed to terminate the agreement is ninety (90) days [1].", [1], msa, question).verdict).toBe("verified");
+  });
+
   it("verifies figures through number words and units: 'thirty (30) days' states 30 days", () => {
     const c = check("Either party may terminate the agreement with 30 days notice [2].", [2]);
     expect(c.verdict).toBe("verified");
