@@ -30,7 +30,7 @@ export async function runDeadlineTask(principal: Principal, scope: DeadlineScope
       const all = documents.flatMap((d) => d.rows);
       let done = 0;
       for (const d of documents) {
-        await annotateDeadlines(d.rows, llm, { signal, onProgress: (p) => emit({ type: "progress", done: (done += p.rows.length), total: all.length, rows: p.rows }) });
+        await annotateDeadlines(d.rows, llm, { signal, parties: d.parties, onProgress: (p) => emit({ type: "progress", done: (done += p.rows.length), total: all.length, rows: p.rows }) });
       }
       annotateMs = performance.now() - t1;
     }

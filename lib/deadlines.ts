@@ -39,6 +39,8 @@ export interface DocumentDeadlines {
   documentId: string;
   fileName: string;
   anchor: { date: string; label: string } | null;
+  /** The parties' defined names found in the preamble; a row's party is one of them (or "either party"). */
+  parties: string[];
   rows: DeadlineRow[];
 }
 
@@ -59,12 +61,32 @@ const CLAUSE_MAX_CHARS = 1200;
 const NOT_A_PARTY = /^(?:this|the)?\s*(?:agreement|contract|term|section|notice|payment|invoice|order|license|amendment|it|such|any|all|each)\b/i;
 const DUTY = /(?:^|[\s(])((?:[Tt]he\s+)?[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}|[Ee]ither [Pp]arty|[Ee]ach [Pp]arty|[Bb]oth [Pp]arties|[Tt]he [Pp]arties)\s+(shall|must|will|agrees? to|may|is required to|undertakes to|covenants to)\s+((?:not\s+)?(?:[^,;.:]|\.(?=\d)){3,160})/;
 
-/** Who must do what, in the clause's own words: the first "X shall/must/will/may …" subject and verb phrase. */
-export function obligationFromClause(clause: string): { party: string; obligation: string } | null {
+const ANY_PARTY = /^(?:either|each|both) part(?:y|ies)$|^the parties$|^parties$/i;
+const PREAMBLE_CHARS = 3000;
+
+/** The parties' defined names in the preamble: "by and between PivX Corporation … ("PivX") and Detto Technologies … ("Detto")". */
+export function definedParties(text: string): string[] {
+  const head = text.slice(0, PREAMBLE_CHARS);
+  const out = new Set<string>();
+  for (const m of head.matchAll(/\(\s*(?:the\s+|hereinafter(?: referred to as)?\s+)?["“'‘]\s*(?:the\s+)?([A-Z][\w&.' -]{1,40}?)\s*["”'’]\s*\)/g)) {
+    if (!/\b(?:agreement|contract|date|term|territory|product|property|brand|license|amendment|documentation|trademark|mark|commodit(?:y|ie)|network|ad|fee|services?)s?\b/i.test(m[1]!)) out.add(m[1]!.trim());
+  }
+  return [...out];
+}
+
+/** A party the row may name: one of the document's defined parties (when it has any), or "either party". */
+export function isPartyName(name: string, parties: readonly string[]): boolean {
+  const n = name.replace(/^the\s+/i, "").trim().toLowerCase();
+  if (ANY_PARTY.test(n)) return true;
+  return parties.length === 0 ? !NOT_A_PARTY.test(n) : parties.some((p) => p.toLowerCase() === n);
+}
+
+/** Who must do what, in the clause's own words: the first "X shall/must/will/may …" whose X is a party. */
+export function obligationFromClause(clause: string, parties: readonly string[] = []): { party: string; obligation: string } | null {
   const m = DUTY.exec(clause);
   if (!m) return null;
   const party = m[1]!.replace(/^the\s+/i, "").trim();
-  if (NOT_A_PARTY.test(party)) return null;
+  if (NOT_A_PARTY.test(party) || !isPartyName(party, parties)) return null;
   const words = m[3]!.trim().split(/\s+/).slice(0, 14).join(" ");
   return { party, obligation: `${m[2]} ${words}` };
 }
@@ -75,9 +97,10 @@ export function extractDeadlines(doc: { documentId: string; fileName: string; pa
     .map((c) => ({ ...c, spans: findTemporalExpressions(c.text) }))
     .filter((c) => c.spans.length > 0);
   const anchor = anchorDate ? { date: anchorDate, label: "the date you gave" } : documentAnchor(found.map((f) => ({ clause: f.text, spans: f.spans })));
+  const parties = definedParties(doc.pages.map((p) => p.text).join("\n"));
   const rows = found.map((c, i): DeadlineRow => {
     const resolved = resolveDeadline(c.text, c.spans, anchor);
-    const duty = obligationFromClause(c.text);
+    const duty = obligationFromClause(c.text, parties);
     return {
       id: `${doc.documentId}:${c.page ?? 0}:${c.start}:${i}`,
       documentId: doc.documentId,
@@ -95,7 +118,7 @@ export function extractDeadlines(doc: { documentId: string; fileName: string; pa
       obligationSource: duty ? "clause" : "none",
     };
   });
-  return { documentId: doc.documentId, fileName: doc.fileName, anchor, rows };
+  return { documentId: doc.documentId, fileName: doc.fileName, anchor, parties, rows };
 }
 
 const SYSTEM = [
@@ -112,10 +135,10 @@ const PROMPT_CLAUSE_CHARS = 500;
 const LINE = /^\s*\[?(\d{1,3})\]?\s*[|.:)-]\s*([^|]{1,80}?)\s*\|\s*(.{3,200}?)\s*$/;
 
 /** A model line is kept only when the clause holds its party and all its figures and names. */
-export function checkObligation(clause: string, party: string, obligation: string): { party: string | null; obligation: string | null } {
+export function checkObligation(clause: string, party: string, obligation: string, parties: readonly string[] = []): { party: string | null; obligation: string | null } {
   const passages = preparePassages([{ n: 1, text: clause }]);
   const p = party.replace(/^the\s+/i, "").trim();
-  const partyOk = p.length > 0 && (clause.toLowerCase().includes(p.toLowerCase()) || /^(?:either|each|both) part(?:y|ies)$/i.test(p));
+  const partyOk = p.length > 0 && (clause.toLowerCase().includes(p.toLowerCase()) || ANY_PARTY.test(p)) && isPartyName(p, parties);
   const check = checkSentence(obligation, [1], passages);
   return { party: partyOk ? p : null, obligation: check.verdict === "verified" && check.invented.length === 0 ? obligation : null };
 }
@@ -127,7 +150,11 @@ export interface AnnotateProgress {
 }
 
 /** Fills party and obligation with the LLM, a few clauses per prompt; rows are updated in place. */
-export async function annotateDeadlines(rows: DeadlineRow[], llm: LanguageModel, opts: { signal?: AbortSignal; onProgress?: (p: AnnotateProgress) => void } = {}): Promise<void> {
+export async function annotateDeadlines(
+  rows: DeadlineRow[],
+  llm: LanguageModel,
+  opts: { signal?: AbortSignal; onProgress?: (p: AnnotateProgress) => void; parties?: readonly string[] } = {},
+): Promise<void> {
   for (let i = 0; i < rows.length; i += BATCH) {
     opts.signal?.throwIfAborted();
     const batch = rows.slice(i, i + BATCH);
@@ -149,7 +176,7 @@ export async function annotateDeadlines(rows: DeadlineRow[], llm: LanguageModel,
       if (!row || seen.has(k)) continue;
       seen.add(k);
       // The model's line replaces the clause's own words only when the clause holds it.
-      const checked = checkObligation(row.clause, m[2]!, m[3]!);
+      const checked = checkObligation(row.clause, m[2]!, m[3]!, opts.parties);
       if (!checked.obligation) continue;
       row.party = checked.party ?? row.party;
       row.obligation = checked.obligation;

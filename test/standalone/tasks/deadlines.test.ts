@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { deadlinesBody, exportBody } from "@/app/api/deadlines/schema";
 import { summaryBody } from "@/app/api/summaries/schema";
-import { checkObligation, extractDeadlines, obligationFromClause } from "@/lib/deadlines";
+import { checkObligation, definedParties, extractDeadlines, obligationFromClause } from "@/lib/deadlines";
 import { furnitureLines, splitClauses } from "@/lib/utils/clauses";
 import { deadlinesCsv, deadlinesIcs, type ExportRow } from "@/lib/utils/deadlineExport";
 import { findTemporalExpressions } from "@/lib/utils/deadlinePatterns";
@@ -111,6 +111,14 @@ describe("deadline finder: the model's words are checked against the clause", ()
     expect(obligationFromClause("Either party may terminate this Agreement upon thirty (30) days notice.")).toEqual({ party: "Either party", obligation: "may terminate this Agreement upon thirty (30) days notice" });
     expect(obligationFromClause("The term of this Agreement shall commence on the Effective Date.")).toBeNull();
     expect(obligationFromClause("This Agreement shall terminate on May 31, 2015.")).toBeNull();
+  });
+
+  it("names only the parties the preamble defines", () => {
+    const preamble = 'This Reseller Agreement is entered into by and between PivX Corporation ("PivX") and Detto Technologies ("Detto"), for Qwik-Fix Pro (the "Product").';
+    expect(definedParties(preamble)).toEqual(["PivX", "Detto"]);
+    expect(obligationFromClause("All shipments of Products shall be made FOB within ten (10) days.", ["PivX", "Detto"])).toBeNull();
+    expect(obligationFromClause("Detto shall pay within ten (10) days.", ["PivX", "Detto"])).toEqual({ party: "Detto", obligation: "shall pay within ten (10) days" });
+    expect(checkObligation("Detto shall pay the Brand fee within ten (10) days.", "Brand", "pay the fee", ["PivX", "Detto"]).party).toBeNull();
   });
 
   const clause = "PivX shall provide Detto with at least forty-five (45) days written notice of any increase in the Per Copy Fees.";
