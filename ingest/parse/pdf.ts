@@ -244,7 +244,7 @@ async function ocrPages(parser: PDFParse, pages: ParsedPage[], todo: number[], t
       options.onProgress?.({ stage: "ocr", done: n, total });
       try {
         // A cheap look first: blank pages (common in scans) cost no OCR.
-        if (isBlank(await renderPage(doc, n, 36))) {
+        if (isBlank(await renderPage(doc, n, 50))) {
           blank.push(n);
           stillWithout.push(n);
           continue;

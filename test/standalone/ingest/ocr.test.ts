@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,6 +8,7 @@ import { createCanvas } from "@napi-rs/canvas";
 import { PDFDocument, PDFName } from "pdf-lib";
 import { afterAll, describe, expect, test } from "vitest";
 import { makeScannedPdf } from "../../utils/scannedPdf";
+import { repoRoot } from "./helpers";
 
 // OCR of scanned pages with the real engine (tesseract.js + the English model from
 // node_modules) on scanned documents generated here. OCR is slow on a shared 2-core
@@ -154,6 +157,31 @@ describe("OCR of scanned pages", { timeout: 180_000 }, () => {
     expect(doc.pagesWithoutText).toEqual([1]);
     expect(doc.pages[0].text).toBe("");
     expect(doc.warnings.join(" ")).toMatch(/need OCR/);
+  });
+
+  test("no request leaves the machine: the model and the wasm core come from node_modules", async () => {
+    const file = path.join(tmp, "egress-scan.pdf");
+    fs.writeFileSync(file, await makeScannedPdf([{ scan: { lines: clause } }]));
+    const run = async (...args: string[]) => {
+      const log = path.join(tmp, `egress-${args.length}.jsonl`);
+      const trap = path.join(repoRoot, "test/utils/egressTrap.mjs");
+      const r = await promisify(execFile)(process.execPath, ["--import", trap, "--import", "tsx", "test/utils/ocrOnce.ts", ...args], {
+        cwd: repoRoot,
+        env: { ...process.env, CAIRN_EGRESS_LOG: log },
+        timeout: 150_000,
+      });
+      const entries = fs.readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { kind: string; argv?: string; target?: string });
+      return { out: JSON.parse(r.stdout.trim().split("\n").pop()!) as { pages?: string[]; control?: string }, entries };
+    };
+    const { out, entries } = await run(file);
+    expect(norm(out.pages![0])).toContain("within two (2) working days");
+    // The trap was armed in the tesseract worker thread too, and saw nothing.
+    expect(entries.filter((e) => e.kind === "armed" && /tesseract\.js\/src\/worker-script/.test(e.argv ?? ""))).toHaveLength(1);
+    expect(entries.filter((e) => e.kind !== "armed")).toEqual([]);
+    // Control: tesseract.js left to a CDN path is caught by the same trap in its thread.
+    const control = await run(file, "https://cdn.jsdelivr.net/npm/@tesseract.js-data/eng/4.0.0_best_int");
+    expect(control.out.control).toMatch(/fetch failed/);
+    expect(control.entries.filter((e) => e.kind !== "armed").map((e) => e.target)).toContain("cdn.jsdelivr.net:443");
   });
 
   test("a missing OCR language is named with how to install it", async () => {

@@ -7,7 +7,7 @@ import { CairnError } from "@/core/errors";
 import { realWorldDir } from "./helpers";
 
 // Every real-world fixture (PDF.js and mammoth test files) through the sandboxed
-// parser: each must end with text, with all pages listed as needing OCR, or with a
+// parser (OCR on): each must end with text (OCR'd where it has no text layer), blank pages, or a
 // specific CairnError reason. Never a crash, an unclassified error or a hang.
 
 const knownReasons = new Set(["encrypted", "corrupt", "no_pages", "no_text", "not_docx", "empty_file", "unrecognized_format", "extension_mismatch"]);
@@ -55,9 +55,11 @@ async function outcome(dir: string, file: string): Promise<Row> {
   const chars = doc.pages.reduce((n, p) => n + p.text.trim().length, 0);
   expect(doc.pages.length).toBe(doc.pageCount);
   if (chars > 0) return { file, outcome: "text", pages: doc.pageCount, chars, detail: doc.warnings.join(" ") };
-  // Only a PDF may come back without text, with every page listed for OCR.
+  // Only a PDF may come back without text, every page listed, each said to be blank by OCR
+  // (or needing OCR, when CAIRN_OCR=off).
   expect(doc.kind).toBe("pdf");
   expect(doc.pagesWithoutText).toEqual(doc.pages.map((p) => p.number));
+  expect(doc.warnings.join(" "), file).toMatch(/are blank \(no text on the page image\)|OCR could not read|need OCR/);
   return { file, outcome: "no_text_layer", pages: doc.pageCount, chars, detail: doc.warnings.join(" ") };
 }
 
