@@ -2,6 +2,7 @@ import { config } from "@/core/config";
 import { loadEmbedder, type LocalEmbedder } from "./embedder";
 import { loadLanguageModel, type LocalLanguageModel } from "./llm";
 import { modelMissingError } from "./modelMissing";
+import { connectRemoteLanguageModel, type RemoteLanguageModel } from "./remoteLlm";
 import { resolveActiveEmbedder, resolveModelFile } from "./registry";
 import type { ModelRole } from "./types";
 
@@ -58,8 +59,35 @@ function getOrLoad<T extends { dispose(): Promise<void> }>(role: ModelRole, load
   return slot.promise;
 }
 
-export function getLanguageModel(): Promise<LocalLanguageModel> {
+// CAIRN_LLM_URL: generation on an OpenAI-compatible server; connected once per URL, retried after a failure.
+let remote: { url: string; status: "loading" | "ready" | "error"; promise: Promise<RemoteLanguageModel>; name?: string; error?: string } | undefined;
+
+function getRemoteLanguageModel(url: string): Promise<RemoteLanguageModel> {
+  if (remote && remote.url === url && remote.status !== "error") return remote.promise;
   const cfg = config();
+  const slot: NonNullable<typeof remote> = {
+    url,
+    status: "loading",
+    promise: connectRemoteLanguageModel({
+      baseURL: url,
+      apiKey: cfg.llmApiKey,
+      model: cfg.llmRemoteModel,
+      contextSize: cfg.llmContextSize,
+      timeoutMs: cfg.llmTimeoutMs,
+      tokenizerPath: cfg.llmTokenizer,
+    }),
+  };
+  slot.promise.then(
+    (m) => Object.assign(slot, { status: "ready", name: m.modelName }),
+    (e: unknown) => Object.assign(slot, { status: "error", error: e instanceof Error ? e.message : String(e) }),
+  );
+  remote = slot;
+  return slot.promise;
+}
+
+export function getLanguageModel(): Promise<LocalLanguageModel | RemoteLanguageModel> {
+  const cfg = config();
+  if (cfg.llmUrl) return getRemoteLanguageModel(cfg.llmUrl);
   return getOrLoad("llm", (path, name) => loadLanguageModel(path, { contextSize: cfg.llmContextSize, name, threads: cfg.modelThreads }));
 }
 
@@ -70,6 +98,12 @@ export function getEmbedder(): Promise<LocalEmbedder> {
 
 /** What the UI shows per role; cheap, never loads anything. */
 export function modelState(role: ModelRole): ModelState {
+  const url = config().llmUrl;
+  if (role === "llm" && url) {
+    // Not connected yet: it connects on first use, like a model that loads on first use.
+    const name = remote?.url === url ? (remote.name ?? config().llmRemoteModel ?? url) : (config().llmRemoteModel ?? url);
+    return { role, status: remote?.url === url ? remote.status : "ready", name, ...(remote?.url === url && remote.error ? { error: remote.error } : {}) };
+  }
   const slot = slots[role];
   const file = resolveForUse(role);
   // A slot for another model than the one now chosen is on its way out: report the chosen one.
@@ -83,6 +117,9 @@ export async function disposeModels(): Promise<void> {
   const current = [slots.llm, slots.embedder];
   slots.llm = undefined;
   slots.embedder = undefined;
+  const wasRemote = remote;
+  remote = undefined;
+  await (await wasRemote?.promise.catch(() => undefined))?.dispose();
   for (const slot of current) {
     if (!slot) continue;
     // A load that failed left nothing to dispose; its error is already in modelState().

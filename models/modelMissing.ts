@@ -1,3 +1,4 @@
+import { config } from "@/core/config";
 import { CairnError } from "@/core/errors";
 import { CATALOGUE, installCommand } from "./catalogue";
 import { resolveModelFile } from "./registry";
@@ -28,5 +29,7 @@ export function modelMissingError(role: ModelRole): CairnError {
 
 /** Fails fast, before anything loads, when no model of `role` is installed. */
 export function assertModelInstalled(role: ModelRole): void {
+  // A remote LLM (CAIRN_LLM_URL) needs no file; whether it answers is known on first use.
+  if (role === "llm" && config().llmUrl) return;
   if (!resolveModelFile(role)) throw modelMissingError(role);
 }
