@@ -86,7 +86,7 @@ export function obligationFromClause(clause: string, parties: readonly string[] 
   const m = DUTY.exec(clause);
   if (!m) return null;
   const party = m[1]!.replace(/^the\s+/i, "").trim();
-  if (NOT_A_PARTY.test(party) || !isPartyName(party, parties)) return null;
+  if (!ANY_PARTY.test(party) && (NOT_A_PARTY.test(party) || !isPartyName(party, parties))) return null;
   const words = m[3]!.trim().split(/\s+/).slice(0, 14).join(" ");
   return { party, obligation: `${m[2]} ${words}` };
 }

@@ -109,6 +109,7 @@ describe("deadline finder: the model's words are checked against the clause", ()
       obligation: "shall inspect all software delivered to it",
     });
     expect(obligationFromClause("Either party may terminate this Agreement upon thirty (30) days notice.")).toEqual({ party: "Either party", obligation: "may terminate this Agreement upon thirty (30) days notice" });
+    expect(obligationFromClause("Each party agrees to maintain in confidence any information.", ["Company"])).toEqual({ party: "Each party", obligation: "agrees to maintain in confidence any information" });
     expect(obligationFromClause("The term of this Agreement shall commence on the Effective Date.")).toBeNull();
     expect(obligationFromClause("This Agreement shall terminate on May 31, 2015.")).toBeNull();
   });
