@@ -123,7 +123,8 @@ export async function summarizeDocument(
     if (passages.length === 0) throw new CairnError("bad_request:document", `"${document.name}" has no text to summarize.`, { reason: "empty" });
     if (!opts.llm) assertModelInstalled("llm");
     // Keyed by the installed model's name, so a stored summary needs no model load at all.
-    const modelName = opts.llm?.modelName ?? resolveModelFile("llm")!.name;
+    // A remote LLM (CAIRN_LLM_URL) has no file: its name comes from the server.
+    const modelName = opts.llm?.modelName ?? resolveModelFile("llm")?.name ?? (await getLanguageModel()).modelName;
     const db = openDb(config().dbPath);
     const key = summaryCacheKey(document.sha256, instruction, modelName);
     const stored = getTaskResult(db, key);
