@@ -92,9 +92,9 @@ export class OcrEngine {
   }
 
   private async recognize(canvas: Canvas, rotation: 0 | 90 | 180 | 270): Promise<PageOcr> {
-    const image = despeckle(rotation === 0 ? canvas : rotate(canvas, rotation));
+    const image = despeckledPgm(rotation === 0 ? canvas : rotate(canvas, rotation));
     const worker = await this.get();
-    const { data } = await worker.recognize(image.toBuffer("image/png"), {}, { text: false, blocks: true });
+    const { data } = await worker.recognize(image, {}, { text: false, blocks: true });
     const W = canvas.width;
     const H = canvas.height;
     const words: OcrWord[] = [];
@@ -151,34 +151,65 @@ function unrotateBox(b: { x0: number; y0: number; x1: number; y1: number }, rota
 }
 
 /**
- * Scanner speckle (dust, fax noise) makes Tesseract drop whole lines as "noise blocks".
- * A 3×3 median on the grey image removes specks of up to 2×2 px and keeps strokes.
+ * The page as an 8-bit grey PGM (leptonica reads it; no PNG compression to pay for), with
+ * scanner speckle removed by a 3×3 majority vote on ink (Otsu's threshold): specks up to
+ * 2×2 px become paper, strokes keep their grey. Speckle (dust, fax noise) makes Tesseract
+ * drop whole lines as "noise blocks".
  */
-function despeckle(src: Canvas): Canvas {
+function despeckledPgm(src: Canvas): Buffer {
   const { width: w, height: h } = src;
-  const ctx = src.getContext("2d");
-  const img = ctx.getImageData(0, 0, w, h);
-  const px = img.data;
+  const px = src.getContext("2d").getImageData(0, 0, w, h).data;
+  const header = Buffer.from(`P5\n${w} ${h}\n255\n`, "latin1");
+  const out = Buffer.allocUnsafe(header.length + w * h);
+  header.copy(out);
   const grey = new Uint8Array(w * h);
-  for (let i = 0, j = 0; j < grey.length; i += 4, j++) grey[j] = (px[i] * 77 + px[i + 1] * 150 + px[i + 2] * 29) >> 8;
-  const out = createCanvas(w, h);
-  const o = out.getContext("2d").createImageData(w, h);
-  const win = new Uint8Array(9);
+  const hist = new Float64Array(256);
+  for (let i = 0, j = 0; j < grey.length; i += 4, j++) {
+    const g = (px[i] * 77 + px[i + 1] * 150 + px[i + 2] * 29) >> 8;
+    grey[j] = g;
+    hist[g]++;
+  }
+  const t = otsu(hist, grey.length);
+  const ink = new Uint8Array(w * h);
+  for (let j = 0; j < grey.length; j++) ink[j] = grey[j] < t ? 1 : 0;
+  const dst = out.subarray(header.length);
   for (let y = 0; y < h; y++) {
+    const up = Math.max(0, y - 1) * w;
+    const row = y * w;
+    const down = Math.min(h - 1, y + 1) * w;
     for (let x = 0; x < w; x++) {
-      let k = 0;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = Math.min(h - 1, Math.max(0, y + dy)) * w;
-        for (let dx = -1; dx <= 1; dx++) win[k++] = grey[yy + Math.min(w - 1, Math.max(0, x + dx))];
-      }
-      win.sort();
-      const i = (y * w + x) * 4;
-      o.data[i] = o.data[i + 1] = o.data[i + 2] = win[4];
-      o.data[i + 3] = 255;
+      const l = Math.max(0, x - 1);
+      const r = Math.min(w - 1, x + 1);
+      const n = ink[up + l] + ink[up + x] + ink[up + r] + ink[row + l] + ink[row + x] + ink[row + r] + ink[down + l] + ink[down + x] + ink[down + r];
+      dst[row + x] = n >= 5 ? Math.min(grey[row + x], t - 1) : 255;
     }
   }
-  out.getContext("2d").putImageData(o, 0, 0);
   return out;
+}
+
+/** Otsu's threshold: the grey level that best splits ink from paper. */
+function otsu(hist: Float64Array, total: number): number {
+  let sum = 0;
+  for (let i = 0; i < 256; i++) sum += i * hist[i];
+  let sumB = 0;
+  let wB = 0;
+  let best = 0;
+  let threshold = 128;
+  for (let i = 0; i < 256; i++) {
+    wB += hist[i];
+    if (wB === 0) continue;
+    const wF = total - wB;
+    if (wF === 0) break;
+    sumB += i * hist[i];
+    const mB = sumB / wB;
+    const mF = (sum - sumB) / wF;
+    const between = wB * wF * (mB - mF) ** 2;
+    if (between > best) {
+      best = between;
+      threshold = i + 1;
+    }
+  }
+  return Math.min(255, Math.max(1, threshold));
 }
 
 /** A page with (nearly) no ink, decided on a small rendering before any OCR. */
