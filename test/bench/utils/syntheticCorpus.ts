@@ -95,6 +95,8 @@ export function makeDocument(corpus: Corpus, docIndex: number, chunkCount: numbe
       charEnd: text.length,
       tokenCount: 120,
       text,
+      // A context header as ingestion writes one (title, parties, section), searched with the text; no random draws, so the corpus is unchanged.
+      context: `${topic.words[0]} ${topic.words[1]} report ${docIndex}\nParties: Party${docIndex} Ltd; Counterparty${docIndex % 97} Inc\nSection: ${1 + (ordinal % 12)}. ${topic.words[2]} ${ordinal}`,
       vector: corpus.projection.embed(jitter(docLatent, 0.5, random), random),
     };
   });
