@@ -121,7 +121,6 @@ function quote(
   retrieval: AskResult["retrieval"],
   answerability: Answerability,
   answerTokens: number,
-  withheld: WithheldSentence[],
 ): Omit<AskResult, "timings"> {
   const u = used[found.passage];
   // Brackets in document text must not read as citation markers; line breaks flattened.
@@ -137,7 +136,8 @@ function quote(
     quoted,
     answerability,
     sentences: own.sentences.map((s): VerifiedSentence => ({ ...s, verdict: "verified", claims: [], missingClaims: [], support })),
-    withheld,
+    // The model's whole answer is set aside (shown on request), not sentence by sentence.
+    withheld: [],
     recited: [],
     aborted: false,
     citations: own.citations,
@@ -312,7 +312,7 @@ export async function ask(input: AskInput): Promise<AskResult> {
       const reason = declined ? "model_declined" : "nothing_verified";
       const found = answeringSentence(question, answerability, packed.used.map((u) => u.hit));
       if (!found) return refuse(reason, generated, attributed.answer);
-      const r = quote(found, packed.used, { reason, modelAnswer: attributed.answer }, retrieval, answerability, result.tokens, generated.withheld);
+      const r = quote(found, packed.used, { reason, modelAnswer: attributed.answer }, retrieval, answerability, result.tokens);
       timings.totalMs = performance.now() - t0;
       return { ...r, timings };
     }
