@@ -11,7 +11,7 @@
 //   than the gold value (one some passage holds), and answers citing a document other than the one
 //   the question names.
 // Refusals count whatever Cairn says in its own words (AskResult.refusal); near-miss ones where the
-// LLM was never called are shown apart. Run: npm run bench -- answerability   (BENCH_REBUILD=1 re-ingests; BENCH_ONLY=<id prefix>; BENCH_LIMIT=n per kind)
+// LLM was never called are shown apart. Run: npm run bench -- answerability   (BENCH_REBUILD=1 re-ingests; BENCH_ONLY=<id prefix>; BENCH_KIND=answerable|near_miss; BENCH_LIMIT=n per kind; BENCH_GEN_CACHE=<dir> replays generations of prompts seen before)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -32,7 +32,8 @@ const load = { start: loadAverage(), afterCorpus: [0, 0, 0], end: [0, 0, 0] };
 const limit = Number(process.env.BENCH_LIMIT) || Infinity;
 const only = process.env.BENCH_ONLY;
 const all = loadAnswerabilityQuestions();
-const questions = (["answerable", "near_miss"] as const).flatMap((kind) =>
+const kinds = (["answerable", "near_miss"] as const).filter((k) => !process.env.BENCH_KIND || process.env.BENCH_KIND === k);
+const questions = kinds.flatMap((kind) =>
   all.filter((q) => q.kind === kind && (!only || q.id.startsWith(only))).slice(0, limit),
 );
 
@@ -258,7 +259,7 @@ if (answeredNearMiss.length) {
 console.table(Object.entries(targets).map(([metric, t]) => ({ metric, value: overall[metric as keyof typeof targets], ...t })));
 fs.mkdirSync(path.join(root, "bench-results"), { recursive: true });
 fs.writeFileSync(
-  path.join(root, "bench-results", "answerability.json"),
+  path.join(root, "bench-results", `answerability${process.env.BENCH_KIND ? `-${process.env.BENCH_KIND}` : ""}.json`),
   JSON.stringify({ date: new Date().toISOString(), ...header, targets, summary: summaries, outcomes: refusalReasons, questions: runs }, null, 2),
 );
 process.exit(0);
