@@ -113,6 +113,30 @@ export interface QuotedAnswer {
   modelAnswer: string;
 }
 
+/**
+ * An answer in Cairn's own words: the sentence quoting a passage is verified by construction (its
+ * support is the quoted words on the page); the rest states no claim about the documents.
+ */
+function ownWords(text: string, used: readonly UsedPassage[], quote: { n: number; charStart: number; charEnd: number } | null) {
+  const own = resolveCitations(text, used);
+  const sentences = own.sentences.map((s): VerifiedSentence => {
+    const quoting = quote !== null && s.citations.includes(quote.n);
+    return { ...s, verdict: quoting ? "verified" : "uncited", claims: [], missingClaims: [], support: quoting ? [quote] : [] };
+  });
+  return {
+    answer: own.answer,
+    citations: own.citations,
+    sentences,
+    // Nothing generated is in it: no sentence withheld or re-cited, no marker dropped or added.
+    withheld: [],
+    recited: [],
+    aborted: false,
+    dropped: [],
+    unsupportedSentences: [],
+    attributed: [],
+  } satisfies Partial<AskResult>;
+}
+
 /** The document's own words as the answer: one sentence, verbatim, cited and verified by construction. */
 function quote(
   found: PassageSentence,
@@ -126,27 +150,10 @@ function quote(
   // Brackets in document text must not read as citation markers; line breaks flattened.
   const words = found.text.replace(/\s+/g, " ").replace(/\[/g, "(").replace(/\]/g, ")").trim();
   const clipped = found.end < u.hit.text.length && !/[.!?;:]$/.test(words) ? `${words} …` : words;
-  // The source (file, page) is on the citation; the sentence itself is all that is claimed.
-  const own = resolveCitations(`Your document says: “${clipped}” [${u.n}]`, used);
-  const support = [{ n: u.n, charStart: u.hit.charStart + found.start, charEnd: u.hit.charStart + found.end }];
-  return {
-    answer: own.answer,
-    answered: true,
-    refusal: null,
-    quoted,
-    answerability,
-    sentences: own.sentences.map((s): VerifiedSentence => ({ ...s, verdict: "verified", claims: [], missingClaims: [], support })),
-    // The model's whole answer is set aside (shown on request), not sentence by sentence.
-    withheld: [],
-    recited: [],
-    aborted: false,
-    citations: own.citations,
-    dropped: [],
-    unsupportedSentences: [],
-    attributed: [],
-    retrieval,
-    answerTokens,
-  };
+  // The source (file, page) is on the citation; the sentence itself is all that is claimed. The model's
+  // whole answer is set aside (shown on request), not sentence by sentence.
+  const support = { n: u.n, charStart: u.hit.charStart + found.start, charEnd: u.hit.charStart + found.end };
+  return { ...ownWords(`Your document says: “${clipped}” [${u.n}]`, used, support), answered: true, refusal: null, quoted, answerability, retrieval, answerTokens };
 }
 
 export function defaultAskOptions(): AskOptions {
@@ -243,33 +250,12 @@ export async function ask(input: AskInput): Promise<AskResult> {
   const answerability = judgeAnswerability(question, given, stats);
   const refuse = (reason: RefusalReason, extra: Partial<AskResult> = {}, modelAnswer?: string): AskResult => {
     const message = refusalMessage(reason, answerability, packed.used, question);
-    const own = resolveCitations(message.text, packed.used);
-    // Cairn's own words: the sentence quoting the passage is verified by construction, the rest states no claim.
-    const sentences = own.sentences.map((s): VerifiedSentence => {
-      const quoted = message.quote !== null && s.citations.includes(message.quote.n);
-      return {
-        ...s,
-        verdict: quoted ? "verified" : "uncited",
-        claims: [],
-        missingClaims: [],
-        support: quoted ? [{ n: message.quote!.n, charStart: message.quote!.charStart, charEnd: message.quote!.charEnd }] : [],
-      };
-    });
     timings.totalMs = performance.now() - t0;
     return {
-      answer: own.answer,
+      ...ownWords(message.text, packed.used, message.quote),
       answered: false,
       refusal: { reason, missingTerms: [...answerability.absentEverywhere, ...answerability.absentFromDocument], ...(modelAnswer !== undefined && { modelAnswer }) },
       answerability,
-      sentences,
-      withheld: [],
-      recited: [],
-      aborted: false,
-      citations: own.citations,
-      dropped: [],
-      // Statements about the documents in Cairn's own words, not claims that need a source.
-      unsupportedSentences: [],
-      attributed: [],
       retrieval,
       answerTokens: 0,
       timings,
