@@ -88,6 +88,11 @@ describe("against another Cairn's /v1", () => {
     expect(next.text.length).toBeGreaterThan(0);
   });
 
+  test("single-user mode: a loopback client of /v1 needs no key (none, or any)", async () => {
+    expect((await fetch(`${remoteUrl}/models`)).status).toBe(200);
+    expect((await fetch(`${remoteUrl}/models`, { headers: { authorization: "Bearer anything" } })).status).toBe(200);
+  });
+
   test("CAIRN_LLM_URL selects it: getLanguageModel() is the remote model, no model file needed", async () => {
     expect(() => assertModelInstalled("llm")).not.toThrow();
     const llm = await getLanguageModel();
