@@ -1,3 +1,6 @@
+import { config } from "@/core/config";
+import { openDb } from "@/core/db";
+import { getOcrPage, type OcrPageRow } from "@/core/db/queries";
 import type { Principal } from "./auth";
 import { getLibraryDocument } from "./library";
 import { keywordPassagesOf } from "./keywordPassages";
@@ -24,6 +27,8 @@ export interface PageText {
   chunks: PageChunk[];
   /** Characters no chunk covers (whitespace the splitter dropped), shown as spaces. */
   uncovered: number;
+  /** Set when the page was read by OCR: no text layer, so the viewer highlights from these word boxes. */
+  ocr: OcrPageRow | null;
 }
 
 export function assemblePageText(chunks: readonly Pick<ChunkRecord, "charStart" | "charEnd" | "text">[]): { text: string; uncovered: number } {
@@ -60,5 +65,6 @@ export async function readPageText(principal: Principal, documentId: string, pag
     text,
     chunks: onPage.map((c) => ({ id: c.id, charStart: c.charStart, charEnd: c.charEnd, headingPath: c.headingPath })),
     uncovered,
+    ocr: (page !== null && getOcrPage(openDb(config().dbPath), doc.id, page)) || null,
   };
 }

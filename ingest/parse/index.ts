@@ -15,6 +15,8 @@ export interface ParseFileOptions {
   declaredName: string;
   timeoutMs?: number;
   maxMemoryMb?: number;
+  /** Overrides CAIRN_OCR / CAIRN_OCR_LANGS for this file (null: off). */
+  ocr?: { langs: string[]; minConfidence: number } | null;
   /** Pages read so far, e.g. { stage: "ocr", done: 3, total: 12 } while page 3 of 12 is OCR'd. */
   onProgress?: (p: ParseProgress) => void;
 }
@@ -53,7 +55,7 @@ export function parseFile(filePath: string, options: ParseFileOptions): Promise<
     maxUnzippedBytes: c.maxUnzippedBytes,
     timeoutMs: options.timeoutMs ?? c.parseTimeoutMs,
     maxMemoryMb: options.maxMemoryMb ?? c.parseMaxMemoryMb,
-    ocr: c.ocr,
+    ocr: options.ocr !== undefined ? options.ocr : c.ocr,
     onProgress: options.onProgress,
     testHook: testHook(),
   });

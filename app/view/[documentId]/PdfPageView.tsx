@@ -22,7 +22,31 @@ function loadPdfjs(): Promise<Pdfjs> {
   return pdfjsLoading;
 }
 
-type HighlightState = { status: "none" } | { status: "found"; match: SpanMatch; text: string } | { status: "missing" };
+type HighlightState = { status: "none" } | { status: "found"; match: SpanMatch; text: string; ocr?: boolean } | { status: "missing" };
+
+type OcrWords = NonNullable<NonNullable<ReturnType<typeof usePageText>["data"]>["ocr"]>["words"];
+
+/**
+ * An OCR'd page has no text layer: the cited words are marked with boxes drawn where OCR
+ * found them (fractions of the page), strongly inside the supporting sentence.
+ */
+function markOcrWords(layer: HTMLElement, words: OcrWords, from: number, to: number, sFrom: number, sTo: number): HTMLElement[] {
+  const marks: HTMLElement[] = [];
+  for (const w of words) {
+    if (w.end <= from || w.start >= to) continue;
+    const strong = w.start < sTo && w.end > sFrom;
+    const m = document.createElement("mark");
+    m.className = strong ? "cairn-hl cairn-ocr-hl" : "cairn-hl cairn-hl-faint cairn-ocr-hl";
+    m.dataset.testid = "pdf-highlight";
+    m.dataset.strength = strong ? "support" : "passage";
+    m.dataset.word = w.text;
+    const [x0, y0, x1, y1] = w.box;
+    Object.assign(m.style, { left: `${x0 * 100}%`, top: `${y0 * 100}%`, width: `${(x1 - x0) * 100}%`, height: `${(y1 - y0) * 100}%` });
+    layer.append(m);
+    marks.push(m);
+  }
+  return marks.sort((a, b) => (a.dataset.strength === b.dataset.strength ? 0 : a.dataset.strength === "support" ? -1 : 1));
+}
 
 type Piece = { item: number; from: number; to: number };
 
@@ -72,6 +96,8 @@ export function PdfPageView({ documentId, pageCount, page, span, support }: View
   const onCitedPage = current === page && span !== null;
   const { data: indexed } = usePageText(documentId, page);
   const quote = indexed && span && span.end <= indexed.text.length ? indexed.text.slice(span.start, span.end) : undefined;
+  const ocr = indexed?.page === current ? indexed.ocr ?? null : null;
+  const ocrWords = onCitedPage ? ocr?.words : undefined;
   // The cited span as plain numbers, so a new but equal span object does not re-render the page.
   const spanStart = span?.start;
   const spanEnd = span?.end;
@@ -141,6 +167,19 @@ export function PdfPageView({ documentId, pageCount, page, span, support }: View
       if (cancelled) return;
       setRendering(false);
       if (!onCitedPage || spanStart === undefined || spanEnd === undefined) return;
+      if (ocrWords) {
+        const ocrLayer = document.createElement("div");
+        ocrLayer.className = "cairn-ocr-layer";
+        ocrLayer.dataset.testid = "ocr-layer";
+        container.append(ocrLayer);
+        const sFrom = supportStart ?? spanStart;
+        const sTo = supportEnd ?? spanEnd;
+        const marks = markOcrWords(ocrLayer, ocrWords, spanStart, spanEnd, sFrom, sTo);
+        if (marks.length === 0) return setHighlight({ status: "missing" });
+        marks[0].scrollIntoView({ block: "center" });
+        const text = quote ?? "";
+        return setHighlight({ status: "found", match: { start: spanStart, end: spanEnd, how: "offsets" }, text, ocr: true });
+      }
       const items = content.items.filter((i): i is (typeof content.items)[number] & TextItemLike => "str" in i);
       const map = buildPageTextMap(items, (x, y) => base.convertToViewportPoint(x, y));
       const match = locateSpan(map.text, spanStart, spanEnd, quote);
@@ -163,7 +202,7 @@ export function PdfPageView({ documentId, pageCount, page, span, support }: View
       textLayer?.cancel();
     };
     // `quote` arrives a moment later than the PDF; re-render then so the highlight can use it.
-  }, [pdf, current, onCitedPage, spanStart, spanEnd, supportStart, supportEnd, quote]);
+  }, [pdf, current, onCitedPage, spanStart, spanEnd, supportStart, supportEnd, quote, ocrWords]);
 
   const go = (n: number) => total !== null && n >= 1 && n <= total && setCurrent(n);
   return (
@@ -192,7 +231,19 @@ export function PdfPageView({ documentId, pageCount, page, span, support }: View
       {onCitedPage && highlight.status === "found" && (
         <p className="text-sm text-stone-700" data-testid="highlight-note">
           Highlighted: {supportStart !== undefined ? "the sentence that supports the answer, strongly; the rest of the cited passage, lightly" : "the cited passage"}
-          {highlight.match.how !== "offsets" ? " (found by its words; the stored position had drifted)" : ""}.
+          {highlight.match.how !== "offsets" ? " (found by its words; the stored position had drifted)" : ""}
+          {highlight.ocr ? ", drawn from the words OCR found on the page image" : ""}.
+        </p>
+      )}
+      {ocr && (
+        <p
+          data-testid="ocr-note"
+          data-low-confidence={ocr.lowConfidence ? "true" : "false"}
+          className={ocr.lowConfidence ? "rounded bg-amber-50 px-3 py-2 text-sm text-amber-900" : "text-sm text-stone-600"}
+        >
+          {ocr.lowConfidence
+            ? `Low-confidence OCR (${ocr.confidence}%): this page is a scan and its text was read by OCR with doubts; check the page image before relying on it.`
+            : `This page is a scan; its text was read by OCR (confidence ${ocr.confidence}%).`}
         </p>
       )}
       {onCitedPage && highlight.status === "missing" && !rendering && (

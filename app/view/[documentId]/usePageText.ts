@@ -5,6 +5,12 @@ export interface PageTextResponse {
   text: string;
   page: number | null;
   uncovered: number;
+  /** The page was read by OCR: word boxes as fractions of the page, offsets into `text`. */
+  ocr?: {
+    confidence: number;
+    lowConfidence: boolean;
+    words: { text: string; start: number; end: number; box: [number, number, number, number] }[];
+  } | null;
 }
 
 /** The page text as indexed (rebuilt from chunks), for the quote and for non-PDF documents. */

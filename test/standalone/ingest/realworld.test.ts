@@ -7,8 +7,10 @@ import { CairnError } from "@/core/errors";
 import { realWorldDir } from "./helpers";
 
 // Every real-world fixture (PDF.js and mammoth test files) through the sandboxed
-// parser (OCR on): each must end with text (OCR'd where it has no text layer), blank pages, or a
-// specific CairnError reason. Never a crash, an unclassified error or a hang.
+// parser: each must end with text, with all pages listed as needing OCR, or with a
+// specific CairnError reason. Never a crash, an unclassified error or a hang. Then the
+// PDFs without any text again with OCR on: each ends with OCR text or its pages said blank.
+// (OCR stays off for the first pass: TAMReview.pdf alone has 21 garbled pages to OCR.)
 
 const knownReasons = new Set(["encrypted", "corrupt", "no_pages", "no_text", "not_docx", "empty_file", "unrecognized_format", "extension_mismatch"]);
 
@@ -40,10 +42,10 @@ afterAll(async () => {
   }
 });
 
-async function outcome(dir: string, file: string): Promise<Row> {
+async function outcome(dir: string, file: string, ocr: { langs: string[]; minConfidence: number } | null = null): Promise<Row> {
   let doc: ParsedDocument;
   try {
-    doc = await parseFile(path.join(dir, file), { declaredName: file, timeoutMs: 60_000 });
+    doc = await parseFile(path.join(dir, file), { declaredName: file, timeoutMs: 60_000, ocr });
   } catch (err) {
     expect(err, `${file}: not a CairnError`).toBeInstanceOf(CairnError);
     const e = err as CairnError;
@@ -55,8 +57,7 @@ async function outcome(dir: string, file: string): Promise<Row> {
   const chars = doc.pages.reduce((n, p) => n + p.text.trim().length, 0);
   expect(doc.pages.length).toBe(doc.pageCount);
   if (chars > 0) return { file, outcome: "text", pages: doc.pageCount, chars, detail: doc.warnings.join(" ") };
-  // Only a PDF may come back without text, every page listed, each said to be blank by OCR
-  // (or needing OCR, when CAIRN_OCR=off).
+  // Only a PDF may come back without text, every page listed: said blank by OCR, or needing OCR when it is off.
   expect(doc.kind).toBe("pdf");
   expect(doc.pagesWithoutText).toEqual(doc.pages.map((p) => p.number));
   expect(doc.warnings.join(" "), file).toMatch(/are blank \(no text on the page image\)|OCR could not read|need OCR/);
@@ -87,6 +88,16 @@ describe("real-world fixtures", () => {
     expect(byName.get("TAMReview.pdf")?.pages).toBe(23);
     // Encrypted with a non-empty user password.
     expect(byName.get("issue6010_1.pdf")?.detail).toMatch(/^encrypted/);
+  }, 300_000);
+
+  it("with OCR on, every PDF without text ends with OCR text or its pages said blank", async () => {
+    const withoutText = rows.filter((r) => r.outcome === "no_text_layer").map((r) => r.file);
+    expect(withoutText.length).toBeGreaterThan(5);
+    for (const file of withoutText) {
+      const row = await outcome(pdfDir, file, { langs: ["eng"], minConfidence: 60 });
+      expect(row.outcome === "text" ? /read by OCR/ : /are blank \(no text on the page image\)/, file).toSatisfy((re: RegExp) => re.test(row.detail));
+      rows.push({ ...row, file: `${file} (OCR)` });
+    }
   }, 300_000);
 
   it("every DOCX ends with text or a specific error; plain zips are not_docx", async () => {
