@@ -349,7 +349,7 @@ export function completionObject(id: string, model: string, c: Completion) {
 
 /** Text split into word-sized deltas (whitespace kept), so concatenating them gives it back exactly. */
 export function deltas(text: string): string[] {
-  return text.match(/\s*\S+/g) ?? (text ? [text] : []);
+  return text.match(/\s*\S+(?:\s+$)?/g) ?? (text ? [text] : []);
 }
 
 /**
