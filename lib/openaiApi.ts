@@ -184,6 +184,8 @@ export const chatCompletionBody = z.object({
   temperature: z.number().min(0).max(2).nullish(),
   n: z.literal(1).nullish(),
   tools: z.array(z.unknown()).max(0, "tools are not supported").nullish(),
+  // JSON modes are refused rather than ignored: a client expecting JSON would get prose.
+  response_format: z.object({ type: z.literal("text", "only text responses are supported") }).nullish(),
   /** Cairn's extension: which collections to answer from, or no retrieval at all (plain chat with the LLM). */
   cairn: z
     .object({

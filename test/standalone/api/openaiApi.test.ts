@@ -65,6 +65,8 @@ describe("request bodies", () => {
     expect((await bad(JSON.stringify({ model: "cairn", messages: [{ role: "user", content: 3 }] }))).param).toBe("messages.0.content");
     expect((await bad(JSON.stringify({ model: "cairn", messages: [{ role: "user", content: "x" }], temperature: 9 }))).param).toBe("temperature");
     expect((await bad(JSON.stringify({ model: "cairn", messages: [{ role: "user", content: "x" }], cairn: { collections: "alpha" } }))).param).toBe("cairn.collections");
+    expect((await bad(JSON.stringify({ model: "cairn", messages: [{ role: "user", content: "x" }], response_format: { type: "json_object" } }))).param).toBe("response_format.type");
+    expect((await bad(JSON.stringify({ model: "cairn", messages: [{ role: "user", content: "x" }], tools: [{ type: "function" }] }))).param).toBe("tools");
   });
 
   test("OpenAI fields Cairn does not use are accepted and dropped; content parts are joined", async () => {
