@@ -5,8 +5,8 @@
 // document covering at least half of the gold span; page-hit@5: a top-5 passage of that document
 // on a page the gold span is on. Reports hit@1, hit@5, hit@10, MRR@10 and page-hit@5 per corpus.
 // Questions naming a document are narrowed to it as /api/search does; BENCH_WIDEN=1 measures
-// without that (every question searches all documents), BENCH_HEADING=0 without the section-heading
-// boost (lib/headingBoost), BENCH_STRIP=0 keeping the names in a narrowed query. The deps are /api/search's own (lib/searchReadablePassages).
+// without that (every question searches all documents), BENCH_HEADING=1 with the section-heading
+// boost (lib/headingBoost, off in the app), BENCH_STRIP=0 keeping the names in a narrowed query. The deps are /api/search's own (lib/searchReadablePassages).
 // Run: npm run bench -- retrieval   (BENCH_REBUILD=1 re-ingests; BENCH_LABEL=name tags the run;
 // BENCH_VERBOSE=1 lists the misses)
 import fs from "node:fs";
@@ -19,10 +19,11 @@ import { loadAverage, percentile, round } from "./utils/stats";
 const app = await openBenchApp("retrieval");
 const { documentCatalog } = await import("@/lib/searchReadablePassages");
 const { searchPassagesScoped } = await import("@/lib/searchPassages");
+const { HEADING_WEIGHT } = await import("@/lib/headingBoost");
 const { passageSearchDeps } = await import("@/lib/keywordPassages");
 const { documentNames } = await import("@/lib/askDeps");
 const widen = process.env.BENCH_WIDEN === "1";
-const headingWeight = process.env.BENCH_HEADING === "0" ? 0 : undefined;
+const headingWeight = process.env.BENCH_HEADING === "1" ? HEADING_WEIGHT : 0;
 const stripNames = process.env.BENCH_STRIP !== "0";
 const { getVectorStore } = await import("@/lib/store");
 const store = await getVectorStore();
@@ -128,7 +129,7 @@ const summary: Record<string, ReturnType<typeof summarize>> = Object.fromEntries
 const latency = { p50: round(percentile(rows.map((r) => r.ms), 50), 1), p95: round(percentile(rows.map((r) => r.ms), 95), 1) };
 
 console.log(`retrieval dev set: ${questions.length} questions over ${docByName.size} documents (${app.corpus.summary.documents.reduce((s, d) => s + d.chunks, 0)} chunks), embedder ${app.corpus.summary.embedder}`);
-console.log(`narrowing to named documents: ${widen ? "off (BENCH_WIDEN=1)" : "on"}; heading boost: ${headingWeight === 0 ? "off (BENCH_HEADING=0)" : "on"}; names stripped from a narrowed query: ${stripNames ? "yes" : "no (BENCH_STRIP=0)"}`);
+console.log(`narrowing to named documents: ${widen ? "off (BENCH_WIDEN=1)" : "on"}; heading boost: ${headingWeight === 0 ? "off" : "on (BENCH_HEADING=1)"}; names stripped from a narrowed query: ${stripNames ? "yes" : "no (BENCH_STRIP=0)"}`);
 console.log("corpus      n   hit@1  hit@5  hit@10  MRR@10  page-hit@5  narrowed right/wrong");
 for (const [c, s] of Object.entries(summary))
   console.log(`${c.padEnd(10)} ${String(s.questions).padStart(3)}   ${s.hit1.toFixed(2)}   ${s.hit5.toFixed(2)}   ${s.hit10.toFixed(2)}    ${s.mrr10.toFixed(2)}    ${s.pageHit5.toFixed(2)}        ${s.narrowedRight}/${s.narrowedWrong}`);
