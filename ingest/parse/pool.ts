@@ -46,6 +46,12 @@ interface Slot {
 /** Whole-process memory allowed: the V8 heap cap plus room for buffers outside it. */
 const rssLimitMb = (heapMb: number) => heapMb * 2 + 256;
 const watchEveryMs = 250;
+/**
+ * An idle child above this is replaced by a fresh one (≈ 220 MB): V8 and the canvas keep what
+ * a large or OCR'd document made them grow (≈ 630 MB after a scanned page), and the whole app
+ * aims to fit in 3 GB.
+ */
+const RECYCLE_IDLE_ABOVE_MB = 450;
 
 export class ParserPool {
   private readonly slots: (Slot | undefined)[];
@@ -229,8 +235,21 @@ export class ParserPool {
       void this.kill(index, slot).then(() => this.refill(index, slot.heapMb));
     } else {
       this.setRef(slot, false);
+      this.recycleIfBloated(index, slot);
     }
     if (!this.closed) this.pump();
+  }
+
+  private recycleIfBloated(index: number, slot: Slot): void {
+    readRssMb(slot.child.pid).then(
+      (rss) => {
+        if (rss === undefined || rss <= RECYCLE_IDLE_ABOVE_MB) return;
+        // Only while still idle: a job given to this slot meanwhile keeps its child.
+        if (this.closed || this.busy[index] || this.slots[index] !== slot || slot.task) return;
+        void this.kill(index, slot).then(() => this.refill(index, slot.heapMb));
+      },
+      () => undefined,
+    );
   }
 
   private async kill(index: number, slot: Slot): Promise<void> {

@@ -23,7 +23,7 @@ const { openDb } = await import("@/core/db");
 const { insertDocument, enqueueJob, claimNextJob, getDocument, getOcrPage, listOcrPages } = await import("@/core/db/queries");
 const { storedFilePath } = await import("@/core/files");
 const { parseBytes } = await import("@/ingest/parse/parseDocument");
-const { parseFile, closeParserPool } = await import("@/ingest/parse");
+const { parseFile, closeParserPool, ParserPool } = await import("@/ingest/parse");
 const { stripNuls } = await import("@/ingest/parse/pdf");
 const { processJob, WAITING_FOR_EMBEDDER } = await import("@/ingest/processJob");
 const { chunkDocument } = await import("@/ingest/chunk");
@@ -252,6 +252,23 @@ describe("hostile scans, in the sandboxed parser", { timeout: 180_000 }, () => {
     // The worker's parser still reads a real scan afterwards.
     const after = await parseFile(write("after.pdf", await makeScannedPdf([{ scan: { lines: clause } }])), opts("after.pdf"));
     expect(norm(after.pages[0].text)).toContain("within two (2) working days");
+  });
+
+  test("an idle parser child bloated by OCR is replaced by a fresh one", async () => {
+    const file = path.join(tmp, "recycle.pdf");
+    fs.writeFileSync(file, await makeScannedPdf([{ scan: { lines: clause, heightIn: 11 } }]));
+    const pool = new ParserPool(1);
+    try {
+      await pool.warm(cfg.parseMaxMemoryMb);
+      const pid = () => (pool as unknown as { slots: ({ child: { pid: number } } | undefined)[] }).slots[0]?.child.pid;
+      const before = pid();
+      const doc = await pool.parse({ filePath: file, declaredName: "recycle.pdf", maxUnzippedBytes: 1e8, timeoutMs: 60_000, maxMemoryMb: cfg.parseMaxMemoryMb, ocr });
+      expect(norm(doc.pages[0].text)).toContain("within two (2) working days");
+      await expect.poll(pid, { timeout: 15_000 }).not.toBe(before);
+      await expect.poll(pid, { timeout: 15_000 }).toBeDefined();
+    } finally {
+      await pool.close();
+    }
   });
 });
 
