@@ -204,7 +204,7 @@ async function pdfWithImage(dict: Record<string, unknown>, data: Uint8Array): Pr
 }
 
 describe("hostile scans, in the sandboxed parser", { timeout: 180_000 }, () => {
-  test("a 20,000 × 20,000 px page image, a truncated JPEG and 500 blank scanned pages end clearly; the worker survives", async () => {
+  test("a 20,000 × 20,000 px page image, a truncated JPEG, a broken JBIG2 image and 500 blank scanned pages end clearly; the worker survives", async () => {
     const huge = await pdfWithImage(
       { Width: 20_000, Height: 20_000, ColorSpace: "DeviceGray", BitsPerComponent: 8, Filter: "FlateDecode" },
       zlib.deflateSync(Buffer.alloc(20_000 * 200, 0)),
@@ -243,6 +243,14 @@ describe("hostile scans, in the sandboxed parser", { timeout: 180_000 }, () => {
     // Whatever of the image decodes is read; else the page is reported, not the worker.
     if (truncDoc instanceof Error) expect(truncDoc).toMatchObject({ reason: expect.stringMatching(/^(corrupt|no_text)$/) });
     else expect((truncDoc as { pageCount: number }).pageCount).toBe(1);
+
+    // A JBIG2 image whose segment data is noise: pdf.js's JBIG2 decoder meets it, the page ends blank or failed.
+    let seed = 7;
+    const noise = Uint8Array.from({ length: 4096 }, () => (seed = (seed * 1103515245 + 12345) & 0xff));
+    const jbig2 = await pdfWithImage({ Width: 2000, Height: 2000, ImageMask: true, BitsPerComponent: 1, Filter: "JBIG2Decode" }, noise);
+    const jbig2Doc = await parseFile(write("jbig2.pdf", jbig2), opts("jbig2.pdf")).catch((e: unknown) => e);
+    if (jbig2Doc instanceof Error) expect(jbig2Doc).toMatchObject({ reason: expect.stringMatching(/^(corrupt|no_text)$/) });
+    else expect((jbig2Doc as { pagesWithoutText: number[] }).pagesWithoutText).toEqual([1]);
 
     const blankResult = await parseFile(write("blank.pdf", blanks), opts("blank.pdf"));
     expect(blankResult.pagesWithoutText).toHaveLength(500);
