@@ -24,6 +24,16 @@ const schema = z.object({
   CAIRN_LLM_TIMEOUT_MS: intFrom(120_000, 100),
   /** A .gguf whose vocabulary counts tokens exactly for the remote LLM (only the vocabulary is loaded); unset: a safe over-estimate. */
   CAIRN_LLM_TOKENIZER: z.string().optional(),
+  /** An OpenAI-compatible server (…/v1) to embed with instead of the in-process embedder. */
+  CAIRN_EMBED_URL: z.url().optional(),
+  CAIRN_EMBED_API_KEY: z.string().optional(),
+  /** The embedding model to ask for; default: the first listed one that embeds. */
+  CAIRN_EMBED_REMOTE_MODEL: z.string().optional(),
+  CAIRN_EMBED_TIMEOUT_MS: intFrom(60_000, 100),
+  /** Longest input the remote embedder takes, in its tokens. */
+  CAIRN_EMBED_MAX_TOKENS: intFrom(512, 16),
+  /** A .gguf whose vocabulary counts the remote embedder's tokens exactly (chunk sizes); unset: a safe over-estimate. */
+  CAIRN_EMBED_TOKENIZER: z.string().optional(),
   /** Where `models pull` downloads from; tests point it at a local server. */
   CAIRN_HF_BASE_URL: z.string().url().default("https://huggingface.co"),
   CAIRN_TEST_MODELS_DIR: z.string().default(path.join(os.homedir(), ".cache", "cairn", "test-models")),
@@ -87,6 +97,12 @@ export type CairnConfig = {
   llmRemoteModel?: string;
   llmTimeoutMs: number;
   llmTokenizer?: string;
+  embedUrl?: string;
+  embedApiKey?: string;
+  embedRemoteModel?: string;
+  embedTimeoutMs: number;
+  embedMaxTokens: number;
+  embedTokenizer?: string;
   hfBaseUrl: string;
   testModelsDir: string;
   maxUploadBytes: number;
@@ -140,6 +156,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
     llmRemoteModel: e.CAIRN_LLM_REMOTE_MODEL,
     llmTimeoutMs: e.CAIRN_LLM_TIMEOUT_MS,
     llmTokenizer: e.CAIRN_LLM_TOKENIZER ? path.resolve(/*turbopackIgnore: true*/ e.CAIRN_LLM_TOKENIZER) : undefined,
+    embedUrl: e.CAIRN_EMBED_URL?.replace(/\/+$/, ""),
+    embedApiKey: e.CAIRN_EMBED_API_KEY,
+    embedRemoteModel: e.CAIRN_EMBED_REMOTE_MODEL,
+    embedTimeoutMs: e.CAIRN_EMBED_TIMEOUT_MS,
+    embedMaxTokens: e.CAIRN_EMBED_MAX_TOKENS,
+    embedTokenizer: e.CAIRN_EMBED_TOKENIZER ? path.resolve(/*turbopackIgnore: true*/ e.CAIRN_EMBED_TOKENIZER) : undefined,
     hfBaseUrl: e.CAIRN_HF_BASE_URL.replace(/\/+$/, ""),
     testModelsDir: path.resolve(/*turbopackIgnore: true*/ e.CAIRN_TEST_MODELS_DIR),
     maxUploadBytes: e.CAIRN_MAX_UPLOAD_MB * 1024 * 1024,
