@@ -1,0 +1,104 @@
+import fs from "node:fs";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { Browser } from "playwright-core";
+import { testModelPaths } from "../modelDependent/testModels";
+import { makeScannedPdf } from "../utils/scannedPdf";
+import { artifactsDir, launchChromium, startCairn, watchExternal, type RunningCairn } from "./utils/cairn";
+
+// A mixed PDF (typed page, scanned page, typed page) uploaded to the real app and worker:
+// the scanned page is OCR'd, found by search with its page number, and the viewer draws the
+// cited words' highlight from the OCR word boxes (the scan has no text layer).
+
+let app: RunningCairn;
+let browser: Browser;
+
+beforeAll(async () => {
+  const models = testModelPaths();
+  app = await startCairn({ CAIRN_EMBED_MODEL: models.embedder, CAIRN_MODEL_THREADS: "1", CAIRN_WORKER_POLL_MS: "200" });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+test("a scanned page is searchable, cited by page, and highlighted on the page image", async () => {
+  const pdf = await makeScannedPdf([
+    { text: ["Discharge letter, page one: typed administrative details."] },
+    { scan: { lines: ["DISCHARGE SUMMARY", "Continue Coumadin 7 mg daily and recheck the INR.", "Follow-up visit in three weeks."] } },
+    { text: ["Page three, typed: the supplier replies within ten days."] },
+  ]);
+  const form = new FormData();
+  form.append("file", new Blob([Buffer.from(pdf)]), "faxed-discharge.pdf");
+  const res = await fetch(`${app.url}/api/documents`, { method: "POST", body: form });
+  expect(res.status).toBe(202);
+  const id: string = (await res.json()).results[0].document.id;
+  for (const deadline = Date.now() + 240_000; ; ) {
+    const doc = (await (await fetch(`${app.url}/api/documents`)).json()).documents.find((d: { id: string }) => d.id === id);
+    if (doc?.status === "indexed") break;
+    if (doc?.status === "failed") throw new Error(`indexing failed: ${doc.errorMessage}\n${app.logs()}`);
+    if (Date.now() > deadline) throw new Error(`not indexed in time (${doc?.status})\n${app.logs()}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+
+  const search = await (await fetch(`${app.url}/api/search?${new URLSearchParams({ q: "Coumadin 7 mg daily" })}`)).json();
+  const hit = search.results.find((r: { documentId: string }) => r.documentId === id);
+  expect(hit, JSON.stringify(search)).toMatchObject({ page: 2 });
+  expect(hit.text).toMatch(/Coumadin 7 mg daily/);
+
+  const page = await browser.newPage({ viewport: { width: 1200, height: 1300 } });
+  const external = watchExternal(page);
+  const phraseStart = hit.charStart + hit.text.indexOf("Coumadin 7 mg daily");
+  await page.goto(
+    `${app.url}/view/${id}?page=2&start=${hit.charStart}&end=${hit.charEnd}&sstart=${phraseStart}&send=${phraseStart + "Coumadin 7 mg daily".length}`,
+  );
+  const strong = page.locator('[data-testid="ocr-layer"] mark[data-strength="support"]');
+  await strong.first().waitFor({ timeout: 60_000 });
+  expect(await strong.evaluateAll((ms) => ms.map((m) => (m as HTMLElement).dataset.word))).toEqual(["Coumadin", "7", "mg", "daily"]);
+  await expect.poll(() => page.getByTestId("ocr-note").textContent()).toMatch(/read by OCR/);
+
+  // The marks cover the phrase where it is drawn: the second line, left part of the page image.
+  const pageBox = (await page.getByTestId("pdf-page").boundingBox())!;
+  const boxes = await strong.evaluateAll((ms) => ms.map((m) => m.getBoundingClientRect().toJSON() as DOMRect));
+  const left = Math.min(...boxes.map((b) => b.x));
+  const right = Math.max(...boxes.map((b) => b.x + b.width));
+  const top = Math.min(...boxes.map((b) => b.y));
+  const bottom = Math.max(...boxes.map((b) => b.y + b.height));
+  // scanImage draws line i at 0.9 in + i·1.6·12 pt (baseline) on a 5.5 in page, from 0.8 in.
+  const y = (inches: number) => pageBox.y + (inches / 5.5) * pageBox.height;
+  const x = (inches: number) => pageBox.x + (inches / 8.5) * pageBox.width;
+  expect(left).toBeGreaterThan(x(1.5));
+  expect(right).toBeLessThan(x(6));
+  expect(top).toBeGreaterThan(y(0.9 + 0.27 - 0.25));
+  expect(bottom).toBeLessThan(y(0.9 + 0.27 + 0.1));
+  // Words are boxes of plausible size: each taller than 1/3 of a 12 pt line and narrower than the page.
+  for (const b of boxes) {
+    expect(b.height).toBeGreaterThan(((12 / 72 / 5.5) * pageBox.height) / 3);
+    expect(b.width).toBeLessThan(pageBox.width / 2);
+  }
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  await page.screenshot({ path: `${artifactsDir}/ocr-viewer.png`, fullPage: true });
+
+  await page.goto(`${app.url}/library`);
+  await page.getByText("faxed-discharge.pdf").first().waitFor();
+  await expect.poll(() => page.locator('[data-testid="document-row"]').first().textContent()).toMatch(/read by OCR from their image: 2/);
+  await page.screenshot({ path: `${artifactsDir}/ocr-library.png`, fullPage: true });
+  expect(external).toEqual([]);
+  await page.close();
+});
+
+test("the library shows which page is being read by OCR", async () => {
+  const lines = (n: number) => [`Equipment manual, scanned page ${n}.`, "Inspect the cooling filters every month.", "Close valve V-17 before opening the casing."];
+  const pdf = await makeScannedPdf([1, 2, 3].map((n) => ({ scan: { lines: lines(n) } })));
+  const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+  await page.goto(`${app.url}/library`);
+  const form = new FormData();
+  form.append("file", new Blob([Buffer.from(pdf)]), "scanned-manual.pdf");
+  expect((await fetch(`${app.url}/api/documents`, { method: "POST", body: form })).status).toBe(202);
+  const row = page.locator('[data-testid="document-row"]', { hasText: "scanned-manual.pdf" });
+  await row.getByText(/reading page [1-3] of 3 \(OCR\)/).waitFor({ timeout: 120_000 });
+  await page.screenshot({ path: `${artifactsDir}/ocr-progress.png`, fullPage: true });
+  await row.and(page.locator('[data-status="indexed"]')).waitFor({ timeout: 240_000 });
+  await page.close();
+});
