@@ -183,13 +183,14 @@ export function checkSentence(
     if (!found) missingClaims.push(c.surface);
   }
 
-  // A figure stated about what the question asks ("the notice … is 30 days") must stand near it in
-  // the passage: a 30 from the same passage's payment clause is not the notice period.
+  // What a sentence states about what the question asks — a figure, a name the question does not give —
+  // must stand near it in the passage: a 30 from the same passage's payment clause is not the notice
+  // period, and "a Nevada corporation" in the preamble is not the governing law.
   const focus = question ? focusTerm(question, questionTerms(question)) : null;
-  const figures = claims.filter((c) => c.figure && !missingClaims.includes(c.surface));
-  if (focus && figures.length > 0 && containsTerm(indexWords(plain), focus)) {
-    const beside = figures.some((c) => citedPassages.some((p) => nearFocus(p.text, c.figure!.value, focus)));
-    if (!beside) for (const c of figures) missingClaims.push(c.surface);
+  const stated = claims.filter((c) => !missingClaims.includes(c.surface) && (c.figure || (c.name && !findClaim(questionIndex, c))));
+  if (focus && stated.length > 0 && containsTerm(indexWords(plain), focus)) {
+    const beside = stated.some((c) => citedPassages.some((p) => nearFocus(p.text, c, focus)));
+    if (!beside) for (const c of stated) missingClaims.push(c.surface);
   }
 
   // The rest of its content words: most must be in the cited passages too.
@@ -223,8 +224,8 @@ export function checkSentence(
 /** Words apart within which a figure counts as said of the focus. */
 const FOCUS_WINDOW = 25;
 
-function nearFocus(index: WordIndex, value: string, focus: QuestionTerm): boolean {
-  const at = index.at.get(value) ?? [];
+function nearFocus(index: WordIndex, claim: Claim, focus: QuestionTerm): boolean {
+  const at = claim.figure ? (index.at.get(claim.figure.value) ?? []) : claim.term!.flatMap((alt) => wordPositions(index, alt[0]));
   if (at.length === 0) return false;
   for (const alt of focus.alternatives) {
     for (const i of wordPositions(index, alt[0])) {

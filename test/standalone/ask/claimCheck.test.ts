@@ -14,6 +14,22 @@ const passages = preparePassages([
 const check = (s: string, cited: number[], question = "") => checkSentence(s, cited, passages, question);
 
 describe("checkSentence", () => {
+  it("a name said of what the question asks must stand near it too: a party's state of incorporation is not the governing law", () => {
+    const preamble = preparePassages([
+      {
+        n: 1,
+        text:
+          "THIS AGREEMENT is made as of March 14, 2012 by and between Bizzingo, Inc., a Nevada corporation with offices in New York, and Joseph Theismann. " +
+          "Theismann shall make himself available for two personal appearances each year at locations and times mutually agreed by the parties in advance, " +
+          "and Bizzingo shall reimburse reasonable travel expenses. Nothing in this Agreement limits Theismann's other endorsements, and each party bears its own costs and applicable law compliance.",
+      },
+    ]);
+    const question = "Which state's law governs the Bizzingo endorsement agreement?";
+    expect(checkSentence("The law governing the Bizzingo endorsement agreement is Nevada [1].", [1], preamble, question).verdict).toBe("not_in_cited");
+    const clause = preparePassages([{ n: 1, text: "This endorsement agreement between Bizzingo and Theismann shall be governed by the laws of the State of Nevada." }]);
+    expect(checkSentence("The law governing the Bizzingo endorsement agreement is Nevada [1].", [1], clause, question).verdict).toBe("verified");
+  });
+
   it("a figure said of what the question asks must stand near it in the passage, not in another clause of it", () => {
     const msa = preparePassages([
       {
