@@ -169,6 +169,8 @@ function summarise(label: string, rs: QuestionRun[]) {
     nearMissRefused: rate(nearMiss, (r) => !r.answered),
     nearMissLlmNotCalled: rate(nearMiss, (r) => !r.llmCalled),
     answerableWronglyRefused: rate(answerable, (r) => !r.answered),
+    /** Of those, refused although a passage given held the gold value (the rest: retrieval missed it). */
+    refusedWithGoldGiven: answerable.filter((r) => !r.answered && r.goldValueGiven).length,
     goldValueStated: rate(answerable, (r) => r.goldValueStated),
     goldValueGiven: rate(answerable, (r) => r.goldValueGiven),
     otherValueStated: answerable.filter((r) => r.otherValueStated).length,
@@ -229,6 +231,7 @@ console.table(
     "near-miss refused (≥95%)": show(s.nearMissRefused, s.nearMiss),
     "near-miss, LLM not called": show(s.nearMissLlmNotCalled, s.nearMiss),
     "answerable wrongly refused (≤5%)": show(s.answerableWronglyRefused, s.answerable),
+    "  of which gold value was in the passages": s.refusedWithGoldGiven,
     "gold value stated": show(s.goldValueStated, s.answerable),
     "gold value in passages": show(s.goldValueGiven, s.answerable),
     "answerable: other figure stated": s.otherValueStated,
