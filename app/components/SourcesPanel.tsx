@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { viewerHref, whereLabel, type Citation, type UiMessage } from "./types";
 
 // Every passage the model was given for one answer: cited ones first, each with
@@ -16,8 +16,32 @@ function shorten(text: string, max = 420): string {
   return t.length > max ? `${t.slice(0, max)}…` : t;
 }
 
+type OcrPages = Map<string, Map<number, { confidence: number; lowConfidence: boolean }>>;
+
+/** OCR confidence of the cited documents' scanned pages (one request per document). */
+function useOcrPages(documentIds: string[]): OcrPages {
+  const [pages, setPages] = useState<OcrPages>(new Map());
+  const key = [...new Set(documentIds)].sort().join(",");
+  useEffect(() => {
+    if (!key) return;
+    const ctl = new AbortController();
+    Promise.all(
+      key.split(",").map(async (id) => {
+        const res = await fetch(`/api/documents/${encodeURIComponent(id)}/ocr`, { signal: ctl.signal });
+        const body = res.ok ? ((await res.json()) as { pages: { page: number; confidence: number; lowConfidence: boolean }[] }) : { pages: [] };
+        return [id, new Map(body.pages.map((p) => [p.page, p]))] as const;
+      }),
+    )
+      .then((entries) => setPages(new Map(entries)))
+      .catch(() => undefined); // a missing mark is not worth an error on the answer
+    return () => ctl.abort();
+  }, [key]);
+  return pages;
+}
+
 export function SourcesPanel({ message, selected }: Props) {
   const refs = useRef(new Map<number, HTMLElement>());
+  const ocrPages = useOcrPages(message?.result?.sources.map((s) => s.documentId) ?? []);
   useEffect(() => {
     if (selected === null) return;
     const el = refs.current.get(selected);
@@ -60,6 +84,7 @@ export function SourcesPanel({ message, selected }: Props) {
               cited={cited.has(s.n)}
               byWording={byWording.has(s.n)}
               support={support.get(s.n) ?? []}
+              ocr={s.page !== null ? ocrPages.get(s.documentId)?.get(s.page) : undefined}
               selected={selected === s.n}
               register={(el) => (el ? refs.current.set(s.n, el) : refs.current.delete(s.n))}
             />
@@ -105,6 +130,8 @@ interface CardProps {
   byWording: boolean;
   /** Offsets into the quote of the words that back a verified sentence. */
   support: { start: number; end: number }[];
+  /** Set when the cited page is a scan read by OCR. */
+  ocr?: { confidence: number; lowConfidence: boolean };
   selected: boolean;
   register: (el: HTMLElement | null) => void;
 }
@@ -130,7 +157,7 @@ function QuoteWithSupport({ quote, support }: { quote: string; support: { start:
   return <>{parts}</>;
 }
 
-function SourceCard({ source, cited, byWording, support, selected, register }: CardProps) {
+function SourceCard({ source, cited, byWording, support, ocr, selected, register }: CardProps) {
   return (
     <li
       ref={register}
@@ -146,6 +173,11 @@ function SourceCard({ source, cited, byWording, support, selected, register }: C
         {byWording && (
           <span className="rounded border border-dashed border-teal-700 px-1 text-xs text-teal-900" title="The model did not cite this passage itself; the answer's wording matches it.">
             matched by wording
+          </span>
+        )}
+        {ocr?.lowConfidence && (
+          <span data-testid="low-confidence-ocr" className="rounded bg-amber-100 px-1 text-xs text-amber-900" title={`This page is a scan read by OCR with low confidence (${ocr.confidence}%): check the page image.`}>
+            low-confidence OCR
           </span>
         )}
       </div>

@@ -1,20 +1,26 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Browser } from "playwright-core";
+import type { AnswerDone, Citation } from "@/app/components/types";
+import { openDb } from "@/core/db";
+import { addChatMessage, createChat } from "@/core/db/queries";
 import { testModelPaths } from "../modelDependent/testModels";
 import { makeScannedPdf } from "../utils/scannedPdf";
 import { artifactsDir, launchChromium, startCairn, watchExternal, type RunningCairn } from "./utils/cairn";
 
 // A mixed PDF (typed page, scanned page, typed page) uploaded to the real app and worker:
 // the scanned page is OCR'd, found by search with its page number, and the viewer draws the
-// cited words' highlight from the OCR word boxes (the scan has no text layer).
+// cited words' highlight from the OCR word boxes (the scan has no text layer). The low-confidence
+// threshold is set above what the clean scan reads (≈ 96 %), so its citations are marked too.
 
 let app: RunningCairn;
 let browser: Browser;
 
 beforeAll(async () => {
   const models = testModelPaths();
-  app = await startCairn({ CAIRN_EMBED_MODEL: models.embedder, CAIRN_MODEL_THREADS: "1", CAIRN_WORKER_POLL_MS: "200" });
+  app = await startCairn({ CAIRN_EMBED_MODEL: models.embedder, CAIRN_MODEL_THREADS: "1", CAIRN_WORKER_POLL_MS: "200", CAIRN_OCR_MIN_CONFIDENCE: "99" });
   browser = await launchChromium();
 });
 
@@ -56,7 +62,7 @@ test("a scanned page is searchable, cited by page, and highlighted on the page i
   const strong = page.locator('[data-testid="ocr-layer"] mark[data-strength="support"]');
   await strong.first().waitFor({ timeout: 60_000 });
   expect(await strong.evaluateAll((ms) => ms.map((m) => (m as HTMLElement).dataset.word))).toEqual(["Coumadin", "7", "mg", "daily"]);
-  await expect.poll(() => page.getByTestId("ocr-note").textContent()).toMatch(/read by OCR/);
+  await expect.poll(() => page.getByTestId("ocr-note").textContent()).toMatch(/^Low-confidence OCR \(\d+%\).*check the page image/);
 
   // The marks cover the phrase where it is drawn: the second line, left part of the page image.
   const pageBox = (await page.getByTestId("pdf-page").boundingBox())!;
@@ -83,7 +89,49 @@ test("a scanned page is searchable, cited by page, and highlighted on the page i
   await page.goto(`${app.url}/library`);
   await page.getByText("faxed-discharge.pdf").first().waitFor();
   await expect.poll(() => page.locator('[data-testid="document-row"]').first().textContent()).toMatch(/read by OCR from their image: 2/);
+  expect(await page.locator('[data-testid="document-row"]').first().textContent()).toMatch(/Low-confidence OCR on page\(s\) 2 \(\d+%\)/);
   await page.screenshot({ path: `${artifactsDir}/ocr-library.png`, fullPage: true });
+
+  // An answer citing the scanned page: its source card says the page's OCR is low-confidence.
+  const source: Citation = {
+    n: 1,
+    chunkId: hit.chunkId,
+    documentId: id,
+    collectionId: hit.collectionId,
+    fileName: "faxed-discharge.pdf",
+    page: 2,
+    headingPath: hit.headingPath,
+    charStart: hit.charStart,
+    charEnd: hit.charEnd,
+    quote: hit.text,
+  };
+  const answer = "Continue Coumadin 7 mg daily [1].";
+  const metadata: Omit<AnswerDone, "answer" | "messageId"> = {
+    answered: true,
+    aborted: false,
+    citations: [source],
+    dropped: [],
+    unsupportedSentences: [],
+    attributed: [],
+    sources: [source],
+    leftOut: [],
+    retrieval: { query: "What dose of Coumadin?", condensed: false, promptTokens: 0, historyLeftOut: 0 },
+    timings: { embedMs: 0, searchMs: 0, queuedMs: 0, generationMs: 0, totalMs: 0 },
+  };
+  const chatId = randomUUID();
+  const db = openDb(path.join(app.dataDir, "cairn.db"));
+  createChat(db, { id: chatId, userId: "local", title: "Coumadin dose" });
+  addChatMessage(db, { chatId, role: "user", content: "What dose of Coumadin?" });
+  addChatMessage(db, { chatId, role: "assistant", content: answer, metadata });
+  await page.goto(`${app.url}/?chat=${chatId}`);
+  await page.getByTestId("citation-chip").first().click();
+  const card = page.locator('[data-testid="source"][data-n="1"]');
+  await card.getByTestId("low-confidence-ocr").waitFor({ timeout: 30_000 });
+  expect(await card.textContent()).toContain("faxed-discharge.pdf, page 2");
+  await page.screenshot({ path: `${artifactsDir}/ocr-citation.png`, fullPage: true });
+  // The route is permission-checked like the file: an unknown document is not found.
+  expect((await fetch(`${app.url}/api/documents/${randomUUID()}/ocr`)).status).toBe(404);
+  expect(await (await fetch(`${app.url}/api/documents/${id}/ocr`)).json()).toMatchObject({ pages: [{ page: 2, lowConfidence: true }] });
   expect(external).toEqual([]);
   await page.close();
 });
