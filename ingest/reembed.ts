@@ -48,6 +48,8 @@ export async function reembedStep(deps: ReembedDeps): Promise<ReembedOutcome> {
   const { db, cfg } = deps;
   const pointer = readVectorPointer(cfg);
   let chosen: ResolvedModelFile | null;
+  // Re-embedding switches between model files; a remote embedder (CAIRN_EMBED_URL) is not one.
+  if (cfg.embedUrl) return "none";
   try {
     chosen = resolveModelFile("embedder", cfg);
   } catch (e) {

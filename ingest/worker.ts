@@ -26,6 +26,8 @@ const HEARTBEAT_STALE_MS = 60_000;
 
 /** A setting naming a missing file counts as no embedder: jobs wait instead of failing. */
 function embedderInstalled(): boolean {
+  // A remote embedder (CAIRN_EMBED_URL) needs no file; a server that does not answer fails the job with its error.
+  if (cfg.embedUrl) return true;
   try {
     return resolveModelFile("embedder") !== null;
   } catch (e) {

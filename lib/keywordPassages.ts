@@ -65,6 +65,7 @@ export async function passageSearchDeps(): Promise<{ embedder?: Embedder; search
 }
 
 function embedderInstalled(): boolean {
+  if (config().embedUrl) return true;
   try {
     return resolveModelFile("embedder") !== null;
   } catch (e) {

@@ -15,9 +15,9 @@ import { listDownloads, type DownloadJob } from "./modelManager";
 export type ActiveModel = { ok: true; name: string; source: string } | { ok: false; message: string; getCommand: string };
 
 export function activeModel(role: ModelRole): ActiveModel {
-  // CAIRN_LLM_URL: the LLM is on another server, no file here.
-  const url = config().llmUrl;
-  if (role === "llm" && url) return { ok: true, name: modelState("llm").name ?? url, source: `remote, ${url}` };
+  // CAIRN_LLM_URL / CAIRN_EMBED_URL: the model is on another server, no file here.
+  const url = role === "llm" ? config().llmUrl : config().embedUrl;
+  if (url) return { ok: true, name: modelState(role).name ?? url, source: `remote, ${url}` };
   try {
     const file = resolveModelFile(role);
     return file ? { ok: true, name: file.name, source: file.source } : { ok: false, message: "not installed", getCommand: installHint(role) };

@@ -1,5 +1,6 @@
 import { config } from "@/core/config";
 import { CairnError } from "@/core/errors";
+import { getEmbedder } from "@/models";
 import { readGgufSummary } from "@/models/gguf";
 import { modelMissingError } from "@/models/modelMissing";
 import { readVectorPointer, writeVectorPointer } from "@/models/activeEmbedder";
@@ -32,7 +33,12 @@ export function getVectorStore(): Promise<VectorStore> {
   return opening;
 }
 
-async function open(uri: string): Promise<VectorStore> {
+/** The embedder that writes the store and the width of its vectors: from the GGUF header, or (CAIRN_EMBED_URL) the server's probe. */
+async function storeEmbedder(): Promise<{ name: string; dimensions: number }> {
+  if (config().embedUrl) {
+    const remote = await getEmbedder();
+    return { name: remote.modelName, dimensions: remote.dimensions };
+  }
   const embedder = resolveActiveEmbedder();
   if (!embedder) {
     throw modelMissingError("embedder");
@@ -41,9 +47,14 @@ async function open(uri: string): Promise<VectorStore> {
   if (!summary.embeddingLength) {
     throw new CairnError("bad_request:model", `${embedder.name} does not declare its embedding width; is it an embedding model?`);
   }
+  return { name: embedder.name, dimensions: summary.embeddingLength };
+}
+
+async function open(uri: string): Promise<VectorStore> {
+  const embedder = await storeEmbedder();
   const store = await openVectorStore({
     uri,
-    dimensions: summary.embeddingLength,
+    dimensions: embedder.dimensions,
     embeddingModel: embedder.name,
     index: { annMinRows: config().vectorAnnMinRows },
   });

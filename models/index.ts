@@ -2,6 +2,7 @@ import { config } from "@/core/config";
 import { loadEmbedder, type LocalEmbedder } from "./embedder";
 import { loadLanguageModel, type LocalLanguageModel } from "./llm";
 import { modelMissingError } from "./modelMissing";
+import { connectRemoteEmbedder, type RemoteEmbedder } from "./remoteEmbedder";
 import { connectRemoteLanguageModel, type RemoteLanguageModel } from "./remoteLlm";
 import { resolveActiveEmbedder, resolveModelFile } from "./registry";
 import type { ModelRole } from "./types";
@@ -59,50 +60,76 @@ function getOrLoad<T extends { dispose(): Promise<void> }>(role: ModelRole, load
   return slot.promise;
 }
 
-// CAIRN_LLM_URL: generation on an OpenAI-compatible server; connected once per URL, retried after a failure.
-let remote: { url: string; status: "loading" | "ready" | "error"; promise: Promise<RemoteLanguageModel>; name?: string; error?: string } | undefined;
+// CAIRN_LLM_URL / CAIRN_EMBED_URL: the role is served by an OpenAI-compatible server; connected
+// once per URL (a probe, no model file), retried after a failure.
+interface RemoteSlot<T> {
+  url: string;
+  status: "loading" | "ready" | "error";
+  promise: Promise<T>;
+  name?: string;
+  error?: string;
+}
+const remote: { llm?: RemoteSlot<RemoteLanguageModel>; embedder?: RemoteSlot<RemoteEmbedder> } = {};
 
-function getRemoteLanguageModel(url: string): Promise<RemoteLanguageModel> {
-  if (remote && remote.url === url && remote.status !== "error") return remote.promise;
-  const cfg = config();
-  const slot: NonNullable<typeof remote> = {
-    url,
-    status: "loading",
-    promise: connectRemoteLanguageModel({
-      baseURL: url,
-      apiKey: cfg.llmApiKey,
-      model: cfg.llmRemoteModel,
-      contextSize: cfg.llmContextSize,
-      timeoutMs: cfg.llmTimeoutMs,
-      tokenizerPath: cfg.llmTokenizer,
-    }),
-  };
+const remoteUrl = (role: ModelRole) => (role === "llm" ? config().llmUrl : config().embedUrl);
+const remoteModelSetting = (role: ModelRole) => (role === "llm" ? config().llmRemoteModel : config().embedRemoteModel);
+
+function getRemote<T extends { modelName: string }>(role: ModelRole, url: string, connect: () => Promise<T>): Promise<T> {
+  const existing = remote[role] as RemoteSlot<T> | undefined;
+  if (existing && existing.url === url && existing.status !== "error") return existing.promise;
+  const slot: RemoteSlot<T> = { url, status: "loading", promise: connect() };
   slot.promise.then(
     (m) => Object.assign(slot, { status: "ready", name: m.modelName }),
     (e: unknown) => Object.assign(slot, { status: "error", error: e instanceof Error ? e.message : String(e) }),
   );
-  remote = slot;
+  (remote as Record<ModelRole, RemoteSlot<T> | undefined>)[role] = slot;
   return slot.promise;
 }
 
 export function getLanguageModel(): Promise<LocalLanguageModel | RemoteLanguageModel> {
   const cfg = config();
-  if (cfg.llmUrl) return getRemoteLanguageModel(cfg.llmUrl);
+  if (cfg.llmUrl) {
+    const url = cfg.llmUrl;
+    return getRemote("llm", url, () =>
+      connectRemoteLanguageModel({
+        baseURL: url,
+        apiKey: cfg.llmApiKey,
+        model: cfg.llmRemoteModel,
+        contextSize: cfg.llmContextSize,
+        timeoutMs: cfg.llmTimeoutMs,
+        tokenizerPath: cfg.llmTokenizer,
+      }),
+    );
+  }
   return getOrLoad("llm", (path, name) => loadLanguageModel(path, { contextSize: cfg.llmContextSize, name, threads: cfg.modelThreads }));
 }
 
-export function getEmbedder(): Promise<LocalEmbedder> {
+export function getEmbedder(): Promise<LocalEmbedder | RemoteEmbedder> {
   const cfg = config();
+  if (cfg.embedUrl) {
+    const url = cfg.embedUrl;
+    return getRemote("embedder", url, () =>
+      connectRemoteEmbedder({
+        baseURL: url,
+        apiKey: cfg.embedApiKey,
+        model: cfg.embedRemoteModel,
+        timeoutMs: cfg.embedTimeoutMs,
+        maxTokens: cfg.embedMaxTokens,
+        tokenizerPath: cfg.embedTokenizer,
+      }),
+    );
+  }
   return getOrLoad("embedder", (path, name) => loadEmbedder(path, { name, threads: cfg.modelThreads }));
 }
 
 /** What the UI shows per role; cheap, never loads anything. */
 export function modelState(role: ModelRole): ModelState {
-  const url = config().llmUrl;
-  if (role === "llm" && url) {
+  const url = remoteUrl(role);
+  if (url) {
     // Not connected yet: it connects on first use, like a model that loads on first use.
-    const name = remote?.url === url ? (remote.name ?? config().llmRemoteModel ?? url) : (config().llmRemoteModel ?? url);
-    return { role, status: remote?.url === url ? remote.status : "ready", name, ...(remote?.url === url && remote.error ? { error: remote.error } : {}) };
+    const r = remote[role]?.url === url ? remote[role] : undefined;
+    const name = r?.name ?? remoteModelSetting(role) ?? url;
+    return { role, status: r?.status ?? "ready", name, ...(r?.error ? { error: r.error } : {}) };
   }
   const slot = slots[role];
   const file = resolveForUse(role);
@@ -117,9 +144,10 @@ export async function disposeModels(): Promise<void> {
   const current = [slots.llm, slots.embedder];
   slots.llm = undefined;
   slots.embedder = undefined;
-  const wasRemote = remote;
-  remote = undefined;
-  await (await wasRemote?.promise.catch(() => undefined))?.dispose();
+  const remotes = [remote.llm, remote.embedder];
+  remote.llm = undefined;
+  remote.embedder = undefined;
+  for (const r of remotes) await (await r?.promise.catch(() => undefined))?.dispose();
   for (const slot of current) {
     if (!slot) continue;
     // A load that failed left nothing to dispose; its error is already in modelState().

@@ -29,7 +29,7 @@ export function modelMissingError(role: ModelRole): CairnError {
 
 /** Fails fast, before anything loads, when no model of `role` is installed. */
 export function assertModelInstalled(role: ModelRole): void {
-  // A remote LLM (CAIRN_LLM_URL) needs no file; whether it answers is known on first use.
-  if (role === "llm" && config().llmUrl) return;
+  // A remote model (CAIRN_LLM_URL, CAIRN_EMBED_URL) needs no file; whether it answers is known on first use.
+  if (role === "llm" ? config().llmUrl : config().embedUrl) return;
   if (!resolveModelFile(role)) throw modelMissingError(role);
 }

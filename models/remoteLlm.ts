@@ -36,22 +36,23 @@ export interface RemoteLanguageModel extends LanguageModel {
  */
 export const estimateTokens = (text: string): number => Math.ceil(Buffer.byteLength(text, "utf8") / 3);
 
-function unreachable(baseURL: string, e: unknown): CairnError {
+/** A failed call to an OpenAI-compatible server as a CairnError; `what` names the server in messages. */
+export function unreachable(baseURL: string, e: unknown, what = "LLM server"): CairnError {
   if (e instanceof APIConnectionTimeoutError) {
-    return new CairnError("unavailable:model", `The LLM server at ${baseURL} did not answer in time.`, { reason: "remote_timeout", cause: e });
+    return new CairnError("unavailable:model", `The ${what} at ${baseURL} did not answer in time.`, { reason: "remote_timeout", cause: e });
   }
   if (e instanceof APIConnectionError) {
     const cause = (e.cause as { cause?: { code?: string } } | undefined)?.cause?.code;
-    return new CairnError("unavailable:model", `Could not reach the LLM server at ${baseURL}${cause ? ` (${cause})` : ""}.`, { reason: "remote_unreachable", cause: e });
+    return new CairnError("unavailable:model", `Could not reach the ${what} at ${baseURL}${cause ? ` (${cause})` : ""}.`, { reason: "remote_unreachable", cause: e });
   }
   if (e instanceof APIError) {
     const code = (e as APIError & { code?: string | null }).code;
     if (e.status === 400 && (code === "context_length_exceeded" || /context|too long|exceed/i.test(e.message))) {
-      return new CairnError("payload_too_large:model", `The LLM server at ${baseURL} says the prompt is too long: ${e.message}`, { reason: "prompt_too_long", cause: e });
+      return new CairnError("payload_too_large:model", `The ${what} at ${baseURL} says the input is too long: ${e.message}`, { reason: "prompt_too_long", cause: e });
     }
-    return new CairnError("unavailable:model", `The LLM server at ${baseURL} answered ${e.status ?? "an error"}: ${e.message}`, { reason: "remote_error", cause: e });
+    return new CairnError("unavailable:model", `The ${what} at ${baseURL} answered ${e.status ?? "an error"}: ${e.message}`, { reason: "remote_error", cause: e });
   }
-  return e instanceof CairnError ? e : new CairnError("unavailable:model", `The LLM server at ${baseURL} failed: ${(e as Error).message}`, { reason: "remote_error", cause: e });
+  return e instanceof CairnError ? e : new CairnError("unavailable:model", `The ${what} at ${baseURL} failed: ${(e as Error).message}`, { reason: "remote_error", cause: e });
 }
 
 export async function connectRemoteLanguageModel(options: RemoteLanguageModelOptions): Promise<RemoteLanguageModel> {

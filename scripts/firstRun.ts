@@ -14,8 +14,8 @@ const url = `http://${cfg.host}:${cfg.port}`;
 
 function missingRoles(): ModelRole[] {
   return (["embedder", "llm"] as const).filter((role) => {
-    // A remote LLM (CAIRN_LLM_URL) needs no file here.
-    if (role === "llm" && cfg.llmUrl) return false;
+    // A remote model (CAIRN_LLM_URL, CAIRN_EMBED_URL) needs no file here.
+    if (role === "llm" ? cfg.llmUrl : cfg.embedUrl) return false;
     try {
       return resolveModelFile(role, cfg) === null;
     } catch (e) {
