@@ -45,7 +45,7 @@ function testHook(): TestHook | undefined {
  * Rejects with a CairnError (surface
  * "parse") whose `reason` says why: empty_file, extension_mismatch, not_docx,
  * unrecognized_format, encrypted, corrupt, no_pages, no_text, zip_bomb, timeout,
- * parser_crashed, too_much_memory, parse_failed, ocr_language_missing; file_unreadable (type internal: the stored file is gone).
+ * parser_crashed, too_much_memory, parse_failed, ocr_language_missing, unsupported_compression; file_unreadable (type internal: the stored file is gone).
  */
 export function parseFile(filePath: string, options: ParseFileOptions): Promise<ParsedDocument> {
   const c = config();

@@ -172,17 +172,19 @@ export async function parsePdf(data: Uint8Array, name: string, options: PdfOptio
     }
     options.onProgress?.({ stage: "parsing", done: total, total });
 
+    // Before OCR: pages whose content is Brotli-compressed would only render blank.
+    const brotli = usesBrotli(data);
+    if (brotli && (failedPages.length === total || pagesWithoutText.length === total)) throw brotliError(name);
+    if (brotli && (failedPages.length > 0 || pagesWithoutText.length > 0)) {
+      warnings.push("Some of its streams use a compression (BrotliDecode) Cairn cannot read yet; pages built from them may be missing.");
+    }
+
     const ocr = options.ocr && pagesWithoutText.length > 0 ? await ocrPages(parser, pages, pagesWithoutText, total, options) : null;
     if (ocr) {
       pagesWithoutText.splice(0, pagesWithoutText.length, ...ocr.stillWithout);
       warnings.push(...ocr.warnings);
     }
 
-    const brotli = usesBrotli(data);
-    if (brotli && (failedPages.length === total || pagesWithoutText.length === total)) throw brotliError(name);
-    if (brotli && (failedPages.length > 0 || pagesWithoutText.length > 0)) {
-      warnings.push("Some of its streams use a compression (BrotliDecode) Cairn cannot read yet; pages built from them may be missing.");
-    }
     if (failedPages.length === total) {
       throw new CairnError(
         "unprocessable:parse",

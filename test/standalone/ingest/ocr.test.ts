@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
 import { createCanvas } from "@napi-rs/canvas";
-import { PDFDocument, PDFName } from "pdf-lib";
+import { PDFDocument, PDFName, StandardFonts } from "pdf-lib";
 import { afterAll, describe, expect, test } from "vitest";
 import { makeScannedPdf } from "../../utils/scannedPdf";
 import { repoRoot } from "./helpers";
@@ -286,6 +286,18 @@ describe("parser defects found on real PDFs", () => {
     const junk = Buffer.concat([Buffer.from("X-Mailer: junk\r\n".repeat(200)), Buffer.from(pdf)]);
     const doc = await parseBytes(new Uint8Array(junk), "late.pdf", { ...limits, ocr: null });
     expect(doc.pages[0].text).toContain("Header later than one kilobyte.");
+  });
+
+  test("a Brotli-compressed page says which compression Cairn cannot read yet", async () => {
+    const doc = await PDFDocument.create();
+    const font = doc.embedStandardFont(StandardFonts.Helvetica);
+    const page = doc.addPage([612, 396]);
+    page.node.setFontDictionary(PDFName.of("F1"), font.ref);
+    const content = doc.context.stream(zlib.brotliCompressSync(Buffer.from("BT /F1 12 Tf 50 300 Td (Compressed with Brotli) Tj ET\n".repeat(50))), { Filter: "BrotliDecode" });
+    page.node.set(PDFName.of("Contents"), doc.context.register(content));
+    const err = await parseBytes(await doc.save(), "brotli.pdf", { ...limits, ocr }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ reason: "unsupported_compression" });
+    expect((err as Error).message).toMatch(/brotli\.pdf uses a compression \(BrotliDecode\) Cairn cannot read yet/);
   });
 
   test("text interleaved with NUL bytes keeps its characters", () => {

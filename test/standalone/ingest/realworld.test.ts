@@ -12,7 +12,7 @@ import { realWorldDir } from "./helpers";
 // PDFs without any text again with OCR on: each ends with OCR text or its pages said blank.
 // (OCR stays off for the first pass: TAMReview.pdf alone has 21 garbled pages to OCR.)
 
-const knownReasons = new Set(["encrypted", "corrupt", "no_pages", "no_text", "not_docx", "empty_file", "unrecognized_format", "extension_mismatch"]);
+const knownReasons = new Set(["encrypted", "corrupt", "unsupported_compression", "no_pages", "no_text", "not_docx", "empty_file", "unrecognized_format", "extension_mismatch"]);
 
 interface Row {
   file: string;
