@@ -19,10 +19,22 @@ const schema = z.object({
 });
 export type VectorPointer = z.infer<typeof schema>;
 
+// Stores inside the data dir are recorded relative to it, so a moved or copied data dir
+// still points at its own stores; a URI elsewhere (another disk, s3://) stays as given.
+const isUrl = (uri: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(uri);
+const toStored = (dataDir: string, uri: string) => {
+  if (isUrl(uri) || !path.isAbsolute(uri)) return uri;
+  const rel = path.relative(path.resolve(dataDir), uri);
+  return rel.startsWith("..") || path.isAbsolute(rel) ? uri : rel;
+};
+const fromStored = (dataDir: string, uri: string) => (isUrl(uri) || path.isAbsolute(uri) ? uri : path.resolve(dataDir, uri));
+
 export function readVectorPointer(cfg: Pick<CairnConfig, "dataDir">): VectorPointer | null {
   try {
     const parsed = schema.safeParse(JSON.parse(readFileSync(path.join(cfg.dataDir, POINTER_FILE), "utf8")));
-    return parsed.success ? parsed.data : null;
+    if (!parsed.success) return null;
+    const p = parsed.data;
+    return { ...p, uri: fromStored(cfg.dataDir, p.uri), ...(p.reembed && { reembed: { ...p.reembed, uri: fromStored(cfg.dataDir, p.reembed.uri) } }) };
   } catch {
     return null;
   }
@@ -32,7 +44,12 @@ export function writeVectorPointer(cfg: Pick<CairnConfig, "dataDir">, pointer: V
   mkdirSync(cfg.dataDir, { recursive: true });
   const file = path.join(cfg.dataDir, POINTER_FILE);
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(pointer, null, 2)}\n`);
+  const stored = {
+    ...pointer,
+    uri: toStored(cfg.dataDir, pointer.uri),
+    ...(pointer.reembed && { reembed: { ...pointer.reembed, uri: toStored(cfg.dataDir, pointer.reembed.uri) } }),
+  };
+  writeFileSync(tmp, `${JSON.stringify(stored, null, 2)}\n`);
   renameSync(tmp, file);
 }
 
