@@ -28,7 +28,27 @@ const loadOptions = {
   // A hostile 20,000 × 20,000 px image would need 1.6 GB decoded: pdfjs leaves out
   // images above this many pixels (≈ an A4 page at 600 dpi).
   maxImageSize: 40_000_000,
+  // Warnings on: they are how a page's image that could not be decoded is told apart from a blank page.
+  verbosity: 1,
 };
+
+/** pdf.js warns on the console; while a PDF is parsed its warnings are collected here, not printed. */
+async function collectingPdfWarnings<T>(fn: (warnings: string[]) => Promise<T>): Promise<T> {
+  const warnings: string[] = [];
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => {
+    const m = args.map(String).join(" ");
+    if (m.startsWith("Warning: ")) warnings.push(m.slice("Warning: ".length));
+    else original(...args);
+  };
+  try {
+    return await fn(warnings);
+  } finally {
+    console.warn = original;
+  }
+}
+
+const imageTrouble = /image|jpeg|jpx|jbig2|dct|ccitt|decod/i;
 
 export interface PdfOptions {
   /** null: OCR is off (CAIRN_OCR=off); pages without text stay listed in pagesWithoutText. */
@@ -125,7 +145,11 @@ function isGlyphGarbage(text: string): boolean {
   return visible > 0 && control / visible > 0.3;
 }
 
-export async function parsePdf(data: Uint8Array, name: string, options: PdfOptions = { ocr: null }): Promise<ParsedDocument> {
+export function parsePdf(data: Uint8Array, name: string, options: PdfOptions = { ocr: null }): Promise<ParsedDocument> {
+  return collectingPdfWarnings((pdfWarnings) => parsePdfCollecting(data, name, options, pdfWarnings));
+}
+
+async function parsePdfCollecting(data: Uint8Array, name: string, options: PdfOptions, pdfWarnings: string[]): Promise<ParsedDocument> {
   // pdfjs transfers/detaches the buffer it is given: hand it a copy.
   const parser = new PDFParse({ data: new Uint8Array(data), ...loadOptions });
   try {
@@ -179,7 +203,7 @@ export async function parsePdf(data: Uint8Array, name: string, options: PdfOptio
       warnings.push("Some of its streams use a compression (BrotliDecode) Cairn cannot read yet; pages built from them may be missing.");
     }
 
-    const ocr = options.ocr && pagesWithoutText.length > 0 ? await ocrPages(parser, pages, pagesWithoutText, total, options) : null;
+    const ocr = options.ocr && pagesWithoutText.length > 0 ? await ocrPages(parser, pages, pagesWithoutText, total, options, pdfWarnings) : null;
     if (ocr) {
       pagesWithoutText.splice(0, pagesWithoutText.length, ...ocr.stillWithout);
       warnings.push(...ocr.warnings);
@@ -232,7 +256,14 @@ interface OcrOutcome {
 }
 
 /** OCR of the pages without usable text; pages with text are never touched. */
-async function ocrPages(parser: PDFParse, pages: ParsedPage[], todo: number[], total: number, options: PdfOptions): Promise<OcrOutcome> {
+async function ocrPages(
+  parser: PDFParse,
+  pages: ParsedPage[],
+  todo: number[],
+  total: number,
+  options: PdfOptions,
+  pdfWarnings: string[],
+): Promise<OcrOutcome> {
   const doc = (parser as unknown as { doc?: PdfDocProxy }).doc;
   if (!doc) throw new Error("pdf-parse did not keep the loaded document");
   const engine = new OcrEngine(options.ocr as OcrOptions);
@@ -241,20 +272,27 @@ async function ocrPages(parser: PDFParse, pages: ParsedPage[], todo: number[], t
   const failed: string[] = [];
   const low: string[] = [];
   const read: number[] = [];
+  const badImage: string[] = [];
+  // A page that renders blank because pdf.js dropped or could not decode its image is not "blank".
+  const noInk = (n: number, since: number) => {
+    stillWithout.push(n);
+    const why = pdfWarnings.slice(since).find((w) => imageTrouble.test(w));
+    if (why) badImage.push(`${n} (${why.replace(/\.$/, "")})`);
+    else blank.push(n);
+  };
   try {
     for (const n of todo) {
       options.onProgress?.({ stage: "ocr", done: n, total });
+      const since = pdfWarnings.length;
       try {
         // A cheap look first: blank pages (common in scans) cost no OCR.
         if (isBlank(await renderPage(doc, n, 50))) {
-          blank.push(n);
-          stillWithout.push(n);
+          noInk(n, since);
           continue;
         }
         const result = await engine.read(await renderPage(doc, n, OCR_DPI));
         if (!result.text) {
-          blank.push(n);
-          stillWithout.push(n);
+          noInk(n, since);
           continue;
         }
         const { text, ...ocr } = result;
@@ -274,6 +312,9 @@ async function ocrPages(parser: PDFParse, pages: ParsedPage[], todo: number[], t
   if (read.length) warnings.push(`${read.length} page(s) were read by OCR from their image: ${list(read)}.`);
   if (low.length) warnings.push(`Low-confidence OCR on page(s) ${low.join(", ")}: check the page image before relying on its text.`);
   if (blank.length) warnings.push(`${blank.length} page(s) are blank (no text on the page image): ${list(blank)}.`);
+  if (badImage.length) {
+    warnings.push(`${badImage.length} page(s) have an image Cairn could not read (too large or damaged), so no text: ${badImage.slice(0, 5).join("; ")}${badImage.length > 5 ? "; …" : ""}.`);
+  }
   if (failed.length) warnings.push(`OCR could not read ${failed.length} page(s): ${failed.slice(0, 5).join("; ")}${failed.length > 5 ? "; …" : ""}.`);
   return { stillWithout, blank, warnings };
 }
