@@ -146,6 +146,8 @@ export function answeringSentence(
   passages.forEach((p, i) => {
     if (docId !== undefined && answerability.named && p.documentId !== docId) return;
     for (const s of sentenceSpans(p.text)) {
+      // A reference list's line ("[1] LuaJIT roadmap 2008 - http://…") answers nothing.
+      if (/\bhttps?:\/\/|\bwww\./i.test(s.text)) continue;
       const index = indexWords(s.text);
       const { hits, focusAt } = hitsIn(index, terms, focus);
       const covered = terms.filter((t) => hits.has(t)).reduce((sum, t) => sum + weight(t), 0);
