@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { isCairnError } from "@/core/errors";
 import { accountsEnabled } from "@/lib/auth";
-import { principalFromHeaders } from "@/lib/requestAuth";
+import { hostAllowed, principalFromHeaders } from "@/lib/requestAuth";
 
 // Every page gets a strict Content-Security-Policy with a fresh nonce: scripts only from this
 // origin and Next's own nonce'd inline bootstraps, no third-party origin anywhere, no framing.
@@ -39,6 +39,9 @@ function signedIn(request: NextRequest): boolean {
 
 export function proxy(request: NextRequest) {
   const path = request.nextUrl.pathname;
+  if (!hostAllowed(request.headers)) {
+    return new NextResponse("Cairn serves this machine only: open it at http://127.0.0.1.", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
   if (accountsEnabled() && !isLoginPage(path) && !signedIn(request)) {
     const login = new URL("/login", request.url);
     login.searchParams.set("next", path + request.nextUrl.search);

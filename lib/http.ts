@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { CairnError, isCairnError, type Surface } from "@/core/errors";
 import { accountsEnabled, runAs } from "./auth";
 import { RateLimitedError } from "./utils/rateLimit";
-import { assertSameOrigin, assertWithinRateLimit, clientIp, principalFromHeaders } from "./requestAuth";
+import { assertAllowedHost, assertSameOrigin, assertWithinRateLimit, clientIp, principalFromHeaders } from "./requestAuth";
 
 /**
  * What a client may see of an error: a CairnError as it is (an internal one shows only a
@@ -38,7 +38,10 @@ export function route<A extends unknown[]>(handler: (...args: A) => Promise<Resp
   return async (...args: A): Promise<Response> => {
     try {
       const request = args[0] instanceof Request ? args[0] : undefined;
-      if (request) assertSameOrigin(request);
+      if (request) {
+        assertAllowedHost(request);
+        assertSameOrigin(request);
+      }
       if (!accountsEnabled()) return await handler(...args);
       const principal = request ? principalFromHeaders(request.headers) : null;
       assertWithinRateLimit(principal ? `user:${principal.userId}` : `ip:${request ? clientIp(request.headers) : "unknown"}`);

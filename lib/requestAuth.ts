@@ -53,6 +53,32 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * it must be this server's own origin or one in CAIRN_TRUSTED_ORIGINS. Clients that are not
  * browsers (curl, scripts with an API key) send neither and cannot be driven by another site.
  */
+const LOOPBACK_HOST = /^(?:127(?:\.\d{1,3}){3}|localhost|\[::1\])(?::\d+)?$/i;
+
+/**
+ * DNS rebinding: a page on another site whose name is made to resolve to 127.0.0.1 would reach
+ * the single-user Cairn as same-origin and read everything. Listening on loopback without
+ * accounts, only a loopback Host (or a trusted origin's) is served. No Host: not from a browser.
+ */
+export function hostAllowed(headers: Headers): boolean {
+  const host = headers.get("host");
+  if (!host || accountsEnabled() || !LOOPBACK_HOST.test(config().host)) return true;
+  if (LOOPBACK_HOST.test(host)) return true;
+  return config().trustedOrigins.some((o) => {
+    try {
+      return new URL(o).host === host;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function assertAllowedHost(request: Request): void {
+  if (!hostAllowed(request.headers)) {
+    throw new CairnError("forbidden:auth", `Cairn serves this machine only; the host "${request.headers.get("host")}" is not this machine.`, { reason: "host" });
+  }
+}
+
 export function assertSameOrigin(request: Request): void {
   if (SAFE_METHODS.has(request.method)) return;
   const origin = request.headers.get("origin");
