@@ -25,6 +25,8 @@ for (const spec of TEST_MODELS) {
   if (!fs.existsSync(file)) throw new Error(`Test model ${spec.name} is missing at ${file}: run \`npm run test-models\` first.`);
   env[spec.role === "llm" ? "CAIRN_LLM_MODEL" : "CAIRN_EMBED_MODEL"] = file;
 }
+// One process runs every model-dependent file: the env is put back for those after this one.
+const savedEnv = { ...process.env };
 Object.assign(process.env, env);
 
 const accounts = await import("@/lib/accounts");
@@ -97,6 +99,8 @@ afterAll(async () => {
   if (worker) await stopWorker(worker.proc);
   (await getVectorStore()).close();
   fs.rmSync(dataDir, { recursive: true, force: true });
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+  Object.assign(process.env, savedEnv);
 });
 
 describe("bob cannot learn anything of alice's document", () => {

@@ -41,15 +41,23 @@ async function rejection(p: Promise<unknown>) {
   return e as { reason?: string; message: string; type: string };
 }
 
+let savedEnv: NodeJS.ProcessEnv | undefined;
+
 beforeAll(async () => {
   app = await startCairn({ CAIRN_LLM_MODEL: models.llm, CAIRN_EMBED_MODEL: models.embedder, CAIRN_MODEL_THREADS: process.env.CAIRN_MODEL_THREADS || "1" }, { worker: false, port });
   // After the server started (it must not inherit it), before anything here reads config(): this process's LLM is the remote one.
+  savedEnv = { ...process.env };
   process.env.CAIRN_LLM_URL = remoteUrl;
   delete process.env.CAIRN_LLM_MODEL;
 }, 600_000);
 
 afterAll(async () => {
   await disposeModels();
+  // One process runs every model-dependent file: the env is put back for those after this one.
+  if (savedEnv) {
+    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+    Object.assign(process.env, savedEnv);
+  }
   for (const s of servers) s.closeAllConnections?.();
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   await app?.stop();

@@ -4,7 +4,7 @@ import { route } from "@/lib/http";
 // DNS rebinding against the single-user default: a site whose name resolves to 127.0.0.1 reaches
 // Cairn as same-origin, so only a loopback Host is served (accounts off, listening on loopback).
 
-const ok = route(async () => new Response("ok"));
+const ok = route(async (_request: Request) => new Response("ok"));
 const get = (host: string | null) => ok(new Request("http://127.0.0.1:3000/api/documents", { headers: host ? { host } : {} }));
 
 describe("Host check on the loopback default", () => {
@@ -14,7 +14,7 @@ describe("Host check on the loopback default", () => {
 
   it("refuses any other name with a 403 that says why, before the handler runs", async () => {
     let ran = false;
-    const handler = route(async () => ((ran = true), new Response("secret")));
+    const handler = route(async (_request: Request) => ((ran = true), new Response("secret")));
     const r = await handler(new Request("http://127.0.0.1:3000/api/documents", { headers: { host: "attacker.example:3000" } }));
     expect(r.status).toBe(403);
     expect(JSON.stringify(await r.json())).toContain("attacker.example");
