@@ -148,7 +148,17 @@ test("log in, upload, ingest, search, ask and every page: not one outbound attem
     if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
   });
   await page.goto(`${app.url}/view/${pdfId}?page=2`, { waitUntil: "load" });
-  await page.getByText("V-17", { exact: false }).first().waitFor({ timeout: 60_000 });
+  const consoleLines: string[] = [];
+  page.on("console", (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+  await page
+    .getByText("V-17", { exact: false })
+    .first()
+    .waitFor({ timeout: 60_000 })
+    .catch(async (e: unknown) => {
+      // Seen once in CI, never here: say what the viewer showed instead.
+      const shown = (await page.locator("main").innerText().catch(() => "")).slice(0, 600);
+      throw new Error(`viewer never showed "V-17": ${String(e)}\npage: ${shown}\nconsole: ${consoleLines.slice(-10).join("\n")}\nexternal: ${JSON.stringify(external)}`);
+    });
   for (const p of ["/", "/library", "/models", "/admin"]) {
     await page.goto(app.url + p, { waitUntil: "networkidle" });
   }
