@@ -615,3 +615,42 @@ export function getOcrPage(db: Db, documentId: string, page: number): OcrPageRow
     .get(documentId, page) as { page: number; confidence: number; lowConfidence: number; rotation: number; words: string } | undefined;
   return r && { ...r, lowConfidence: r.lowConfidence === 1, words: JSON.parse(r.words) as OcrPageRow["words"] };
 }
+
+// Compute leases (issue 11): interactive work (answers, query embeddings) has priority over bulk
+// embedding; rows past expires_at belong to a process that stopped renewing them (killed).
+export type ComputeKind = "interactive" | "bulk";
+
+/** Takes or renews a lease until `expiresAt`. */
+export function putComputeLease(db: Db, l: { id: string; kind: ComputeKind; pid: number; expiresAt: number }): void {
+  db.prepare(
+    "INSERT INTO compute_leases (id, kind, pid, expires_at) VALUES (@id, @kind, @pid, @expiresAt) ON CONFLICT(id) DO UPDATE SET expires_at = excluded.expires_at",
+  ).run(l);
+}
+
+/** A bulk lease, granted only while no interactive lease is live (checked and taken in one transaction). */
+export function tryBulkComputeLease(db: Db, l: { id: string; pid: number; now: number; expiresAt: number }): boolean {
+  return db
+    .transaction(() => {
+      if (countComputeLeases(db, "interactive", l.now) > 0) return false;
+      putComputeLease(db, { id: l.id, kind: "bulk", pid: l.pid, expiresAt: l.expiresAt });
+      return true;
+    })
+    .immediate();
+}
+
+export function renewComputeLease(db: Db, id: string, expiresAt: number): boolean {
+  return db.prepare("UPDATE compute_leases SET expires_at = ? WHERE id = ?").run(expiresAt, id).changes > 0;
+}
+
+export function dropComputeLease(db: Db, id: string): void {
+  db.prepare("DELETE FROM compute_leases WHERE id = ?").run(id);
+}
+
+export function countComputeLeases(db: Db, kind: ComputeKind, now: number): number {
+  return (db.prepare("SELECT COUNT(*) AS n FROM compute_leases WHERE kind = ? AND expires_at > ?").get(kind, now) as { n: number }).n;
+}
+
+/** Forgets leases that lapsed (their holders are gone). */
+export function pruneComputeLeases(db: Db, now: number): number {
+  return db.prepare("DELETE FROM compute_leases WHERE expires_at <= ?").run(now).changes;
+}

@@ -159,6 +159,18 @@ export const migrations: string[] = [
     PRIMARY KEY (document_id, page)
   );
   `,
+  // Compute scheduling (issue 11): the web (interactive) and the worker (bulk) share the cores.
+  // A row is a lease held while computing, renewed by a heartbeat; expires_at (epoch ms) lets a
+  // killed process's lease lapse on its own.
+  `
+  CREATE TABLE compute_leases (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('interactive', 'bulk')),
+    pid INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX compute_leases_kind ON compute_leases(kind, expires_at);
+  `,
 ];
 
 export const LOCAL_USER_ID = "local";
