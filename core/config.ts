@@ -57,6 +57,10 @@ const schema = z.object({
   CAIRN_WORKER_POLL_MS: intFrom(500, 50),
   /** CPU threads per loaded model; 0 = all math cores. Fewer threads avoid spin-wait thrash when processes share cores. */
   CAIRN_MODEL_THREADS: intFrom(0, 0),
+  /** "on": answers and query embeddings pause the worker's bulk embedding (a lease in the metadata db); "off": both compute at once. */
+  CAIRN_COMPUTE_SCHEDULER: z.enum(["on", "off"]).default("on"),
+  /** "on": the web server loads its models in the background at start, so the first question does not wait for the load. */
+  CAIRN_WARM_START: z.enum(["on", "off"]).default("on"),
   /** Relevance gate for answers: vector distance (cosine) at most this counts as relevant. */
   CAIRN_ASK_MAX_VECTOR_DISTANCE: z.coerce.number().min(0).max(2).default(0.6),
   /** Relevance gate: share of the question's content words a passage must contain. */
@@ -117,6 +121,8 @@ export type CairnConfig = {
   chunkOverlapTokens: number;
   workerPollMs: number;
   modelThreads: number;
+  computeScheduler: boolean;
+  warmStart: boolean;
   askMaxVectorDistance: number;
   askMinKeywordCoverage: number;
   askSearchLimit: number;
@@ -176,6 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
     chunkOverlapTokens: e.CAIRN_CHUNK_OVERLAP_TOKENS,
     workerPollMs: e.CAIRN_WORKER_POLL_MS,
     modelThreads: e.CAIRN_MODEL_THREADS,
+    computeScheduler: e.CAIRN_COMPUTE_SCHEDULER === "on",
+    warmStart: e.CAIRN_WARM_START === "on",
     askMaxVectorDistance: e.CAIRN_ASK_MAX_VECTOR_DISTANCE,
     askMinKeywordCoverage: e.CAIRN_ASK_MIN_KEYWORD_COVERAGE,
     askSearchLimit: e.CAIRN_ASK_SEARCH_LIMIT,
