@@ -208,8 +208,11 @@ export function enqueueJob(db: Db, documentId: string, sha256: string): number {
   }).immediate();
 }
 
+/** The stage of a scan's job that stopped between OCR pages for other documents; claimed after every other pending job. */
+export const OCR_PAUSED = "ocr_paused";
+
 /**
- * Takes the oldest pending job, or a running one whose worker stopped sending heartbeats
+ * Takes the oldest pending job (scans paused between OCR pages last), or a running one whose worker stopped sending heartbeats
  * (killed mid-document), so jobs survive restarts.
  */
 export function claimNextJob(db: Db, workerId: string, staleBeforeMs: number, opts: { skipStage?: string } = {}): JobRow | undefined {
@@ -218,7 +221,7 @@ export function claimNextJob(db: Db, workerId: string, staleBeforeMs: number, op
     const job = db
       .prepare(
         `SELECT ${jobColumns} FROM jobs WHERE (status = 'pending' OR (status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)))
-         AND stage IS NOT ? ORDER BY id LIMIT 1`,
+         AND stage IS NOT ? ORDER BY stage = '${OCR_PAUSED}', id LIMIT 1`,
       )
       .get(staleBeforeMs, opts.skipStage ?? null) as JobRow | undefined;
     if (!job) return undefined;
@@ -262,6 +265,25 @@ export function listJobs(db: Db, documentId: string): JobRow[] {
 /** Every running job with the worker that holds it (`host:pid`), for recovery after a crash. */
 export function listRunningJobs(db: Db): { id: number; lockedBy: string | null }[] {
   return db.prepare("SELECT id, locked_by AS lockedBy FROM jobs WHERE status = 'running'").all() as { id: number; lockedBy: string | null }[];
+}
+
+/** Whether a job other than this one waits to be claimed (a scan being OCR'd then yields to it). */
+export function hasOtherPendingJob(db: Db, jobId: number, opts: { skipStage?: string } = {}): boolean {
+  return !!db.prepare("SELECT 1 FROM jobs WHERE status = 'pending' AND id != ? AND stage IS NOT ? LIMIT 1").get(jobId, opts.skipStage ?? null);
+}
+
+/**
+ * A running scan's job back in the queue behind the others, between two OCR pages. Its attempts
+ * restart: a turn that ended by yielding did not crash the worker. False if cancelled meanwhile.
+ */
+export function pauseJob(db: Db, jobId: number, workerId: string, p: { done: number; total: number }): boolean {
+  const r = db
+    .prepare(
+      `UPDATE jobs SET status = 'pending', stage = '${OCR_PAUSED}', progress_done = ?, progress_total = ?, attempts = 0, locked_by = NULL,
+       heartbeat_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND status = 'running' AND locked_by = ?`,
+    )
+    .run(p.done, p.total, jobId, workerId);
+  return r.changes === 1;
 }
 
 /** Puts a running job back to pending (its worker is gone); false if it is no longer running. */
@@ -653,4 +675,27 @@ export function countComputeLeases(db: Db, kind: ComputeKind, now: number): numb
 /** Forgets leases that lapsed (their holders are gone). */
 export function pruneComputeLeases(db: Db, now: number): number {
   return db.prepare("DELETE FROM compute_leases WHERE expires_at <= ?").run(now).changes;
+}
+
+// OCR resume state (issue 12): per page of a paused scan, what OCR made of it (opaque JSON to core).
+
+export function saveOcrResume(db: Db, documentId: string, sha256: string, pages: readonly { page: number; outcome: unknown }[]): void {
+  db.transaction(() => {
+    // Only the version being read: an older version's pages are of no use.
+    db.prepare("DELETE FROM ocr_resume WHERE document_id = ? AND sha256 != ?").run(documentId, sha256);
+    const put = db.prepare("INSERT OR REPLACE INTO ocr_resume (document_id, sha256, page, outcome) VALUES (?, ?, ?, ?)");
+    for (const p of pages) put.run(documentId, sha256, p.page, JSON.stringify(p.outcome));
+  })();
+}
+
+export function loadOcrResume(db: Db, documentId: string, sha256: string): { page: number; outcome: unknown }[] {
+  const rows = db.prepare("SELECT page, outcome FROM ocr_resume WHERE document_id = ? AND sha256 = ? ORDER BY page").all(documentId, sha256) as {
+    page: number;
+    outcome: string;
+  }[];
+  return rows.map((r) => ({ page: r.page, outcome: JSON.parse(r.outcome) as unknown }));
+}
+
+export function clearOcrResume(db: Db, documentId: string): void {
+  db.prepare("DELETE FROM ocr_resume WHERE document_id = ?").run(documentId);
 }

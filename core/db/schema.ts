@@ -171,6 +171,17 @@ export const migrations: string[] = [
   );
   CREATE INDEX compute_leases_kind ON compute_leases(kind, expires_at);
   `,
+  // OCR that yields (issue 12): what each page of a scan already read turned out to be, so a
+  // scan paused for other documents resumes where it stopped. Cleared when the job finishes.
+  `
+  CREATE TABLE ocr_resume (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    sha256 TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    PRIMARY KEY (document_id, sha256, page)
+  );
+  `,
 ];
 
 export const LOCAL_USER_ID = "local";
