@@ -48,6 +48,8 @@ const schema = z.object({
   CAIRN_OCR_LANGS: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/i, "languages like eng or eng+deu").default("eng"),
   /** Mean word confidence (0–100) under which an OCR'd page is marked low-confidence. */
   CAIRN_OCR_MIN_CONFIDENCE: intFrom(60, 0),
+  /** OCR'd pages a scan reads before it yields to other queued documents (then resumes where it stopped). */
+  CAIRN_OCR_PAGES_PER_TURN: intFrom(3, 1),
   /** Refuse DOCX/zip whose declared uncompressed size exceeds this. */
   CAIRN_MAX_UNZIPPED_MB: intFrom(300, 1),
   CAIRN_WATCH_DIR: z.string().optional(),
@@ -113,7 +115,7 @@ export type CairnConfig = {
   maxModelUploadBytes: number;
   parseTimeoutMs: number;
   parseMaxMemoryMb: number;
-  ocr: { langs: string[]; minConfidence: number } | null;
+  ocr: { langs: string[]; minConfidence: number; pagesPerTurn: number } | null;
   maxUnzippedBytes: number;
   watchDir?: string;
   watchCollection: string;
@@ -174,7 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
     maxModelUploadBytes: e.CAIRN_MAX_MODEL_UPLOAD_MB * 1024 * 1024,
     parseTimeoutMs: e.CAIRN_PARSE_TIMEOUT_MS,
     parseMaxMemoryMb: e.CAIRN_PARSE_MAX_MEMORY_MB,
-    ocr: e.CAIRN_OCR === "off" ? null : { langs: e.CAIRN_OCR_LANGS.split("+"), minConfidence: e.CAIRN_OCR_MIN_CONFIDENCE },
+    ocr: e.CAIRN_OCR === "off" ? null : { langs: e.CAIRN_OCR_LANGS.split("+"), minConfidence: e.CAIRN_OCR_MIN_CONFIDENCE, pagesPerTurn: e.CAIRN_OCR_PAGES_PER_TURN },
     maxUnzippedBytes: e.CAIRN_MAX_UNZIPPED_MB * 1024 * 1024,
     watchDir: e.CAIRN_WATCH_DIR ? path.resolve(/*turbopackIgnore: true*/ e.CAIRN_WATCH_DIR) : undefined,
     watchCollection: e.CAIRN_WATCH_COLLECTION,
