@@ -1,7 +1,7 @@
 // Dev loop for the answerability gate alone (no generation): which questions of the answerability
-// set are refused before the LLM. Run: node --import tsx test/bench/_answerabilityGate.ts
+// set are refused before the LLM. Run (BENCH_SET=heldout for the held-out set): node --import tsx test/bench/_answerabilityGate.ts
 import type { LanguageModel } from "@/models/types";
-import { loadAnswerabilityQuestions } from "../utils/answerabilityQuestions";
+import { benchQuestionSet, loadAnswerabilityQuestions } from "../utils/answerabilityQuestions";
 import { openBenchApp } from "./utils/benchApp";
 
 const { collections, ask, realAskDeps } = await openBenchApp("answerability");
@@ -9,7 +9,7 @@ const deps = await realAskDeps();
 class Called extends Error {}
 const llm: LanguageModel = { ...deps.llm, countTokens: (t) => deps.llm.countTokens(t), contextSize: deps.llm.contextSize, modelName: "gate", generate: async () => { throw new Called(); } };
 const tally: Record<string, number> = {};
-for (const q of loadAnswerabilityQuestions()) {
+for (const q of loadAnswerabilityQuestions(benchQuestionSet())) {
   let outcome: string;
   let detail = "";
   try {

@@ -1,9 +1,9 @@
 // Dev loop for the quoted-sentence answer: every question asked with a model that always
 // declines, so each answer is the gate's refusal, Cairn's quoted sentence, or a refusal after it.
 // Answerable: does the quote hold the gold value? Near-miss: any quote is wrong.
-// Run: node --import tsx test/bench/_passageAnswer.ts
+// Run (BENCH_SET=heldout for the held-out set): node --import tsx test/bench/_passageAnswer.ts
 import type { LanguageModel } from "@/models/types";
-import { loadAnswerabilityQuestions } from "../utils/answerabilityQuestions";
+import { benchQuestionSet, loadAnswerabilityQuestions } from "../utils/answerabilityQuestions";
 import { answeringSentence } from "@/lib/utils/passageAnswer";
 import { statesValue } from "./utils/answerabilityScoring";
 import { openBenchApp } from "./utils/benchApp";
@@ -18,7 +18,7 @@ const llm: LanguageModel = {
 };
 const tally: Record<string, number> = {};
 const debug = process.env.PA_DEBUG?.split(",");
-for (const q of loadAnswerabilityQuestions()) {
+for (const q of loadAnswerabilityQuestions(benchQuestionSet())) {
   if (debug && !debug.includes(q.id)) continue;
   const r = await ask({ question: q.question, collections, deps: { ...deps, llm } });
   if (debug && r.answerability) answeringSentence(q.question, r.answerability, r.retrieval.used.map((u) => u.hit), (l) => console.log(l));

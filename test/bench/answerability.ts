@@ -11,14 +11,14 @@
 //   than the gold value (one some passage holds), and answers citing a document other than the one
 //   the question names.
 // Refusals count whatever Cairn says in its own words (AskResult.refusal); near-miss ones where the
-// LLM was never called are shown apart. Run: npm run bench -- answerability   (BENCH_REBUILD=1 re-ingests; BENCH_ONLY=<id prefix>; BENCH_KIND=answerable|near_miss; BENCH_LIMIT=n per kind; BENCH_GEN_CACHE=<dir> replays generations of prompts seen before)
+// LLM was never called are shown apart. Run: npm run bench -- answerability   (BENCH_REBUILD=1 re-ingests; BENCH_ONLY=<id prefix>; BENCH_KIND=answerable|near_miss; BENCH_SET=heldout for the held-out set (test/fixtures/answerability/heldout.json, never tuned on); BENCH_LIMIT=n per kind; BENCH_GEN_CACHE=<dir> replays generations of prompts seen before)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { AskDeps, AskResult } from "@/lib/ask";
 import type { LanguageModel } from "@/models/types";
 import { root } from "../../scripts/lib.mjs";
-import { loadAnswerabilityQuestions, questionGroup, type AnswerabilityQuestion } from "../utils/answerabilityQuestions";
+import { benchQuestionSet, loadAnswerabilityQuestions, questionGroup, type AnswerabilityQuestion } from "../utils/answerabilityQuestions";
 import { figuresOf, statesValue, unsupportedFigures } from "./utils/answerabilityScoring";
 import { openBenchApp } from "./utils/benchApp";
 import { cachingModel } from "./utils/generationCache";
@@ -31,7 +31,8 @@ const wallStart = performance.now();
 const load = { start: loadAverage(), afterCorpus: [0, 0, 0], end: [0, 0, 0] };
 const limit = Number(process.env.BENCH_LIMIT) || Infinity;
 const only = process.env.BENCH_ONLY;
-const all = loadAnswerabilityQuestions();
+const questionSet = benchQuestionSet();
+const all = loadAnswerabilityQuestions(questionSet);
 const kinds = (["answerable", "near_miss"] as const).filter((k) => !process.env.BENCH_KIND || process.env.BENCH_KIND === k);
 const questions = kinds.flatMap((kind) =>
   all.filter((q) => q.kind === kind && (!only || q.id.startsWith(only))).slice(0, limit),
@@ -214,13 +215,14 @@ const header = {
     ingestedThisRun: corpus.built,
     ingestSeconds: corpus.summary.ingestSeconds,
   },
+  questionSet,
   questions: { answerable: runs.filter((r) => r.kind === "answerable").length, nearMiss: runs.filter((r) => r.kind === "near_miss").length, only, limit: Number.isFinite(limit) ? limit : undefined },
   loadAverage: load,
   generationCache: genCache ? { dir: process.env.BENCH_GEN_CACHE, replayed: genCache.hits() } : null,
   wallSeconds: round((performance.now() - wallStart) / 1000, 0),
 };
 
-console.log(`\nanswerability bench: ${header.llm}, ${threads} threads on ${header.cpus} CPUs (shared machine: timings are noisy)`);
+console.log(`\nanswerability bench (${questionSet} question set): ${header.llm}, ${threads} threads on ${header.cpus} CPUs (shared machine: timings are noisy)`);
 console.log(`corpus: ${header.corpus.documents} documents, ${header.corpus.chunks} chunks in one collection (${corpus.built ? "ingested this run" : "cached"}; ingest took ${header.corpus.ingestSeconds} s)`);
 if (genCache) console.log(`generation cache ${process.env.BENCH_GEN_CACHE}: ${genCache.hits()} generations replayed from earlier runs of the same prompts`);
 console.log(`load average 1/5/15 min: start ${load.start.join(" ")}, after corpus ${load.afterCorpus.join(" ")}, end ${load.end.join(" ")}`);
@@ -262,7 +264,7 @@ if (answeredNearMiss.length) {
 console.table(Object.entries(targets).map(([metric, t]) => ({ metric, value: overall[metric as keyof typeof targets], ...t })));
 fs.mkdirSync(path.join(root, "bench-results"), { recursive: true });
 fs.writeFileSync(
-  path.join(root, "bench-results", `answerability${process.env.BENCH_KIND ? `-${process.env.BENCH_KIND}` : ""}.json`),
+  path.join(root, "bench-results", `answerability${questionSet === "heldout" ? "-heldout" : ""}${process.env.BENCH_KIND ? `-${process.env.BENCH_KIND}` : ""}.json`),
   JSON.stringify({ date: new Date().toISOString(), ...header, targets, summary: summaries, outcomes: refusalReasons, questions: runs }, null, 2),
 );
 process.exit(0);

@@ -8,6 +8,12 @@ import path from "node:path";
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
 export const sharedFixturesDir = path.resolve(repoRoot, "../shared/fixtures");
 export const questionsPath = path.resolve(repoRoot, "test/fixtures/answerability/questions.json");
+/** Written after the heuristics were tuned on questions.json, before Cairn was measured on it: never tune on it. */
+export const heldoutQuestionsPath = path.resolve(repoRoot, "test/fixtures/answerability/heldout.json");
+
+/** "tuned": the set the checks were developed on; "heldout": the later set kept for measuring generalisation. */
+export type QuestionSet = "tuned" | "heldout";
+export const questionSets: readonly QuestionSet[] = ["tuned", "heldout"];
 
 export type QuestionKind = "answerable" | "near_miss";
 
@@ -25,8 +31,15 @@ export interface AnswerabilityQuestion {
   outOfDomain?: boolean;
 }
 
-export function loadAnswerabilityQuestions(): AnswerabilityQuestion[] {
-  return JSON.parse(readFileSync(questionsPath, "utf8")) as AnswerabilityQuestion[];
+export function loadAnswerabilityQuestions(set: QuestionSet = "tuned"): AnswerabilityQuestion[] {
+  return JSON.parse(readFileSync(set === "heldout" ? heldoutQuestionsPath : questionsPath, "utf8")) as AnswerabilityQuestion[];
+}
+
+/** The set a bench or dev loop runs on: BENCH_SET=heldout, else the tuned set. */
+export function benchQuestionSet(): QuestionSet {
+  const set = process.env.BENCH_SET ?? "tuned";
+  if (set !== "tuned" && set !== "heldout") throw new Error(`BENCH_SET must be "tuned" or "heldout", not "${set}"`);
+  return set;
 }
 
 export function fixturePath(file: string): string {

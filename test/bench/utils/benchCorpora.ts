@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { fixturePath, loadAnswerabilityQuestions } from "../../utils/answerabilityQuestions";
+import { fixturePath, loadAnswerabilityQuestions, questionSets } from "../../utils/answerabilityQuestions";
 import { loadRetrievalQuestions, renderRetrievalFiles } from "../../utils/retrievalQuestions";
 import { ASK_CORPUS_VERSION, makeAskCorpus } from "./askCorpus";
 
@@ -22,7 +22,7 @@ export interface BenchCorpus {
 
 /** The fixture files the answerability questions are about (../shared/fixtures), once each, by base name. */
 function answerabilityFiles(): BenchCorpusFile[] {
-  const files = [...new Set(loadAnswerabilityQuestions().map((q) => q.file))].sort();
+  const files = [...new Set(questionSets.flatMap((set) => loadAnswerabilityQuestions(set)).map((q) => q.file))].sort();
   return files.map((f) => ({ name: path.basename(f), bytes: fs.readFileSync(fixturePath(f)) }));
 }
 
