@@ -19,6 +19,7 @@ import type { VectorStore } from "@/vectorstore/VectorStore";
 import type { ChunkRecord } from "@/vectorstore/types";
 import { embeddingText } from "./chunk";
 import { documentContext } from "./chunkContext";
+import { embedInTurns, type BulkTurns } from "./embedInTurns";
 import type { ChunkDraft, ParsedDocument } from "./types";
 
 export interface JobDeps {
@@ -27,6 +28,8 @@ export interface JobDeps {
   workerId: string;
   store: () => Promise<VectorStore>;
   embedder: () => Promise<Embedder>;
+  /** Bulk turns of the compute scheduler: embedding steps aside between chunks while an answer is computed. */
+  compute?: () => BulkTurns;
   /** False while no embedding model is installed: the job stops after the keyword stage and waits. */
   hasEmbedder?: () => boolean;
   parse: (
@@ -39,7 +42,6 @@ export interface JobDeps {
   ) => ChunkDraft[] | Promise<ChunkDraft[]>;
 }
 
-const EMBED_BATCH = 16;
 /** The stage of a job parked until an embedder is installed; its document is keyword-searchable meanwhile. */
 export const WAITING_FOR_EMBEDDER = "waiting_for_embedder";
 // Without an embedder there is no tokenizer to measure chunks with: about 4 characters a token
@@ -135,12 +137,11 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
     }
 
     updateDocument(db, doc.id, { status: "embedding" });
-    const vectors: Float32Array[] = [];
     progress("embedding", 0, drafts.length);
-    for (let i = 0; i < drafts.length; i += EMBED_BATCH) {
-      vectors.push(...(await embedder.embed(drafts.slice(i, i + EMBED_BATCH).map(embeddingText))));
-      progress("embedding", vectors.length, drafts.length);
-    }
+    const vectors = await embedInTurns(embedder, drafts.map(embeddingText), {
+      turns: deps.compute,
+      onProgress: (done) => progress("embedding", done, drafts.length),
+    });
 
     const records: ChunkRecord[] = drafts.map((d, i) => ({
       id: `${doc.id}:${job.sha256.slice(0, 16)}:${d.ordinal}`,

@@ -10,6 +10,7 @@ import type { Embedder } from "@/models/types";
 import type { VectorStore } from "@/vectorstore/VectorStore";
 import type { ChunkRecord } from "@/vectorstore/types";
 import { embeddingText } from "./chunk";
+import { embedInTurns } from "./embedInTurns";
 import type { JobDeps } from "./processJob";
 
 // Changing the embedder: the library is embedded again, one document per idle moment of the
@@ -24,6 +25,7 @@ export interface ReembedDeps {
   chunk: JobDeps["chunk"];
   loadEmbedder: (file: ResolvedModelFile) => Promise<Embedder & { dispose(): Promise<void> }>;
   openStore: (uri: string, file: ResolvedModelFile) => Promise<VectorStore>;
+  compute?: JobDeps["compute"];
 }
 
 interface Run {
@@ -35,7 +37,6 @@ interface Run {
   written: Map<string, string>;
 }
 
-const EMBED_BATCH = 16;
 let run: Run | undefined;
 
 export type ReembedOutcome = "none" | "embedded" | "switched" | "failed";
@@ -94,8 +95,7 @@ export async function reembedStep(deps: ReembedDeps): Promise<ReembedOutcome> {
         overlapTokens: cfg.chunkOverlapTokens,
         fileName: doc.name,
       });
-      const vectors: Float32Array[] = [];
-      for (let i = 0; i < drafts.length; i += EMBED_BATCH) vectors.push(...(await current.embedder.embed(drafts.slice(i, i + EMBED_BATCH).map(embeddingText))));
+      const vectors = await embedInTurns(current.embedder, drafts.map(embeddingText), { turns: deps.compute });
       const records: ChunkRecord[] = drafts.map((d, i) => ({
         id: `${doc.id}:${doc.sha256.slice(0, 16)}:${d.ordinal}`,
         documentId: doc.id,

@@ -7,7 +7,8 @@ import { claimNextJob } from "@/core/db/queries";
 import { isCairnError } from "@/core/errors";
 import { addWatchedFile, removeWatchedFile, watchedFilePaths } from "@/lib/library";
 import { getVectorStore } from "@/lib/store";
-import { getEmbedder } from "@/models";
+import { getBulkEmbedder } from "@/models";
+import { computeScheduler } from "@/models/computeScheduler";
 import { loadEmbedder } from "@/models/embedder";
 import { readGgufSummary } from "@/models/gguf";
 import { resolveModelFile } from "@/models/registry";
@@ -36,12 +37,20 @@ function embedderInstalled(): boolean {
   }
 }
 
+/** Bulk turns for a local embedder; a remote one computes elsewhere. */
+function compute(): JobDeps["compute"] {
+  if (cfg.embedUrl || !cfg.computeScheduler) return undefined;
+  return () => computeScheduler().bulk();
+}
+
 const deps: JobDeps = {
   db,
   cfg,
   workerId,
   store: getVectorStore,
-  embedder: getEmbedder,
+  embedder: getBulkEmbedder,
+  // Answers and query embeddings in the web process have the cores first (models/computeScheduler.ts).
+  compute: compute(),
   hasEmbedder: embedderInstalled,
   parse: parseFile,
   chunk: chunkDocument,
@@ -53,6 +62,7 @@ const reembedDeps: ReembedDeps = {
   parse: parseFile,
   chunk: chunkDocument,
   loadEmbedder: (file) => loadEmbedder(file.path, { name: file.name, threads: cfg.modelThreads }),
+  compute: compute(),
   openStore: async (uri, file) => {
     const dimensions = (await readGgufSummary(file.path)).embeddingLength;
     if (!dimensions) throw new Error(`${file.name} does not declare its embedding width`);

@@ -1,4 +1,5 @@
 import { config } from "@/core/config";
+import { computeScheduler } from "./computeScheduler";
 import { loadEmbedder, type LocalEmbedder } from "./embedder";
 import { loadLanguageModel, type LocalLanguageModel } from "./llm";
 import { modelMissingError } from "./modelMissing";
@@ -101,7 +102,40 @@ export function getLanguageModel(): Promise<LocalLanguageModel | RemoteLanguageM
       }),
     );
   }
-  return getOrLoad("llm", (path, name) => loadLanguageModel(path, { contextSize: cfg.llmContextSize, name, threads: cfg.modelThreads }));
+  return getOrLoad("llm", (path, name) => loadLanguageModel(path, { contextSize: cfg.llmContextSize, name, threads: cfg.modelThreads })).then(interactiveLlm);
+}
+
+// What the web process computes has priority: the worker's bulk embedding steps aside meanwhile
+// (computeScheduler.ts). Wrapped once per loaded model, so callers keep getting the same object.
+const interactiveWrappers = new WeakMap<object, object>();
+function interactiveLlm(llm: LocalLanguageModel): LocalLanguageModel {
+  let w = interactiveWrappers.get(llm) as LocalLanguageModel | undefined;
+  if (!w) {
+    w = { ...llm, generate: (messages, opts) => computeScheduler().interactive(() => llm.generate(messages, opts)) };
+    interactiveWrappers.set(llm, w);
+  }
+  return w;
+}
+function interactiveEmbedder(embedder: LocalEmbedder): LocalEmbedder {
+  let w = interactiveWrappers.get(embedder) as LocalEmbedder | undefined;
+  if (!w) {
+    w = { ...embedder, embed: (texts) => computeScheduler().interactive(() => embedder.embed(texts)) };
+    interactiveWrappers.set(embedder, w);
+  }
+  return w;
+}
+
+const loadLocalEmbedder = (): Promise<LocalEmbedder> => {
+  const cfg = config();
+  return getOrLoad("embedder", (path, name) => loadEmbedder(path, { name, threads: cfg.modelThreads }));
+};
+
+/**
+ * The embedder for bulk work (the worker's indexing): not scheduled as interactive; the caller
+ * takes turns with computeScheduler().bulk() between chunks.
+ */
+export function getBulkEmbedder(): Promise<LocalEmbedder | RemoteEmbedder> {
+  return config().embedUrl ? getEmbedder() : loadLocalEmbedder();
 }
 
 export function getEmbedder(): Promise<LocalEmbedder | RemoteEmbedder> {
@@ -119,7 +153,7 @@ export function getEmbedder(): Promise<LocalEmbedder | RemoteEmbedder> {
       }),
     );
   }
-  return getOrLoad("embedder", (path, name) => loadEmbedder(path, { name, threads: cfg.modelThreads }));
+  return loadLocalEmbedder().then(interactiveEmbedder);
 }
 
 /** What the UI shows per role; cheap, never loads anything. */
