@@ -71,6 +71,13 @@ const schema = z.object({
   CAIRN_ASK_ANSWER_TOKENS: intFrom(512, 16),
   /** Chunks before vector search switches from exact to an ANN index (vectorstore/indexes.ts). */
   CAIRN_VECTOR_ANN_MIN_ROWS: intFrom(50_000, 256),
+  /** PostgreSQL for the metadata (postgres://user:pass@host:5432/db) instead of SQLite in the data dir. */
+  CAIRN_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//i, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  /** A running job whose worker sent no heartbeat for this long is taken over by another worker (killed, machine lost). */
+  CAIRN_JOB_LEASE_MS: intFrom(60_000, 1000),
   /** "on": users log in (required for a non-loopback CAIRN_HOST); "off": the single local user. */
   CAIRN_ACCOUNTS: z.enum(["on", "off"]).default("off"),
   CAIRN_SESSION_HOURS: intFrom(12, 1),
@@ -90,7 +97,9 @@ const schema = z.object({
 export type CairnConfig = {
   dataDir: string;
   filesDir: string;
+  /** The SQLite file, or the PostgreSQL URL when CAIRN_DATABASE_URL is set (openDb takes either). */
   dbPath: string;
+  jobLeaseMs: number;
   lancedbUri: string;
   modelsDir: string;
   host: string;
@@ -151,7 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
   return {
     dataDir,
     filesDir: path.join(dataDir, "files"),
-    dbPath: path.join(dataDir, "cairn.db"),
+    dbPath: e.CAIRN_DATABASE_URL ?? path.join(dataDir, "cairn.db"),
+    jobLeaseMs: e.CAIRN_JOB_LEASE_MS,
     lancedbUri: path.join(dataDir, "lancedb"),
     modelsDir: path.resolve(/*turbopackIgnore: true*/ e.CAIRN_MODELS_DIR ?? path.join(dataDir, "models")),
     host: e.CAIRN_HOST,
