@@ -71,6 +71,14 @@ const schema = z.object({
   CAIRN_ASK_ANSWER_TOKENS: intFrom(512, 16),
   /** Chunks before vector search switches from exact to an ANN index (vectorstore/indexes.ts). */
   CAIRN_VECTOR_ANN_MIN_ROWS: intFrom(50_000, 256),
+  /** Where the vectors live: a folder, or object storage (s3://bucket/path); default <data dir>/lancedb. */
+  CAIRN_LANCEDB_URI: z.string().min(1).optional(),
+  /** S3-compatible endpoint for an s3:// CAIRN_LANCEDB_URI (MinIO, Ceph, moto…); unset: AWS. */
+  CAIRN_S3_ENDPOINT: z.url().optional(),
+  CAIRN_S3_REGION: z.string().optional(),
+  /** Unset: LanceDB reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the instance role) itself. */
+  CAIRN_S3_ACCESS_KEY_ID: z.string().optional(),
+  CAIRN_S3_SECRET_ACCESS_KEY: z.string().optional(),
   /** PostgreSQL for the metadata (postgres://user:pass@host:5432/db) instead of SQLite in the data dir. */
   CAIRN_DATABASE_URL: z
     .string()
@@ -101,6 +109,8 @@ export type CairnConfig = {
   dbPath: string;
   jobLeaseMs: number;
   lancedbUri: string;
+  /** LanceDB storageOptions for object storage (endpoint, region, credentials); empty for a folder. */
+  lancedbStorageOptions: Record<string, string>;
   modelsDir: string;
   host: string;
   port: number;
@@ -162,7 +172,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
     filesDir: path.join(dataDir, "files"),
     dbPath: e.CAIRN_DATABASE_URL ?? path.join(dataDir, "cairn.db"),
     jobLeaseMs: e.CAIRN_JOB_LEASE_MS,
-    lancedbUri: path.join(dataDir, "lancedb"),
+    lancedbUri: lancedbUri(e.CAIRN_LANCEDB_URI, dataDir),
+    lancedbStorageOptions: s3Options(e),
     modelsDir: path.resolve(/*turbopackIgnore: true*/ e.CAIRN_MODELS_DIR ?? path.join(dataDir, "models")),
     host: e.CAIRN_HOST,
     port: e.CAIRN_PORT,
@@ -210,6 +221,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
     tlsCert: e.CAIRN_TLS_CERT,
     tlsKey: e.CAIRN_TLS_KEY,
   };
+}
+
+const isUrl = (uri: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(uri);
+const lancedbUri = (uri: string | undefined, dataDir: string) =>
+  uri === undefined ? path.join(dataDir, "lancedb") : isUrl(uri) ? uri.replace(/\/+$/, "") : path.resolve(/*turbopackIgnore: true*/ uri);
+
+/** LanceDB's object-store keys (docs.lancedb.com/storage/configuration); a plain-http endpoint needs allow_http. */
+function s3Options(e: z.infer<typeof schema>): Record<string, string> {
+  const o: Record<string, string> = {};
+  if (e.CAIRN_S3_ENDPOINT) {
+    o.endpoint = e.CAIRN_S3_ENDPOINT.replace(/\/+$/, "");
+    if (o.endpoint.startsWith("http://")) o.allow_http = "true";
+  }
+  if (e.CAIRN_S3_REGION) o.region = e.CAIRN_S3_REGION;
+  if (e.CAIRN_S3_ACCESS_KEY_ID) o.access_key_id = e.CAIRN_S3_ACCESS_KEY_ID;
+  if (e.CAIRN_S3_SECRET_ACCESS_KEY) o.secret_access_key = e.CAIRN_S3_SECRET_ACCESS_KEY;
+  return o;
 }
 
 let cached: CairnConfig | undefined;

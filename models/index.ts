@@ -20,6 +20,8 @@ export interface ModelState {
   name?: string;
   /** Why it failed to load (status "error"). */
   error?: string;
+  /** In memory now (warm start, or used once); "ready" alone also covers installed-but-not-loaded. */
+  loaded?: boolean;
 }
 
 interface Slot<T> {
@@ -163,14 +165,16 @@ export function modelState(role: ModelRole): ModelState {
     // Not connected yet: it connects on first use, like a model that loads on first use.
     const r = remote[role]?.url === url ? remote[role] : undefined;
     const name = r?.name ?? remoteModelSetting(role) ?? url;
-    return { role, status: r?.status ?? "ready", name, ...(r?.error ? { error: r.error } : {}) };
+    return { role, status: r?.status ?? "ready", name, loaded: r?.status === "ready", ...(r?.error ? { error: r.error } : {}) };
   }
   const slot = slots[role];
   const file = resolveForUse(role);
   // A slot for another model than the one now chosen is on its way out: report the chosen one.
-  if (slot && slot.name === file?.name) return { role, status: slot.status, name: slot.name, ...(slot.error ? { error: slot.error } : {}) };
+  if (slot && slot.name === file?.name) {
+    return { role, status: slot.status, name: slot.name, loaded: slot.status === "ready", ...(slot.error ? { error: slot.error } : {}) };
+  }
   // Installed but not loaded yet: it loads on first use, so the UI can call it ready to use.
-  return file ? { role, status: "ready", name: file.name } : { role, status: "missing" };
+  return file ? { role, status: "ready", name: file.name, loaded: false } : { role, status: "missing" };
 }
 
 /** Unloads both models (tests, shutdown). Later calls load them again. */

@@ -6,3 +6,4 @@ export function ensureChromium(): void;
 export function npmBin(name: string): string;
 export function ensureBuild(opts?: { force?: boolean }): void;
 export const workerCommand: [string, string[]];
+export function ensureMoto(): string;

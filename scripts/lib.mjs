@@ -78,3 +78,25 @@ function newestSourceMtime() {
 
 /** The worker as one process (`node --import tsx`), so signals — even SIGKILL — reach the worker itself, not a wrapper. */
 export const workerCommand = [process.execPath, ["--import", "tsx", "ingest/worker.ts"]];
+
+/**
+ * moto's standalone S3 server (PyPI `moto[server]`) in a venv under ~/.cache/cairn/moto, for the
+ * object-storage tests; returns the `moto_server` path. Installed once; pip reaches only PyPI.
+ */
+export function ensureMoto() {
+  const venv = path.join(process.env.HOME || "/root", ".cache", "cairn", "moto");
+  const bin = path.join(venv, "bin", "moto_server");
+  if (fs.existsSync(bin)) return bin;
+  console.log(`› Installing moto's S3 server (pip install moto[server]) into ${venv}…`);
+  if (run("python3", ["-m", "venv", venv], { allowFailure: true }) !== 0) {
+    // Debian's python3 ships venv (ensurepip) separately.
+    fs.rmSync(venv, { recursive: true, force: true });
+    const sudo = process.getuid?.() === 0 ? [] : ["sudo"];
+    const apt = (args) => (sudo.length ? run("sudo", ["apt-get", ...args]) : run("apt-get", args));
+    apt(["install", "-y", "--no-install-recommends", "python3-venv"]);
+    run("python3", ["-m", "venv", venv]);
+  }
+  run(path.join(venv, "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", "moto[server]>=5.1,<6"]);
+  if (!fs.existsSync(bin)) throw new Error(`pip installed moto but ${bin} is missing`);
+  return bin;
+}

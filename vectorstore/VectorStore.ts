@@ -7,6 +7,7 @@ import { searchChunks, type SearchTuning } from "./search";
 import { assertValidId, sqlEquals, sqlIn } from "./sql";
 import type { ChunkRecord, SearchHit, SearchQuery } from "./types";
 import { assertVector } from "./utils/assertVector";
+import { withCommitRetry } from "./utils/commitRetry";
 import { SerialQueue } from "./utils/serialQueue";
 
 export interface ChunkFilter {
@@ -25,9 +26,12 @@ export interface ReplaceResult {
 
 /** The chunks table: document-level writes, reads, hybrid search. Open with openVectorStore. */
 export class VectorStore {
-  // Writes from one process go one at a time: LanceDB retries commit conflicts,
-  // but queuing them here keeps a burst of ingests from racing each other.
+  // Writes from one process go one at a time, so a burst of ingests does not race itself;
+  // a conflict with another process (a second worker, the web app) is retried whole.
   private readonly writes = new SerialQueue();
+  private write<T>(op: () => Promise<T>): Promise<T> {
+    return this.writes.run(() => withCommitRetry(op, { onRetry: (n, e) => console.warn(`vectorstore: commit conflict with another writer, retry ${n}: ${e.message.split("\n")[0]!.slice(0, 200)}`) }));
+  }
 
   constructor(
     readonly uri: string,
@@ -46,7 +50,7 @@ export class VectorStore {
   async replaceDocumentChunks(documentId: string, chunks: readonly ChunkRecord[]): Promise<ReplaceResult> {
     assertValidId(documentId, "Document id");
     this.validateChunks(documentId, chunks);
-    return this.writes.run(async () => {
+    return this.write(async () => {
       await this.assertIdsNotOwnedElsewhere(documentId, chunks);
       const result = await this.table
         .mergeInsert("id")
@@ -65,12 +69,12 @@ export class VectorStore {
 
   async deleteDocument(documentId: string): Promise<void> {
     const where = sqlEquals("documentId", documentId, "Document id");
-    await this.writes.run(() => this.table.delete(where));
+    await this.write(() => this.table.delete(where));
   }
 
   async deleteCollection(collectionId: string): Promise<void> {
     const where = sqlEquals("collectionId", collectionId, "Collection id");
-    await this.writes.run(() => this.table.delete(where));
+    await this.write(() => this.table.delete(where));
   }
 
   async countChunks(filter: ChunkFilter = {}): Promise<number> {
@@ -129,7 +133,7 @@ export class VectorStore {
 
   /** Call after ingest batches: builds the ANN index when the table is large enough and refreshes the others. */
   ensureIndexes(): Promise<IndexReport> {
-    return this.writes.run(() => ensureIndexes(this.table, this.dimensions, this.indexSettings));
+    return this.write(() => ensureIndexes(this.table, this.dimensions, this.indexSettings));
   }
 
   close(): void {

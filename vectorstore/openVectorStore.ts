@@ -1,9 +1,11 @@
 import { connect } from "@lancedb/lancedb";
+import { config } from "@/core/config";
 import { CairnError } from "@/core/errors";
 import { DEFAULT_INDEX_SETTINGS, ensureBaseIndexes, type IndexSettings } from "./indexes";
 import { CHUNKS_TABLE, chunkSchema } from "./schema";
 import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search";
 import { checkAndMigrateLayout, CHUNKS_SCHEMA_VERSION, MIGRATIONS, type Migration } from "./storeVersion";
+import { withCommitRetry } from "./utils/commitRetry";
 import { VectorStore } from "./VectorStore";
 
 export interface OpenVectorStoreOptions {
@@ -13,7 +15,7 @@ export interface OpenVectorStoreOptions {
   dimensions: number;
   /** Recorded on first open; a different model later is refused (its vectors are not comparable). */
   embeddingModel?: string;
-  /** Passed to LanceDB for object storage (credentials, endpoint). */
+  /** Passed to LanceDB for object storage (credentials, endpoint); default for an s3:// (any URL) URI: CAIRN_S3_* from the config. */
   storageOptions?: Record<string, string>;
   /**
    * How stale a read may be with respect to writes from another process (the ingest
@@ -24,6 +26,8 @@ export interface OpenVectorStoreOptions {
   index?: Partial<IndexSettings>;
   search?: Partial<SearchTuning>;
 }
+
+const isUrl = (uri: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(uri);
 
 /** Opens (creating if needed) the chunks store, checking and migrating its layout. */
 export function openVectorStore(options: OpenVectorStoreOptions): Promise<VectorStore> {
@@ -48,20 +52,27 @@ export async function openVectorStoreWithLayout(
   try {
     db = await connect(uri, {
       readConsistencyInterval: options.readConsistencyIntervalSeconds === null ? undefined : (options.readConsistencyIntervalSeconds ?? 0),
-      storageOptions: options.storageOptions,
+      storageOptions: options.storageOptions ?? (isUrl(uri) ? config().lancedbStorageOptions : undefined),
     });
   } catch (cause) {
     throw new CairnError("unavailable:vectorstore", `Cannot open the vector store at ${uri}: ${(cause as Error).message}`, { cause });
   }
   const schema = chunkSchema(dimensions, schemaVersion, embeddingModel);
   // existOk: the web server and the worker may both open a brand-new store at once.
-  const table = (await db.tableNames()).includes(CHUNKS_TABLE)
-    ? await db.openTable(CHUNKS_TABLE)
-    : await db.createEmptyTable(CHUNKS_TABLE, schema, { mode: "create", existOk: true });
+  let table;
+  try {
+    table = (await db.tableNames()).includes(CHUNKS_TABLE)
+      ? await db.openTable(CHUNKS_TABLE)
+      : await db.createEmptyTable(CHUNKS_TABLE, schema, { mode: "create", existOk: true });
+  } catch (cause) {
+    db.close();
+    throw new CairnError("unavailable:vectorstore", `Cannot open the vector store at ${uri}: ${(cause as Error).message}`, { cause });
+  }
   let tableSchema;
   try {
-    await checkAndMigrateLayout(table, { uri, dimensions, embeddingModel, schemaVersion, migrations });
-    await ensureBaseIndexes(table);
+    // Several processes may open a new store at once: each step re-checks, so a lost race is run again.
+    await withCommitRetry(() => checkAndMigrateLayout(table, { uri, dimensions, embeddingModel, schemaVersion, migrations }));
+    await withCommitRetry(() => ensureBaseIndexes(table));
     // Writes use the table's own schema (after migration), not the one this build would create.
     tableSchema = await table.schema();
   } catch (e) {

@@ -14,6 +14,7 @@ interface Status {
   llm: Active | null;
   embedder: Active | null;
   llmState: ModelState | null;
+  embedderState: ModelState | null;
   documents: { total: number; indexed: number; inProgress: number; failed: number } | null;
   error: string | null;
   /** Check again now (a model just finished downloading). */
@@ -28,12 +29,12 @@ async function getJson(url: string) {
 }
 
 export function useSystemStatus(): Status {
-  const [status, setStatus] = useState<Status>({ llm: null, embedder: null, llmState: null, documents: null, error: null });
+  const [status, setStatus] = useState<Status>({ llm: null, embedder: null, llmState: null, embedderState: null, documents: null, error: null });
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   // A missing model may be downloading from the first-run panel: check often until it lands.
   const busy =
-    (status.documents?.inProgress ?? 0) > 0 || status.llmState?.status === "loading" || status.llm?.ok === false || status.embedder?.ok === false;
+    (status.documents?.inProgress ?? 0) > 0 || status.llmState?.status === "loading" || status.embedderState?.status === "loading" || status.llm?.ok === false || status.embedder?.ok === false;
   useEffect(() => {
     let stop = false;
     const load = async () => {
@@ -45,6 +46,7 @@ export function useSystemStatus(): Status {
           llm: models.active.llm,
           embedder: models.active.embedder,
           llmState: models.state.llm,
+          embedderState: models.state.embedder,
           documents: {
             total: list.length,
             indexed: list.filter((d) => d.status === "indexed").length,
@@ -81,6 +83,8 @@ export function StatusBanners({ status }: { status: Status }) {
       </span>,
     );
   }
+  // Warm start (lib/warmStart.ts): the models load in the background as the server starts.
+  if (status.embedderState?.status === "loading") notes.push(<span key="eloading">Loading the embedding model {status.embedderState.name}…</span>);
   if (status.llmState?.status === "loading") notes.push(<span key="loading">Loading the language model {status.llmState.name}…</span>);
   if (status.llmState?.status === "error") notes.push(<span key="llmerr">The language model failed to load: {status.llmState.error}</span>);
   const d = status.documents;
