@@ -27,10 +27,11 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts the built web app and the worker, as `npm start` does, on a temp data dir and a free port. */
-export async function startCairn(extraEnv: Record<string, string> = {}, opts: { worker?: boolean; port?: number } = {}): Promise<RunningCairn> {
+export async function startCairn(extraEnv: Record<string, string> = {}, opts: { worker?: boolean; port?: number; dataDir?: string } = {}): Promise<RunningCairn> {
   ensureBuild();
   const port = opts.port ?? (await freePort());
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-e2e-"));
+  // A given data dir is shared (web replicas) and left in place; a temp one is removed on stop.
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "cairn-e2e-"));
   const env: NodeJS.ProcessEnv = { ...process.env, ...offlineEnv, NODE_ENV: "production", CAIRN_DATA_DIR: dataDir, CAIRN_PORT: String(port), ...extraEnv };
   let log = "";
   const collect = (p: ChildProcess) => {
@@ -74,7 +75,7 @@ export async function startCairn(extraEnv: Record<string, string> = {}, opts: { 
             }),
         ),
       );
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
