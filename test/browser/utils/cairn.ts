@@ -27,8 +27,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts the built web app and the worker, as `npm start` does, on a temp data dir and a free port. */
-export async function startCairn(extraEnv: Record<string, string> = {}, opts: { worker?: boolean; port?: number; dataDir?: string; build?: boolean } = {},
-): Promise<RunningCairn> {
+export async function startCairn(extraEnv: Record<string, string> = {}, opts: { worker?: boolean; port?: number; dataDir?: string; build?: boolean } = {}): Promise<RunningCairn> {
   // build: false for a second server on the same build: a rebuild would pull the files from under the first.
   if (opts.build !== false) ensureBuild();
   const port = opts.port ?? (await freePort());
