@@ -1,13 +1,18 @@
 import type { CairnConfig } from "@/core/config";
 import type { Db } from "@/core/db";
 import {
+  clearOcrResume,
   deleteKeywordPassages,
   finishJob,
   getDocument,
+  hasOtherPendingJob,
+  loadOcrResume,
+  pauseJob,
   releaseJob,
   replaceKeywordPassages,
   replaceOcrPages,
   reportJobProgress,
+  saveOcrResume,
   setDocumentContext,
   updateDocument,
   type JobRow,
@@ -20,7 +25,7 @@ import type { ChunkRecord } from "@/vectorstore/types";
 import { embeddingText } from "./chunk";
 import { documentContext } from "./chunkContext";
 import { embedInTurns, type BulkTurns } from "./embedInTurns";
-import type { ChunkDraft, ParsedDocument } from "./types";
+import type { ChunkDraft, OcrPageResult, ParsedDocument } from "./types";
 
 export interface JobDeps {
   db: Db;
@@ -34,7 +39,16 @@ export interface JobDeps {
   hasEmbedder?: () => boolean;
   parse: (
     filePath: string,
-    opts: { declaredName: string; timeoutMs: number; maxMemoryMb: number; onProgress?: (p: { stage: string; done: number; total: number }) => void },
+    opts: {
+      declaredName: string;
+      timeoutMs: number;
+      maxMemoryMb: number;
+      onProgress?: (p: { stage: string; done: number; total: number }) => void;
+      /** Pages of this scan OCR'd in earlier turns. */
+      ocrResume?: OcrPageResult[];
+      /** True while other documents wait: a scan then pauses between OCR pages (ParsedDocument.ocrPaused). */
+      shouldYield?: () => boolean;
+    },
   ) => Promise<ParsedDocument>;
   chunk: (
     doc: ParsedDocument,
@@ -56,7 +70,7 @@ class Superseded extends Error {}
  * parse → chunk → embed → store, reporting progress. The old chunks stay searchable until
  * the new set replaces them in one LanceDB commit, so a re-index has no gap.
  */
-export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "failed" | "superseded" | "waiting"> {
+export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "failed" | "superseded" | "waiting" | "yielded"> {
   const { db, cfg } = deps;
   const progress = (stage: string, done: number, total: number) => {
     if (!reportJobProgress(db, job.id, deps.workerId, { stage, done, total })) throw new Superseded();
@@ -74,6 +88,8 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
     }
     updateDocument(db, doc.id, { status: "parsing", errorCode: null, errorMessage: null });
     progress("parsing", 0, 1);
+    // Jobs this worker would claim next: a long scan yields to them between OCR pages.
+    const skipStage = deps.hasEmbedder?.() === false ? WAITING_FOR_EMBEDDER : undefined;
     const parsed = await deps.parse(storedFilePath(job.sha256, cfg.filesDir), {
       declaredName: doc.name,
       timeoutMs: cfg.parseTimeoutMs,
@@ -82,7 +98,20 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
       onProgress: (p) => {
         if (p.stage === "ocr") progress("ocr", p.done, p.total);
       },
+      ocrResume: loadOcrResume(db, doc.id, job.sha256) as OcrPageResult[],
+      shouldYield: () => hasOtherPendingJob(db, job.id, { skipStage }),
     });
+    if (parsed.ocrPaused) {
+      // Keep this turn's pages and go to the back of the queue; the next turn starts where this one stopped.
+      const { read, pending, total } = parsed.ocrPaused;
+      saveOcrResume(db, doc.id, job.sha256, read);
+      const paused = db.transaction(() => {
+        if (!pauseJob(db, job.id, deps.workerId, { done: pending[0] - 1, total })) return false;
+        updateDocument(db, doc.id, { status: "queued" });
+        return true;
+      })();
+      return paused ? "yielded" : "superseded";
+    }
     updateDocument(db, doc.id, {
       kind: parsed.kind,
       pageCount: parsed.pageCount,
@@ -173,6 +202,7 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
       setDocumentContext(db, doc.id, documentContext(parsed, doc.name));
       // The vector store has the passages now, searchable both ways.
       deleteKeywordPassages(db, doc.id);
+      clearOcrResume(db, doc.id);
       finishJob(db, job.id, "done");
     })();
     return "done";

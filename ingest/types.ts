@@ -38,7 +38,22 @@ export interface PageOcr {
   lowConfidence: boolean;
   /** Degrees the page image was turned (clockwise) to read it upright. */
   rotation: 0 | 90 | 180 | 270;
+  /** Degrees the text lines ran askew (clockwise), as Tesseract measured and straightened them; 0 under ~0.3°. */
+  skewDeg?: number;
   words: OcrWord[];
+}
+
+/** What OCR made of one page; kept between the turns of a scan that yields to other documents. */
+export type OcrPageOutcome =
+  | { kind: "read"; text: string; ocr: Omit<PageOcr, "text"> }
+  | { kind: "blank" }
+  /** The page rendered empty because pdf.js dropped or could not decode its image. */
+  | { kind: "bad_image"; why: string }
+  | { kind: "failed"; error: string };
+
+export interface OcrPageResult {
+  page: number;
+  outcome: OcrPageOutcome;
 }
 
 export interface ParsedDocument {
@@ -55,6 +70,11 @@ export interface ParsedDocument {
   blankPages?: number[];
   /** Whether pages without text were given to OCR (PDFs only). */
   ocr?: "on" | "off";
+  /**
+   * Set when OCR stopped between pages because other documents were waiting: the pages looked
+   * at in this turn, and those still to read. The rest of the document is not final then.
+   */
+  ocrPaused?: { read: OcrPageResult[]; pending: number[]; total: number };
 }
 
 export interface ChunkDraft {

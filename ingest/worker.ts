@@ -3,7 +3,7 @@
 import os from "node:os";
 import { config } from "@/core/config";
 import { openDb } from "@/core/db";
-import { claimNextJob } from "@/core/db/queries";
+import { claimNextJob, heartbeatJob } from "@/core/db/queries";
 import { isCairnError } from "@/core/errors";
 import { addWatchedFile, removeWatchedFile, watchedFilePaths } from "@/lib/library";
 import { getVectorStore } from "@/lib/store";
@@ -23,7 +23,8 @@ import { startWatching, type WatchHandlers } from "./watch";
 const cfg = config();
 const db = openDb(cfg.dbPath);
 const workerId = `${os.hostname()}:${process.pid}`;
-const HEARTBEAT_STALE_MS = 60_000;
+// A job whose worker stopped heartbeating this long ago (SIGKILL, machine lost) is claimed by another.
+const HEARTBEAT_STALE_MS = cfg.jobLeaseMs;
 
 /** A setting naming a missing file counts as no embedder: jobs wait instead of failing. */
 function embedderInstalled(): boolean {
@@ -100,9 +101,17 @@ async function loop(): Promise<void> {
       continue;
     }
     const t0 = Date.now();
-    const outcome = await processJob(job, deps);
+    // The lease is renewed while the job runs, so one long step (a big parse, a slow batch) is not taken over.
+    const lease = setInterval(() => {
+      try {
+        heartbeatJob(db, job.id, workerId);
+      } catch (e) {
+        console.error(`worker: heartbeat for job ${job.id} failed:`, isCairnError(e) ? e.message : e);
+      }
+    }, Math.max(250, HEARTBEAT_STALE_MS / 4));
+    const outcome = await processJob(job, deps).finally(() => clearInterval(lease));
     console.log(`worker: job ${job.id} for document ${job.documentId}: ${outcome} in ${Date.now() - t0} ms`);
-    if (outcome !== "waiting") dirty = true;
+    if (outcome !== "waiting" && outcome !== "yielded") dirty = true;
     idleSince = Date.now();
   }
 }

@@ -1,6 +1,6 @@
 import { CairnError } from "@/core/errors";
 import { parseFileInProcess } from "./parseDocument";
-import type { ChildMessage, ParseJob, SerializedError } from "./protocol";
+import type { ChildMessage, ParseJob, SerializedError, YieldAnswer } from "./protocol";
 
 // The sandboxed parser process: forked by ParserPool, parses one job at a time,
 // and dies with its parent. A hostile file can hang or crash only this process.
@@ -38,22 +38,38 @@ function runTestHook(hook: ParseJob["testHook"]): void {
   }
 }
 
+/** Between OCR pages the child asks the parent, which knows the queue, whether to stop. */
+const yieldAnswers = new Map<number, (y: boolean) => void>();
+function askYield(id: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    yieldAnswers.set(id, resolve);
+    send({ type: "ask_yield", id });
+  });
+}
+
 async function handle(job: ParseJob): Promise<void> {
   try {
     runTestHook(job.testHook);
     const doc = await parseFileInProcess(job.filePath, job.declaredName, {
       maxUnzippedBytes: job.maxUnzippedBytes,
       ocr: job.ocr,
+      ocrResume: job.ocrResume,
+      yieldRequested: () => askYield(job.id),
       onProgress: (progress) => send({ type: "progress", id: job.id, progress }),
     });
     send({ type: "result", id: job.id, doc });
   } catch (err) {
     send({ type: "error", id: job.id, error: serialize(err, job) });
+  } finally {
+    yieldAnswers.delete(job.id);
   }
 }
 
-process.on("message", (job: ParseJob) => {
-  void handle(job);
+process.on("message", (m: ParseJob | YieldAnswer) => {
+  if ("type" in m && m.type === "yield_answer") {
+    yieldAnswers.get(m.id)?.(m.yield);
+    yieldAnswers.delete(m.id);
+  } else void handle(m as ParseJob);
 });
 process.on("disconnect", () => process.exit(0));
 send({ type: "ready" });

@@ -1,5 +1,5 @@
 import { config } from "@/core/config";
-import type { ParsedDocument } from "../types";
+import type { OcrPageResult, ParsedDocument } from "../types";
 import { ParserPool } from "./pool";
 import type { ParseProgress, TestHook } from "./protocol";
 
@@ -16,7 +16,11 @@ export interface ParseFileOptions {
   timeoutMs?: number;
   maxMemoryMb?: number;
   /** Overrides CAIRN_OCR / CAIRN_OCR_LANGS for this file (null: off). */
-  ocr?: { langs: string[]; minConfidence: number } | null;
+  ocr?: { langs: string[]; minConfidence: number; pagesPerTurn?: number } | null;
+  /** Pages of this scan OCR'd in earlier turns (resumed, not read again). */
+  ocrResume?: OcrPageResult[];
+  /** Polled while a scan is OCR'd: true when other documents wait, so the scan pauses after its turn (ocrPaused). */
+  shouldYield?: () => boolean;
   /** Pages read so far, e.g. { stage: "ocr", done: 3, total: 12 } while page 3 of 12 is OCR'd. */
   onProgress?: (p: ParseProgress) => void;
 }
@@ -56,6 +60,8 @@ export function parseFile(filePath: string, options: ParseFileOptions): Promise<
     timeoutMs: options.timeoutMs ?? c.parseTimeoutMs,
     maxMemoryMb: options.maxMemoryMb ?? c.parseMaxMemoryMb,
     ocr: options.ocr !== undefined ? options.ocr : c.ocr,
+    ocrResume: options.ocrResume,
+    shouldYield: options.shouldYield,
     onProgress: options.onProgress,
     testHook: testHook(),
   });

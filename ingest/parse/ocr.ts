@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { createCanvas, type Canvas } from "@napi-rs/canvas";
-import { createWorker, OEM, type Worker } from "tesseract.js";
+import { createWorker, OEM, type RecognizeOptions, type Worker } from "tesseract.js";
 import { CairnError } from "@/core/errors";
 import type { OcrWord, PageOcr } from "../types";
 
@@ -19,6 +19,8 @@ export interface OcrOptions {
   langs: string[];
   /** Mean word confidence (0–100) below which a page is flagged "low-confidence OCR". */
   minConfidence: number;
+  /** OCR'd pages a turn reads before it may yield to other documents (CAIRN_OCR_PAGES_PER_TURN). */
+  pagesPerTurn?: number;
 }
 
 /** The directory holding `<lang>.traineddata.gz` for every requested language. */
@@ -80,21 +82,27 @@ export class OcrEngine {
    * Reads one rendered page. A page fed in sideways or upside down reads as
    * low-confidence noise: then the other orientations are tried and the surest kept.
    */
-  async read(canvas: Canvas): Promise<PageOcr> {
-    let best = await this.recognize(canvas, 0);
+  async read(canvas: Canvas, dpi = 300): Promise<PageOcr> {
+    let best = await this.recognize(canvas, 0, dpi);
     if (best.confidence >= UPRIGHT_CONFIDENCE && best.words.length >= 3) return best;
     for (const rotation of [90, 270, 180] as const) {
-      const result = await this.recognize(canvas, rotation);
+      const result = await this.recognize(canvas, rotation, dpi);
       if (result.confidence > best.confidence) best = result;
       if (best.confidence >= UPRIGHT_CONFIDENCE) break;
     }
     return best;
   }
 
-  private async recognize(canvas: Canvas, rotation: 0 | 90 | 180 | 270): Promise<PageOcr> {
-    const image = despeckledPgm(rotation === 0 ? canvas : rotate(canvas, rotation));
+  private async recognize(canvas: Canvas, rotation: 0 | 90 | 180 | 270, dpi: number): Promise<PageOcr> {
+    const turned = rotation === 0 ? canvas : rotate(canvas, rotation);
+    const image = despeckledPgm(turned);
     const worker = await this.get();
-    const { data } = await worker.recognize(image, {}, { text: false, blocks: true });
+    // rotateAuto: Tesseract measures the skew of the text lines (FindLines → GetGradient) and reads
+    // the image turned straight about its centre; under ~0.3° it reads the image as it is.
+    // The resolution is known (a PGM carries none): Tesseract need not guess it, nor print its guess.
+    const options = { rotateAuto: true, user_defined_dpi: String(Math.round(dpi)) } as Partial<RecognizeOptions>;
+    const { data } = await worker.recognize(image, options, { text: false, blocks: true });
+    const skew = data.rotateRadians ?? 0;
     const W = canvas.width;
     const H = canvas.height;
     const words: OcrWord[] = [];
@@ -113,13 +121,15 @@ export class OcrEngine {
             const start = text.length;
             text += t;
             confSum += w.confidence;
-            words.push({ text: t, start, end: text.length, conf: Math.round(w.confidence), box: unrotateBox(w.bbox, rotation, W, H) });
+            const box = unskewBox(w.bbox, skew, turned.width, turned.height);
+            words.push({ text: t, start, end: text.length, conf: Math.round(w.confidence), box: unrotateBox(box, rotation, W, H) });
           });
         }
       }
     }
     const confidence = words.length ? Math.round(confSum / words.length) : 0;
-    return { text: text.trim() ? text : "", confidence, rotation, words, lowConfidence: confidence < this.options.minConfidence };
+    const skewDeg = Math.round((-skew * 180 * 10) / Math.PI) / 10 || 0;
+    return { text: text.trim() ? text : "", confidence, rotation, skewDeg, words, lowConfidence: confidence < this.options.minConfidence };
   }
 
   async close(): Promise<void> {
@@ -138,6 +148,26 @@ function rotate(src: Canvas, rotation: 90 | 180 | 270): Canvas {
   g.rotate((rotation * Math.PI) / 180);
   g.drawImage(src, -src.width / 2, -src.height / 2);
   return out;
+}
+
+/**
+ * A box found on the straightened image, back on the image as given: its corners turned by the
+ * skew about the centre (Tesseract straightened by -skew), and the box around them.
+ */
+function unskewBox(b: { x0: number; y0: number; x1: number; y1: number }, skew: number, W: number, H: number) {
+  if (!skew) return b;
+  const cos = Math.cos(-skew);
+  const sin = Math.sin(-skew);
+  const cx = W / 2;
+  const cy = H / 2;
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const [x, y] of [[b.x0, b.y0], [b.x1, b.y0], [b.x0, b.y1], [b.x1, b.y1]]) {
+    xs.push(cx + (x - cx) * cos - (y - cy) * sin);
+    ys.push(cy + (x - cx) * sin + (y - cy) * cos);
+  }
+  const clamp = (v: number, max: number) => Math.min(max, Math.max(0, v));
+  return { x0: clamp(Math.min(...xs), W), y0: clamp(Math.min(...ys), H), x1: clamp(Math.max(...xs), W), y1: clamp(Math.max(...ys), H) };
 }
 
 /** A box found on the turned image, back on the page as rendered, as fractions of its size. */

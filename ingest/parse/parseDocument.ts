@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { CairnError } from "@/core/errors";
-import type { ParsedDocument } from "../types";
+import type { OcrPageResult, ParsedDocument } from "../types";
 import { detectKind } from "./detect";
 import { parseDocx } from "./docx";
 import { parseHtml } from "./html";
@@ -18,6 +18,10 @@ export interface ParseLimits {
   maxUnzippedBytes: number;
   /** null or absent: OCR off. */
   ocr?: OcrOptions | null;
+  /** Pages OCR'd in earlier turns of this scan. */
+  ocrResume?: OcrPageResult[];
+  /** True once other documents wait: OCR stops after this turn's pages (ocrPaused). */
+  yieldRequested?: () => Promise<boolean>;
   onProgress?: (p: ParseProgress) => void;
 }
 
@@ -25,7 +29,12 @@ export async function parseBytes(data: Uint8Array, declaredName: string, limits:
   const detected = await detectKind(data, declaredName);
   switch (detected.kind) {
     case "pdf":
-      return parsePdf(data, declaredName, { ocr: limits.ocr ?? null, onProgress: limits.onProgress });
+      return parsePdf(data, declaredName, {
+        ocr: limits.ocr ?? null,
+        onProgress: limits.onProgress,
+        resume: limits.ocrResume,
+        yieldRequested: limits.yieldRequested,
+      });
     case "docx":
       return parseDocx(data, declaredName, { ...defaultZipLimits, maxUnzippedBytes: limits.maxUnzippedBytes });
     case "html":

@@ -3,7 +3,7 @@ import path from "node:path";
 import { PDFParse } from "pdf-parse";
 import type { Canvas } from "@napi-rs/canvas";
 import { CairnError } from "@/core/errors";
-import type { ParsedDocument, ParsedPage } from "../types";
+import type { OcrPageOutcome, OcrPageResult, ParsedDocument, ParsedPage } from "../types";
 import { isBlank, OcrEngine, type OcrOptions } from "./ocr";
 
 // PDF → pages with pdf-parse v2 (pdfjs-dist underneath), one page at a time so a
@@ -54,6 +54,10 @@ export interface PdfOptions {
   /** null: OCR is off (CAIRN_OCR=off); pages without text stay listed in pagesWithoutText. */
   ocr: OcrOptions | null;
   onProgress?: (p: { stage: string; done: number; total: number }) => void;
+  /** Pages of this scan OCR'd in earlier turns. */
+  resume?: OcrPageResult[];
+  /** True once other documents wait: OCR stops after this turn's pages, and the result carries ocrPaused. */
+  yieldRequested?: () => Promise<boolean>;
 }
 
 /** 300 dpi reads 10-point text; the cap keeps a huge page from needing gigabytes of canvas. */
@@ -70,7 +74,8 @@ interface PdfDocProxy {
   canvasFactory: { create(w: number, h: number): { canvas: Canvas; context: unknown }; destroy(c: unknown): void };
 }
 
-async function renderPage(doc: PdfDocProxy, n: number, dpi: number): Promise<Canvas> {
+/** The page drawn at `dpi` (less for a huge page), with the resolution it got. */
+async function renderPage(doc: PdfDocProxy, n: number, dpi: number): Promise<{ canvas: Canvas; dpi: number }> {
   const page = await doc.getPage(n);
   try {
     const base = page.getViewport({ scale: 1 });
@@ -82,7 +87,7 @@ async function renderPage(doc: PdfDocProxy, n: number, dpi: number): Promise<Can
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(0, 0, cc.canvas.width, cc.canvas.height);
     await page.render({ canvasContext: cc.context, viewport, canvas: cc.canvas }).promise;
-    return cc.canvas;
+    return { canvas: cc.canvas, dpi: scale * 72 };
   } finally {
     page.cleanup();
   }
@@ -208,6 +213,8 @@ async function parsePdfCollecting(data: Uint8Array, name: string, options: PdfOp
       pagesWithoutText.splice(0, pagesWithoutText.length, ...ocr.stillWithout);
       warnings.push(...ocr.warnings);
     }
+    // Not final: the worker keeps this turn's pages and queues the rest behind other documents.
+    if (ocr?.paused) return { kind: "pdf", title, pageCount: total, pages, pagesWithoutText, warnings, ocr: "on", ocrPaused: ocr.paused };
 
     if (failedPages.length === total) {
       throw new CairnError(
@@ -253,9 +260,37 @@ interface OcrOutcome {
   stillWithout: number[];
   blank: number[];
   warnings: string[];
+  /** OCR stopped between pages for other documents. */
+  paused?: NonNullable<ParsedDocument["ocrPaused"]>;
 }
 
-/** OCR of the pages without usable text; pages with text are never touched. */
+/** One page without usable text, looked at and (unless blank) OCR'd. */
+async function readPage(doc: PdfDocProxy, n: number, engine: OcrEngine, pdfWarnings: string[]): Promise<{ outcome: OcrPageOutcome; engineUsed: boolean }> {
+  const since = pdfWarnings.length;
+  // A page that renders blank because pdf.js dropped or could not decode its image is not "blank".
+  const noInk = (): OcrPageOutcome => {
+    const why = pdfWarnings.slice(since).find((w) => imageTrouble.test(w));
+    return why ? { kind: "bad_image", why: why.replace(/\.$/, "") } : { kind: "blank" };
+  };
+  try {
+    // A cheap look first: blank pages (common in scans) cost no OCR.
+    if (isBlank((await renderPage(doc, n, 50)).canvas)) return { outcome: noInk(), engineUsed: false };
+    const page = await renderPage(doc, n, OCR_DPI);
+    const result = await engine.read(page.canvas, page.dpi);
+    if (!result.text) return { outcome: noInk(), engineUsed: true };
+    const { text, ...ocr } = result;
+    return { outcome: { kind: "read", text, ocr }, engineUsed: true };
+  } catch (err) {
+    if (err instanceof CairnError) throw err; // e.g. language data missing: the whole document
+    return { outcome: { kind: "failed", error: errorText(err) }, engineUsed: true };
+  }
+}
+
+/**
+ * OCR of the pages without usable text; pages with text are never touched. Pages read in an
+ * earlier turn (options.resume) are taken as they were. Once this turn has OCR'd its share of
+ * pages and other documents wait (options.yieldRequested), it stops before the next page.
+ */
 async function ocrPages(
   parser: PDFParse,
   pages: ParsedPage[],
@@ -266,48 +301,54 @@ async function ocrPages(
 ): Promise<OcrOutcome> {
   const doc = (parser as unknown as { doc?: PdfDocProxy }).doc;
   if (!doc) throw new Error("pdf-parse did not keep the loaded document");
-  const engine = new OcrEngine(options.ocr as OcrOptions);
-  const stillWithout: number[] = [];
+  const ocrOptions = options.ocr as OcrOptions;
+  const engine = new OcrEngine(ocrOptions);
+  const resumed = new Map((options.resume ?? []).map((r) => [r.page, r.outcome]));
+  const perTurn = Math.max(1, ocrOptions.pagesPerTurn ?? 1);
+  const outcomes: OcrPageResult[] = [];
+  const readNow: OcrPageResult[] = [];
+  let pending: number[] = [];
+  let ocrdThisTurn = 0;
+  try {
+    for (let i = 0; i < todo.length; i++) {
+      const n = todo[i];
+      let outcome = resumed.get(n);
+      if (!outcome) {
+        if (ocrdThisTurn >= perTurn && (await options.yieldRequested?.())) {
+          pending = todo.slice(i);
+          break;
+        }
+        options.onProgress?.({ stage: "ocr", done: n, total });
+        const r = await readPage(doc, n, engine, pdfWarnings);
+        outcome = r.outcome;
+        if (r.engineUsed) ocrdThisTurn++;
+        readNow.push({ page: n, outcome });
+      }
+      outcomes.push({ page: n, outcome });
+    }
+  } finally {
+    await engine.close();
+  }
+  const stillWithout: number[] = [...pending];
   const blank: number[] = [];
   const failed: string[] = [];
   const low: string[] = [];
   const read: number[] = [];
   const badImage: string[] = [];
-  // A page that renders blank because pdf.js dropped or could not decode its image is not "blank".
-  const noInk = (n: number, since: number) => {
-    stillWithout.push(n);
-    const why = pdfWarnings.slice(since).find((w) => imageTrouble.test(w));
-    if (why) badImage.push(`${n} (${why.replace(/\.$/, "")})`);
-    else blank.push(n);
-  };
-  try {
-    for (const n of todo) {
-      options.onProgress?.({ stage: "ocr", done: n, total });
-      const since = pdfWarnings.length;
-      try {
-        // A cheap look first: blank pages (common in scans) cost no OCR.
-        if (isBlank(await renderPage(doc, n, 50))) {
-          noInk(n, since);
-          continue;
-        }
-        const result = await engine.read(await renderPage(doc, n, OCR_DPI));
-        if (!result.text) {
-          noInk(n, since);
-          continue;
-        }
-        const { text, ...ocr } = result;
-        pages[n - 1] = { number: n, text, sections: [{ headingPath: [], start: 0, end: text.length }], ocr };
-        read.push(n);
-        if (ocr.lowConfidence) low.push(`${n} (${ocr.confidence}%)`);
-      } catch (err) {
-        if (err instanceof CairnError) throw err; // e.g. language data missing: the whole document
-        stillWithout.push(n);
-        failed.push(`page ${n}: ${errorText(err)}`);
-      }
+  for (const { page: n, outcome } of outcomes) {
+    if (outcome.kind === "read") {
+      const { text, ocr } = outcome;
+      pages[n - 1] = { number: n, text, sections: [{ headingPath: [], start: 0, end: text.length }], ocr };
+      read.push(n);
+      if (ocr.lowConfidence) low.push(`${n} (${ocr.confidence}%)`);
+      continue;
     }
-  } finally {
-    await engine.close();
+    stillWithout.push(n);
+    if (outcome.kind === "blank") blank.push(n);
+    else if (outcome.kind === "bad_image") badImage.push(`${n} (${outcome.why})`);
+    else failed.push(`page ${n}: ${outcome.error}`);
   }
+  stillWithout.sort((a, b) => a - b);
   const warnings: string[] = [];
   if (read.length) warnings.push(`${read.length} page(s) were read by OCR from their image: ${list(read)}.`);
   if (low.length) warnings.push(`Low-confidence OCR on page(s) ${low.join(", ")}: check the page image before relying on its text.`);
@@ -316,7 +357,7 @@ async function ocrPages(
     warnings.push(`${badImage.length} page(s) have an image Cairn could not read (too large or damaged), so no text: ${badImage.slice(0, 5).join("; ")}${badImage.length > 5 ? "; …" : ""}.`);
   }
   if (failed.length) warnings.push(`OCR could not read ${failed.length} page(s): ${failed.slice(0, 5).join("; ")}${failed.length > 5 ? "; …" : ""}.`);
-  return { stillWithout, blank, warnings };
+  return { stillWithout, blank, warnings, ...(pending.length ? { paused: { read: readNow, pending, total } } : {}) };
 }
 
 function list(pages: number[]): string {

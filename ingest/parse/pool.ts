@@ -4,8 +4,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { CairnError } from "@/core/errors";
-import type { ParsedDocument } from "../types";
-import type { ChildMessage, ParseJob, ParseProgress, TestHook } from "./protocol";
+import type { OcrPageResult, ParsedDocument } from "../types";
+import type { ChildMessage, ParseJob, ParseProgress, TestHook, YieldAnswer } from "./protocol";
 
 // A small pool of long-lived parser processes. Forking per file would cost a Node +
 // tsx start (~0.5 s) per document; a reused child costs nothing. A child that times
@@ -24,6 +24,12 @@ export interface PoolJob {
   timeoutMs: number;
   maxMemoryMb: number;
   ocr?: ParseJob["ocr"];
+  ocrResume?: OcrPageResult[];
+  /**
+   * Asked by the child between two OCR pages: true when other documents wait, and the child then
+   * stops there (the result carries ocrPaused). Without it a scan is read to its end.
+   */
+  shouldYield?: () => boolean;
   onProgress?: (p: ParseProgress) => void;
   testHook?: TestHook;
 }
@@ -166,6 +172,7 @@ export class ParserPool {
       declaredName: task.declaredName,
       maxUnzippedBytes: task.maxUnzippedBytes,
       ocr: task.ocr ?? null,
+      ocrResume: task.ocrResume,
       testHook: task.testHook,
     };
     slot.child.send(job, (err) => {
@@ -178,6 +185,16 @@ export class ParserPool {
     const { child } = slot;
     const onMessage = (m: ChildMessage) => {
       if (m.type === "ready" || m.id !== task.id) return;
+      if (m.type === "ask_yield") {
+        let answer = false;
+        try {
+          answer = task.shouldYield?.() ?? false;
+        } catch (err) {
+          console.warn("[parser pool] yield check failed:", err);
+        }
+        child.send({ type: "yield_answer", id: task.id, yield: answer } satisfies YieldAnswer, () => undefined);
+        return;
+      }
       if (m.type === "progress") {
         // A slow OCR page is progress, not a hang: the limit is per step, not per document.
         timer.refresh();

@@ -1,5 +1,5 @@
 import type { ErrorType, Surface } from "@/core/errors";
-import type { ParsedDocument } from "../types";
+import type { OcrPageResult, ParsedDocument } from "../types";
 
 // Messages between the parser pool and its child processes.
 
@@ -12,8 +12,17 @@ export interface ParseJob {
   declaredName: string;
   maxUnzippedBytes: number;
   /** null: OCR off. */
-  ocr: { langs: string[]; minConfidence: number } | null;
+  ocr: { langs: string[]; minConfidence: number; pagesPerTurn?: number } | null;
+  /** Pages of this scan OCR'd in earlier turns: not read again. */
+  ocrResume?: OcrPageResult[];
   testHook?: TestHook;
+}
+
+/** Parent → child, the answer to `ask_yield`: true when other documents wait, so OCR stops here (ocrPaused). */
+export interface YieldAnswer {
+  type: "yield_answer";
+  id: number;
+  yield: boolean;
 }
 
 export interface ParseProgress {
@@ -32,5 +41,7 @@ export interface SerializedError {
 export type ChildMessage =
   | { type: "ready" }
   | { type: "progress"; id: number; progress: ParseProgress }
+  /** Between two OCR pages, once this turn's share is read: should the scan stop for other documents? */
+  | { type: "ask_yield"; id: number }
   | { type: "result"; id: number; doc: ParsedDocument }
   | { type: "error"; id: number; error: SerializedError };

@@ -9,6 +9,8 @@ export interface ScanSpec {
   dpi?: number;
   /** Text turned 90° clockwise on the page (a page fed into the scanner sideways). */
   rotated?: boolean;
+  /** The sheet fed in askew: the page turned this many degrees (clockwise), same size, white corners. */
+  skewDeg?: number;
   /** Fraction of pixels flipped to random grey (speckle). */
   noise?: number;
   /** Page size in inches; half-letter by default to keep OCR quick. */
@@ -42,6 +44,16 @@ export function scanImage(spec: ScanSpec): { png: Buffer; widthPt: number; heigh
       }
     }
     g.putImageData(img, 0, 0);
+  }
+  if (spec.skewDeg) {
+    const askew = createCanvas(w, h);
+    const a = askew.getContext("2d");
+    a.fillStyle = "#ffffff";
+    a.fillRect(0, 0, w, h);
+    a.translate(w / 2, h / 2);
+    a.rotate((spec.skewDeg * Math.PI) / 180);
+    a.drawImage(upright, -w / 2, -h / 2);
+    return { png: askew.toBuffer("image/png"), widthPt: wIn * 72, heightPt: hIn * 72 };
   }
   if (!spec.rotated) return { png: upright.toBuffer("image/png"), widthPt: wIn * 72, heightPt: hIn * 72 };
   const turned = createCanvas(h, w);

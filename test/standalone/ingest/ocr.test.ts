@@ -80,6 +80,34 @@ describe("OCR of scanned pages", { timeout: 180_000 }, () => {
     expect(working.box[3] - working.box[1]).toBeGreaterThan(working.box[2] - working.box[0]);
   });
 
+  test("a sheet fed in 4° askew is straightened before it is read, and its word boxes land on the askew page", async () => {
+    const skewDeg = 4;
+    const pdf = await makeScannedPdf([{ scan: { lines: [...report, ...clause], skewDeg } }]);
+    const doc = await parseBytes(pdf, "askew.pdf", { ...limits, ocr });
+    const page = doc.pages[0];
+    expect(norm(page.text)).toContain("Continue Coumadin 7 mg daily and recheck the INR.");
+    expect(norm(page.text)).toContain("The supplier shall reply within two (2) working days");
+    expect(page.ocr!.rotation).toBe(0);
+    expect(page.ocr!.skewDeg).toBeGreaterThan(skewDeg - 1);
+    expect(page.ocr!.skewDeg).toBeLessThan(skewDeg + 1);
+    // Where "Coumadin" was drawn (scanImage: 300 dpi, 12 pt serif, second line), turned 4° about the centre.
+    const dpi = 300;
+    const [w, h] = [8.5 * dpi, 5.5 * dpi];
+    const g = createCanvas(10, 10).getContext("2d");
+    g.font = `${Math.round((12 / 72) * dpi)}px serif`;
+    const left = dpi * 0.8 + g.measureText("Continue ").width;
+    const x = left + g.measureText("Coumadin").width / 2;
+    const y = dpi * 0.9 + (12 / 72) * dpi * 1.6 - 0.35 * (12 / 72) * dpi;
+    const a = (skewDeg * Math.PI) / 180;
+    const ex = (w / 2 + (x - w / 2) * Math.cos(a) - (y - h / 2) * Math.sin(a)) / w;
+    const ey = (h / 2 + (x - w / 2) * Math.sin(a) + (y - h / 2) * Math.cos(a)) / h;
+    const box = page.ocr!.words.find((word) => word.text === "Coumadin")!.box;
+    expect(box[0]).toBeLessThan(ex);
+    expect(box[2]).toBeGreaterThan(ex);
+    expect(box[1]).toBeLessThan(ey);
+    expect(box[3]).toBeGreaterThan(ey);
+  });
+
   test("a mixed PDF keeps its text pages as they are; the scanned page is found and cited by page", async () => {
     const pdf = await makeScannedPdf([
       { text: ["Page one is typed text about the supplier agreement."] },
@@ -148,6 +176,84 @@ describe("OCR of scanned pages", { timeout: 180_000 }, () => {
     expect(parsed!.pages[1].text.slice(word.start, word.end)).toBe("Coumadin");
     expect(word.start).toBeGreaterThanOrEqual(hit.charStart);
     expect(word.end).toBeLessThanOrEqual(hit.charEnd);
+    db.close();
+  });
+
+  test("a scan yields between OCR pages: a text file queued after it is searchable before the scan is finished", async () => {
+    const filter = ["SERVICE NOTE", "Replace the intake filter every ninety days.", "Log the date on the cabinet door."];
+    const pdf = await makeScannedPdf([{ scan: { lines: report } }, { scan: { lines: clause } }, { scan: { lines: filter } }]);
+    const notes = Buffer.from("Boiler room\n\nThe boiler room key is kept in the blue cabinet by the stairs.\n");
+    const db = openDb(cfg.dbPath);
+    const store = (sha: string, data: Uint8Array) => {
+      const file = storedFilePath(sha, cfg.filesDir);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, data);
+    };
+    const scanSha = "d".repeat(64);
+    const notesSha = "e".repeat(64);
+    store(scanSha, pdf);
+    store(notesSha, notes);
+    insertDocument(db, { id: "doc-longscan", collectionId: "default", name: "longscan.pdf", sha256: scanSha, sizeBytes: pdf.length, source: "upload" });
+    insertDocument(db, { id: "doc-notes", collectionId: "default", name: "notes.txt", sha256: notesSha, sizeBytes: notes.length, source: "upload" });
+    enqueueJob(db, "doc-longscan", scanSha);
+
+    // One event log for the whole run: pages the scan OCRs, jobs as they end, what a user could find meanwhile.
+    const events: string[] = [];
+    const deps = {
+      db,
+      cfg,
+      workerId: "ocr-test",
+      store: async () => {
+        throw new Error("no store without an embedder");
+      },
+      embedder: async () => {
+        throw new Error("no embedder");
+      },
+      hasEmbedder: () => false,
+      parse: (f: string, o: Parameters<typeof parseFile>[1]) =>
+        parseFile(f, {
+          ...o,
+          // One OCR'd page per turn keeps the test short; the default is CAIRN_OCR_PAGES_PER_TURN.
+          ocr: { ...ocr, pagesPerTurn: 1 },
+          onProgress: (p) => {
+            o.onProgress?.(p);
+            if (p.stage !== "ocr") return;
+            events.push(`scan ocr page ${p.done}`);
+            // The text file arrives while the scan's first page is being read.
+            if (p.done === 1 && o.declaredName === "longscan.pdf") enqueueJob(db, "doc-notes", notesSha);
+          },
+        }),
+      chunk: chunkDocument,
+    };
+    const found = async (q: string) => (await searchReadablePassages(currentPrincipal(), q)).map((r) => `${r.hit.documentId}:${r.hit.page ?? "-"}`);
+    // The worker's loop: claim the next job, run it, until nothing is left to claim.
+    for (let job = claimNextJob(db, "ocr-test", 0, { skipStage: WAITING_FOR_EMBEDDER }); job; job = claimNextJob(db, "ocr-test", 0, { skipStage: WAITING_FOR_EMBEDDER })) {
+      const outcome = await processJob(job, deps);
+      events.push(`${job.documentId} ${outcome}`);
+      if (job.documentId === "doc-notes") {
+        events.push(`notes found: ${(await found("boiler room key blue cabinet")).includes("doc-notes:-")}`);
+        const scan = getDocument(db, "doc-longscan")!;
+        events.push(`scan ${scan.status}: ${ingestProgressText(scan)}`);
+      }
+    }
+    expect(events).toEqual([
+      "scan ocr page 1",
+      "doc-longscan yielded",
+      "doc-notes waiting",
+      "notes found: true",
+      "scan queued: read 1 of 3 pages (OCR) · paused while other documents are indexed",
+      // Resumed at page 2: page 1 is not read again.
+      "scan ocr page 2",
+      "scan ocr page 3",
+      "doc-longscan waiting",
+    ]);
+    // The finished scan holds every page, the one read before the pause included.
+    const scan = getDocument(db, "doc-longscan")!;
+    expect(scan.pagesWithoutText).toEqual([]);
+    expect(scan.warnings.join(" ")).toContain("3 page(s) were read by OCR from their image: 1, 2, 3.");
+    expect(listOcrPages(db, "doc-longscan").map((p) => p.page)).toEqual([1, 2, 3]);
+    expect(await found("Coumadin 7 mg daily")).toContain("doc-longscan:1");
+    expect(await found("intake filter every ninety days")).toContain("doc-longscan:3");
     db.close();
   });
 
