@@ -683,7 +683,7 @@ export function saveOcrResume(db: Db, documentId: string, sha256: string, pages:
   db.transaction(() => {
     // Only the version being read: an older version's pages are of no use.
     db.prepare("DELETE FROM ocr_resume WHERE document_id = ? AND sha256 != ?").run(documentId, sha256);
-    const put = db.prepare("INSERT OR REPLACE INTO ocr_resume (document_id, sha256, page, outcome) VALUES (?, ?, ?, ?)");
+    const put = db.prepare("INSERT INTO ocr_resume (document_id, sha256, page, outcome) VALUES (?, ?, ?, ?) ON CONFLICT (document_id, sha256, page) DO UPDATE SET outcome = excluded.outcome");
     for (const p of pages) put.run(documentId, sha256, p.page, JSON.stringify(p.outcome));
   })();
 }
