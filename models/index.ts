@@ -32,7 +32,10 @@ interface Slot<T> {
   error?: string;
 }
 
-const slots: { llm?: Slot<LocalLanguageModel>; embedder?: Slot<LocalEmbedder> } = {};
+// On globalThis: Next.js may evaluate this module once per route bundle (and once more for
+// instrumentation.ts's warm start), and a process must load each model once.
+const g = globalThis as unknown as Record<symbol, object | undefined>;
+const slots = (g[Symbol.for("cairn.modelSlots")] ??= {}) as { llm?: Slot<LocalLanguageModel>; embedder?: Slot<LocalEmbedder> };
 
 /** The file a role loads: the chosen LLM; the embedder that wrote the vector store in use. */
 const resolveForUse = (role: ModelRole) => (role === "embedder" ? resolveActiveEmbedder() : resolveModelFile(role));
@@ -72,7 +75,7 @@ interface RemoteSlot<T> {
   name?: string;
   error?: string;
 }
-const remote: { llm?: RemoteSlot<RemoteLanguageModel>; embedder?: RemoteSlot<RemoteEmbedder> } = {};
+const remote = (g[Symbol.for("cairn.remoteModelSlots")] ??= {}) as { llm?: RemoteSlot<RemoteLanguageModel>; embedder?: RemoteSlot<RemoteEmbedder> };
 
 const remoteUrl = (role: ModelRole) => (role === "llm" ? config().llmUrl : config().embedUrl);
 const remoteModelSetting = (role: ModelRole) => (role === "llm" ? config().llmRemoteModel : config().embedRemoteModel);
@@ -109,7 +112,7 @@ export function getLanguageModel(): Promise<LocalLanguageModel | RemoteLanguageM
 
 // What the web process computes has priority: the worker's bulk embedding steps aside meanwhile
 // (computeScheduler.ts). Wrapped once per loaded model, so callers keep getting the same object.
-const interactiveWrappers = new WeakMap<object, object>();
+const interactiveWrappers = (g[Symbol.for("cairn.interactiveModels")] ??= new WeakMap<object, object>()) as WeakMap<object, object>;
 function interactiveLlm(llm: LocalLanguageModel): LocalLanguageModel {
   let w = interactiveWrappers.get(llm) as LocalLanguageModel | undefined;
   if (!w) {
