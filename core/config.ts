@@ -15,6 +15,8 @@ const schema = z.object({
   CAIRN_LLM_MODEL: z.string().optional(),
   CAIRN_EMBED_MODEL: z.string().optional(),
   CAIRN_LLM_CONTEXT_SIZE: intFrom(4096, 512),
+  /** Context of the whole-document session (summaries): a ~2,600-token report fits one pass; capped at the model's trained context. */
+  CAIRN_SUMMARY_CONTEXT_SIZE: intFrom(8192, 512),
   /** An OpenAI-compatible server (…/v1) to generate with instead of the in-process LLM. */
   CAIRN_LLM_URL: z.url().optional(),
   CAIRN_LLM_API_KEY: z.string().optional(),
@@ -117,6 +119,7 @@ export type CairnConfig = {
   llmModel?: string;
   embedModel?: string;
   llmContextSize: number;
+  summaryContextSize: number;
   llmUrl?: string;
   llmApiKey?: string;
   llmRemoteModel?: string;
@@ -180,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
     llmModel: e.CAIRN_LLM_MODEL,
     embedModel: e.CAIRN_EMBED_MODEL,
     llmContextSize: e.CAIRN_LLM_CONTEXT_SIZE,
+    summaryContextSize: e.CAIRN_SUMMARY_CONTEXT_SIZE,
     llmUrl: e.CAIRN_LLM_URL?.replace(/\/+$/, ""),
     llmApiKey: e.CAIRN_LLM_API_KEY,
     llmRemoteModel: e.CAIRN_LLM_REMOTE_MODEL,

@@ -6,7 +6,7 @@ import { modelMissingError } from "./modelMissing";
 import { connectRemoteEmbedder, type RemoteEmbedder } from "./remoteEmbedder";
 import { connectRemoteLanguageModel, type RemoteLanguageModel } from "./remoteLlm";
 import { resolveActiveEmbedder, resolveModelFile } from "./registry";
-import type { ModelRole } from "./types";
+import type { LanguageModel, ModelRole } from "./types";
 
 // Process-wide model singletons: each role is resolved and loaded once; concurrent first callers
 // share the same load promise. A failed load is remembered for modelState() and retried on the next call.
@@ -141,6 +141,12 @@ const loadLocalEmbedder = (): Promise<LocalEmbedder> => {
  */
 export function getBulkEmbedder(): Promise<LocalEmbedder | RemoteEmbedder> {
   return config().embedUrl ? getEmbedder() : loadLocalEmbedder();
+}
+
+/** The LLM with the whole-document context (CAIRN_SUMMARY_CONTEXT_SIZE) over the same weights; a remote LLM as it is. */
+export async function getSummaryLanguageModel(): Promise<LanguageModel> {
+  const llm = await getLanguageModel();
+  return "withContextSize" in llm ? llm.withContextSize(config().summaryContextSize) : llm;
 }
 
 export function getEmbedder(): Promise<LocalEmbedder | RemoteEmbedder> {

@@ -19,6 +19,8 @@ export interface LoadLanguageModelOptions {
 }
 
 export interface LocalLanguageModel extends LanguageModel {
+  /** The same weights with a context of `contextSize` tokens (capped at the trained context; this one if not larger). */
+  withContextSize(contextSize: number): Promise<LanguageModel>;
   dispose(): Promise<void>;
 }
 
@@ -52,11 +54,43 @@ export async function loadLanguageModel(modelPath: string, options: LoadLanguage
       cause,
     });
   }
+  const queue = new ModelQueue();
+  const modelName = options.name ?? path.basename(modelPath).replace(/\.gguf$/i, "");
+  const main = session(model, context, queue, modelName);
+  // Larger contexts over the same weights (whole-document tasks), created on first use; one queue
+  // for all, so a summary and an answer never compete for the cores.
+  const extra = new Map<number, Promise<ReturnType<typeof session>>>();
+
+  return {
+    ...main,
+    withContextSize(size) {
+      const n = Math.min(size, model.trainContextSize);
+      if (n <= context.contextSize) return Promise.resolve(main);
+      let made = extra.get(n);
+      if (!made) {
+        made = model.createContext({ contextSize: n, sequences: 1, threads: options.threads || llama.cpuMathCores }).then((c) => session(model, c, queue, modelName));
+        // A failure (e.g. out of memory) is reported to this caller and retried by the next.
+        made.catch(() => extra.delete(n));
+        extra.set(n, made);
+      }
+      return made;
+    },
+    async dispose() {
+      // Queued like a generation: answers already waiting for this model finish first.
+      await queue.run(async () => {
+        for (const s of await Promise.allSettled(extra.values())) if (s.status === "fulfilled") await s.value.close();
+        await main.close();
+        await model.dispose();
+      });
+    },
+  };
+}
+
+/** One context and its chat: stateless generate() calls, served one at a time by `queue`. */
+function session(model: LlamaModel, context: LlamaContext, queue: ModelQueue, modelName: string) {
   const sequence = context.getSequence();
   // The model's own chat template (resolved from the GGUF), kept for the sequence's lifetime.
   const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: "auto", autoDisposeSequence: false });
-  const queue = new ModelQueue();
-  const modelName = options.name ?? path.basename(modelPath).replace(/\.gguf$/i, "");
 
   const countPromptTokens = (history: ChatHistoryItem[]) =>
     chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer).length;
@@ -97,8 +131,8 @@ export async function loadLanguageModel(modelPath: string, options: LoadLanguage
   return {
     modelName,
     contextSize: context.contextSize,
-    countTokens: (text) => model.tokenize(text).length,
-    async generate(messages, opts = {}) {
+    countTokens: (text: string) => model.tokenize(text).length,
+    async generate(messages: ChatMessage[], opts: GenerateOptions = {}): Promise<GenerationResult> {
       try {
         return await queue.run(({ queuedMs }) => generateNow(messages, opts, queuedMs), { signal: opts.signal });
       } catch (e) {
@@ -109,13 +143,9 @@ export async function loadLanguageModel(modelPath: string, options: LoadLanguage
         throw e;
       }
     },
-    async dispose() {
-      // Queued like a generation: answers already waiting for this model finish first.
-      await queue.run(async () => {
-        chat.dispose();
-        await context.dispose();
-        await model.dispose();
-      });
+    async close() {
+      chat.dispose();
+      await context.dispose();
     },
   };
 }
