@@ -3,11 +3,40 @@ import path from "node:path";
 
 // Three projects, as in node-llama-cpp: fast standalone tests, tests that need the
 // real test models (npm run test-models), and browser tests against Debian's Chromium.
+// Standalone tests that go through the metadata database (core/db).
+const postgresTests = [
+  "test/standalone/api/chats.test.ts",
+  "test/standalone/api/documents.test.ts",
+  "test/standalone/api/modelsManage.test.ts",
+  "test/standalone/api/modelsPermissions.test.ts",
+  "test/standalone/auth/accounts.test.ts",
+  "test/standalone/ingest/keywordBeforeEmbedded.test.ts",
+  "test/standalone/ingest/ocr.test.ts",
+  "test/standalone/ingest/reembed.test.ts",
+  "test/standalone/ingest/watch.test.ts",
+  "test/standalone/library/upload.test.ts",
+  "test/standalone/models/computeScheduler.test.ts",
+  "test/standalone/scripts/firstRun.test.ts",
+  "test/postgres/**/*.test.ts",
+];
+
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
     projects: [
       { extends: true, test: { name: "standalone", include: ["test/standalone/**/*.test.ts"], testTimeout: 30_000 } },
+      // The metadata-db tests again, on PostgreSQL (CAIRN_DATABASE_URL, a cluster started by globalSetup).
+      {
+        extends: true,
+        test: {
+          name: "postgres",
+          include: postgresTests,
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+          globalSetup: ["test/postgres/globalSetup.ts"],
+          setupFiles: ["test/postgres/setup.ts"],
+        },
+      },
       {
         extends: true,
         test: {

@@ -3,12 +3,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ensureChromium, ensureDependencies, npmBin, root, run } from "./lib.mjs";
+import { ensurePostgres } from "./postgres.mjs";
 
 const only = process.argv.slice(2);
-const projects = only.length ? only : ["standalone", "modelDependent", "browser"];
+const projects = only.length ? only : ["standalone", "postgres", "modelDependent", "browser"];
 
 ensureDependencies();
 if (projects.includes("browser")) ensureChromium();
+// The metadata-db tests on PostgreSQL, and the workers sharing one PostgreSQL queue, start Debian's server.
+if (projects.includes("postgres") || projects.includes("modelDependent")) ensurePostgres();
 if (projects.some((p) => p !== "standalone")) run(npmBin("tsx"), ["models/testModels/cli.ts"]);
 run(npmBin("tsc"), ["--noEmit", "-p", "."]);
 // The layering of DESIGN.md (core ← models/vectorstore/ingest ← lib ← app) and no import cycles.

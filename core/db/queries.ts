@@ -1,5 +1,5 @@
 // All SQL lives here, over the schema in ./schema.ts.
-import type { Db } from "./index";
+import { isPostgres, type Db } from "./index";
 
 export type DocumentStatus = "queued" | "parsing" | "embedding" | "indexed" | "failed";
 export type JobStatus = "pending" | "running" | "done" | "failed" | "cancelled";
@@ -202,9 +202,11 @@ const jobColumns = `id, document_id AS documentId, sha256, status, stage, progre
 
 export function enqueueJob(db: Db, documentId: string, sha256: string): number {
   return db.transaction(() => {
-    // A newer version supersedes any job not yet finished for the same document.
+    // A newer version supersedes any job not yet finished for the same document. In PostgreSQL the
+    // document's row lock serialises two replicas enqueuing the same document (SQLite's write lock does).
+    if (isPostgres(db)) db.prepare("SELECT id FROM documents WHERE id = ? FOR UPDATE").get(documentId);
     db.prepare("UPDATE jobs SET status = 'cancelled', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE document_id = ? AND status IN ('pending','running')").run(documentId);
-    return Number(db.prepare("INSERT INTO jobs (document_id, sha256, status) VALUES (?, ?, 'pending')").run(documentId, sha256).lastInsertRowid);
+    return (db.prepare("INSERT INTO jobs (document_id, sha256, status) VALUES (?, ?, 'pending') RETURNING id").get(documentId, sha256) as { id: number }).id;
   }).immediate();
 }
 
@@ -213,7 +215,8 @@ export const OCR_PAUSED = "ocr_paused";
 
 /**
  * Takes the oldest pending job (scans paused between OCR pages last), or a running one whose worker stopped sending heartbeats
- * (killed mid-document), so jobs survive restarts.
+ * (killed mid-document), so jobs survive restarts. In PostgreSQL, `FOR UPDATE SKIP LOCKED` lets
+ * workers on several machines claim from one queue at once, never the same job twice.
  */
 export function claimNextJob(db: Db, workerId: string, staleBeforeMs: number, opts: { skipStage?: string } = {}): JobRow | undefined {
   return db.transaction(() => {
@@ -221,7 +224,7 @@ export function claimNextJob(db: Db, workerId: string, staleBeforeMs: number, op
     const job = db
       .prepare(
         `SELECT ${jobColumns} FROM jobs WHERE (status = 'pending' OR (status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)))
-         AND stage IS NOT ? ORDER BY stage = '${OCR_PAUSED}', id LIMIT 1`,
+         AND stage IS NOT ? ORDER BY stage = '${OCR_PAUSED}', id LIMIT 1${isPostgres(db) ? " FOR UPDATE SKIP LOCKED" : ""}`,
       )
       .get(staleBeforeMs, opts.skipStage ?? null) as JobRow | undefined;
     if (!job) return undefined;
@@ -246,6 +249,11 @@ export function reportJobProgress(
     )
     .run(p.stage, p.done, p.total, Date.now(), jobId, workerId);
   return r.changes === 1;
+}
+
+/** The lease: a worker renews its job's heartbeat while it works; false once the job is no longer its own. */
+export function heartbeatJob(db: Db, jobId: number, workerId: string): boolean {
+  return db.prepare("UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND status = 'running' AND locked_by = ?").run(Date.now(), jobId, workerId).changes === 1;
 }
 
 export function finishJob(db: Db, jobId: number, status: "done" | "failed", error?: string): void {
@@ -342,14 +350,9 @@ export function getChat(db: Db, userId: string, chatId: string): ChatRow | undef
 
 export function addChatMessage(db: Db, m: { chatId: string; role: "user" | "assistant"; content: string; metadata?: unknown }): number {
   return db.transaction(() => {
-    const id = Number(
-      db.prepare("INSERT INTO chat_messages (chat_id, role, content, metadata) VALUES (?, ?, ?, ?)").run(
-        m.chatId,
-        m.role,
-        m.content,
-        JSON.stringify(m.metadata ?? {}),
-      ).lastInsertRowid,
-    );
+    const { id } = db
+      .prepare("INSERT INTO chat_messages (chat_id, role, content, metadata) VALUES (?, ?, ?, ?) RETURNING id")
+      .get(m.chatId, m.role, m.content, JSON.stringify(m.metadata ?? {})) as { id: number };
     db.prepare("UPDATE chats SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(m.chatId);
     return id;
   })();
@@ -564,9 +567,25 @@ export function deleteKeywordPassages(db: Db, documentId: string): void {
 /**
  * BM25 over keyword passages within `collectionIds` (the filter is in the query). `terms` are
  * plain words; each is quoted, so nothing a user types is read as FTS5 syntax. Best first.
+ * PostgreSQL: any term's phrase matching the stemmed tsvector, ranked by ts_rank_cd (cover
+ * density, not BM25: the same passages match, the order can differ).
  */
 export function searchKeywordPassages(db: Db, terms: string[], collectionIds: string[], limit: number): (KeywordPassageRow & { score: number })[] {
   if (collectionIds.length === 0 || terms.length === 0) return [];
+  if (isPostgres(db)) {
+    // phraseto_tsquery reads any text as words, never as tsquery syntax.
+    const query = terms.map(() => "phraseto_tsquery('english', ?)").join(" || ");
+    return db
+      .prepare(
+        `SELECT k.id, k.document_id AS documentId, k.collection_id AS collectionId, k.sha256 AS documentSha256, k.ordinal, k.page,
+          k.heading_path AS headingPath, k.char_start AS charStart, k.char_end AS charEnd, k.token_count AS tokenCount, k.text,
+          ts_rank_cd(k.tsv, q.query) AS score
+         FROM keyword_passages k, (SELECT ${query} AS query) q
+         WHERE k.tsv @@ q.query AND k.collection_id IN (${collectionIds.map(() => "?").join(",")})
+         ORDER BY score DESC, k.id LIMIT ?`,
+      )
+      .all(...terms, ...collectionIds, limit) as (KeywordPassageRow & { score: number })[];
+  }
   const match = terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(" OR ");
   const marks = collectionIds.map(() => "?").join(",");
   return db

@@ -1,6 +1,30 @@
-// The metadata schema, as ordered migrations. `PRAGMA user_version` records how far a
-// database has been migrated, so an older data dir is upgraded in place on open.
-export const migrations: string[] = [
+// The metadata schema, as ordered migrations. `PRAGMA user_version` (SQLite) or the
+// cairn_schema_version table (PostgreSQL) records how far a database has been migrated, so an
+// older one is upgraded in place on open. A migration is SQLite DDL that PostgreSQL runs too
+// (INTEGER becomes BIGINT, AUTOINCREMENT an identity, strftime-now to_char: core/db/postgres.ts),
+// or a { sqlite, postgres } pair where the engines differ (full-text search).
+export type Migration = string | { sqlite: string; postgres: string };
+
+export const migrationSql = (m: Migration, engine: "sqlite" | "postgres"): string => (typeof m === "string" ? m : m[engine]);
+
+const keywordPassagesTable = `
+  CREATE TABLE keyword_passages (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    collection_id TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    page INTEGER,
+    heading_path TEXT NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    token_count INTEGER NOT NULL,
+    text TEXT NOT NULL
+  );
+  CREATE INDEX keyword_passages_document ON keyword_passages(document_id);
+`;
+
+export const migrations: Migration[] = [
   `
   CREATE TABLE users (
     id TEXT PRIMARY KEY,
@@ -122,21 +146,10 @@ export const migrations: string[] = [
   // Searchable before embedded (issue 15): a document's passages are keyword-searchable as soon as
   // it is parsed — before any embedder is installed, or while its vectors are computed — and are
   // dropped once its chunks are in the vector store.
-  `
-  CREATE TABLE keyword_passages (
-    id TEXT PRIMARY KEY,
-    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    collection_id TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    ordinal INTEGER NOT NULL,
-    page INTEGER,
-    heading_path TEXT NOT NULL,
-    char_start INTEGER NOT NULL,
-    char_end INTEGER NOT NULL,
-    token_count INTEGER NOT NULL,
-    text TEXT NOT NULL
-  );
-  CREATE INDEX keyword_passages_document ON keyword_passages(document_id);
+  // SQLite: an FTS5 index (porter stemming) kept by triggers; PostgreSQL: a generated tsvector
+  // (english: stemmed, stop words dropped) under a GIN index.
+  {
+    sqlite: `${keywordPassagesTable}
   CREATE VIRTUAL TABLE keyword_passages_fts USING fts5(text, content='keyword_passages', content_rowid='rowid', tokenize='porter unicode61');
   CREATE TRIGGER keyword_passages_ai AFTER INSERT ON keyword_passages BEGIN
     INSERT INTO keyword_passages_fts(rowid, text) VALUES (new.rowid, new.text);
@@ -145,6 +158,11 @@ export const migrations: string[] = [
     INSERT INTO keyword_passages_fts(keyword_passages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
   END;
   `,
+    postgres: `${keywordPassagesTable}
+  ALTER TABLE keyword_passages ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', text)) STORED;
+  CREATE INDEX keyword_passages_tsv ON keyword_passages USING GIN (tsv);
+  `,
+  },
   // OCR (issue 12): per OCR'd page its mean confidence and word boxes, so citations can say
   // "low-confidence OCR" and the viewer can highlight cited words on the page image.
   `

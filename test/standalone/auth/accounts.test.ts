@@ -359,10 +359,11 @@ describe("hostile input: a clear 4xx, and the store stays as it was", () => {
 });
 
 describe("intranet mode", () => {
-  const check = (env: Record<string, string>) =>
+  // A fresh data dir stands for a fresh install: its own SQLite, even when this suite runs on PostgreSQL.
+  const check = (env: Record<string, string>, fresh = false) =>
     spawnSync(process.execPath, ["--import", "tsx", "lib/adminCli.ts", "check-listen"], {
       cwd: path.resolve(import.meta.dirname, "../../.."),
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...(fresh ? { CAIRN_DATABASE_URL: undefined } : {}), ...env },
       encoding: "utf8",
     });
 
@@ -371,11 +372,11 @@ describe("intranet mode", () => {
     const off = check({ CAIRN_HOST: "0.0.0.0", CAIRN_ACCOUNTS: "off", CAIRN_DATA_DIR: dataDir });
     expect(off.status).toBe(1);
     expect(off.stderr).toMatch(/CAIRN_ACCOUNTS=on/);
-    const noAdmin = check({ CAIRN_HOST: "0.0.0.0", CAIRN_ACCOUNTS: "on", CAIRN_DATA_DIR: empty });
+    const noAdmin = check({ CAIRN_HOST: "0.0.0.0", CAIRN_ACCOUNTS: "on", CAIRN_DATA_DIR: empty }, true);
     expect(noAdmin.status).toBe(1);
     expect(noAdmin.stderr).toMatch(/npm run admin -- create/);
     expect(check({ CAIRN_HOST: "0.0.0.0", CAIRN_ACCOUNTS: "on", CAIRN_DATA_DIR: dataDir }).status).toBe(0);
-    expect(check({ CAIRN_HOST: "127.0.0.1", CAIRN_ACCOUNTS: "off", CAIRN_DATA_DIR: empty }).status).toBe(0);
+    expect(check({ CAIRN_HOST: "127.0.0.1", CAIRN_ACCOUNTS: "off", CAIRN_DATA_DIR: empty }, true).status).toBe(0);
     fs.rmSync(empty, { recursive: true, force: true });
   });
 });

@@ -17,7 +17,7 @@ delete process.env.CAIRN_LLM_MODEL;
 delete process.env.CAIRN_EMBED_MODEL;
 
 const { config } = await import("@/core/config");
-const { openDb } = await import("@/core/db");
+const { openDb, isPostgres } = await import("@/core/db");
 const { claimNextJob, getDocument, listJobs, insertDocument, enqueueJob } = await import("@/core/db/queries");
 const { processJob, WAITING_FOR_EMBEDDER } = await import("@/ingest/processJob");
 const { chunkDocument } = await import("@/ingest/chunk");
@@ -132,7 +132,14 @@ describe("searchable before embedded", () => {
 
   test("deleting a document removes its keyword passages with it", () => {
     // doc-b was deleted in the test above.
-    const fts = db.prepare("SELECT COUNT(*) AS n FROM keyword_passages_fts WHERE keyword_passages_fts MATCH 'memo'").get() as { n: number };
+    // The full-text index itself: FTS5's table (kept by a trigger), or PostgreSQL's tsvector column.
+    const fts = db
+      .prepare(
+        isPostgres(db)
+          ? "SELECT COUNT(*) AS n FROM keyword_passages WHERE tsv @@ to_tsquery('english', 'memo')"
+          : "SELECT COUNT(*) AS n FROM keyword_passages_fts WHERE keyword_passages_fts MATCH 'memo'",
+      )
+      .get() as { n: number };
     expect(fts.n).toBe(0);
   });
 });
