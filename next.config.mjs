@@ -12,6 +12,9 @@ const nextConfig = {
     "mammoth",
     "yauzl",
     "chokidar",
+    // PostgreSQL metadata: synckit starts core/db/pgWorker.mjs, which imports pg, from disk.
+    "synckit",
+    "pg",
   ],
   poweredByHeader: false,
   // Types are checked by `npm test` (tsc --noEmit over the whole tree, tests included).
