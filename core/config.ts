@@ -76,7 +76,7 @@ const schema = z.object({
   /** Where the vectors live: a folder, or object storage (s3://bucket/path); default <data dir>/lancedb. */
   CAIRN_LANCEDB_URI: z.string().min(1).optional(),
   /** S3-compatible endpoint for an s3:// CAIRN_LANCEDB_URI (MinIO, Ceph, moto…); unset: AWS. */
-  CAIRN_S3_ENDPOINT: z.url().optional(),
+  CAIRN_S3_ENDPOINT: z.url({ protocol: /^https?$/, error: "an http:// or https:// URL" }).optional(),
   CAIRN_S3_REGION: z.string().optional(),
   /** Unset: LanceDB reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the instance role) itself. */
   CAIRN_S3_ACCESS_KEY_ID: z.string().optional(),
