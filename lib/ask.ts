@@ -17,6 +17,7 @@ import { judgeAnswerability, questionTerms, type Answerability, type LibraryTerm
 import { condenseQuery } from "./utils/followUp";
 import { isDecline, verifyAnswer, type RecitedSentence, type VerifiedSentence, type WithheldSentence } from "./verifyAnswer";
 import { answeringSentence, type PassageSentence } from "./utils/passageAnswer";
+import { documentPassages, subjectTermsInDocument, termsMissingFromGiven } from "./documentPassages";
 import { partitionByRelevance, type RelevanceOptions } from "./utils/relevance";
 import type { ChatMessage, Embedder, LanguageModel } from "@/models/types";
 import type { SearchHit, SearchQuery } from "@/vectorstore/types";
@@ -25,6 +26,10 @@ import type { SearchHit, SearchQuery } from "@/vectorstore/types";
 // caller's collections) → relevance gate → pack → stream → verify citations.
 
 export const NO_ANSWER = "I found nothing about this in your documents.";
+/** Passages of the answer's document added before generation when its given passages miss a subject term. */
+const WIDEN_PASSAGES = 2;
+/** Passages of that document searched for a sentence to quote when none given answers. */
+const QUOTE_SEARCH_PASSAGES = 6;
 
 export interface AskDeps {
   embedder: Pick<Embedder, "embed">;
@@ -220,21 +225,48 @@ export async function ask(input: AskInput): Promise<AskResult> {
   const notRelevantLeftOut = (await withFileNames(notRelevant, deps)).map((hit) => ({ hit, reason: "not_relevant" as const }));
   if (relevant.length === 0) return nothing(notRelevantLeftOut);
 
-  const packed = packPassages({
-    passages: await withFileNames(relevant, deps),
-    question,
-    history: input.history,
-    countTokens: (s) => deps.llm.countTokens(s),
-    contextSize: deps.llm.contextSize,
-    reserveForAnswer: opts.reserveForAnswer,
-    systemPrompt: opts.systemPrompt,
-  });
+  const pack = (passages: PromptPassage[]) =>
+    packPassages({
+      passages,
+      question,
+      history: input.history,
+      countTokens: (s) => deps.llm.countTokens(s),
+      contextSize: deps.llm.contextSize,
+      reserveForAnswer: opts.reserveForAnswer,
+      systemPrompt: opts.systemPrompt,
+    });
+  const relevantNamed = await withFileNames(relevant, deps);
+  let packed = pack(relevantNamed);
   if (packed.used.length === 0) {
     throw new CairnError("payload_too_large:chat", "The conversation leaves no room for any passage. Start a new chat or shorten the question.", {
       reason: "context_full",
     });
   }
 
+  // Answerability: the question's subject terms must be in the document the answer would come from.
+  // The current turn's words, not the condensed query: earlier turns were already answered.
+  const stats = deps.termStats ? await deps.termStats(questionTerms(question), input.collections) : null;
+  let answerability = judgeAnswerability(question, packed.used.map((u) => u.hit), stats);
+  // The document holds a subject term its given passages all miss: its passages holding it go first.
+  const missing = termsMissingFromGiven(question, answerability, packed.used.map((u) => u.hit));
+  if (missing.length > 0) {
+    t = performance.now();
+    const extra = await documentPassages({
+      search: deps.search,
+      question,
+      vector,
+      collections: input.collections,
+      documentId: answerability.document!.documentId,
+      want: missing,
+      exclude: new Set(packed.used.map((u) => u.hit.id)),
+      limit: WIDEN_PASSAGES,
+    });
+    timings.searchMs += performance.now() - t;
+    if (extra.length > 0) {
+      packed = pack([...(await withFileNames(extra, deps)), ...relevantNamed]);
+      answerability = judgeAnswerability(question, packed.used.map((u) => u.hit), stats);
+    }
+  }
   const retrieval = {
     query,
     condensed,
@@ -243,11 +275,6 @@ export async function ask(input: AskInput): Promise<AskResult> {
     promptTokens: packed.promptTokens,
     historyLeftOut: packed.historyLeftOut,
   };
-  // Answerability: the question's subject terms must be in the document the answer would come from.
-  // The current turn's words, not the condensed query: earlier turns were already answered.
-  const given = packed.used.map((u) => u.hit);
-  const stats = deps.termStats ? await deps.termStats(questionTerms(question), input.collections) : null;
-  const answerability = judgeAnswerability(question, given, stats);
   const refuse = (reason: RefusalReason, extra: Partial<AskResult> = {}, modelAnswer?: string): AskResult => {
     const message = refusalMessage(reason, answerability, packed.used, question);
     timings.totalMs = performance.now() - t0;
@@ -296,9 +323,28 @@ export async function ask(input: AskInput): Promise<AskResult> {
     const declined = attributed.sentences.length > 0 && isDecline(attributed.sentences[0].text);
     if (declined || !verified.sentences.some((s) => s.verdict === "verified")) {
       const reason = declined ? "model_declined" : "nothing_verified";
-      const found = answeringSentence(question, answerability, packed.used.map((u) => u.hit));
+      let used = packed.used;
+      let found = answeringSentence(question, answerability, used.map((u) => u.hit));
+      // None of the given passages answers: the rest of the document may (a clause the search ranked lower).
+      if (!found && answerability.document) {
+        const more = await documentPassages({
+          search: deps.search,
+          question,
+          vector,
+          collections: input.collections,
+          documentId: answerability.document.documentId,
+          want: subjectTermsInDocument(question, answerability),
+          exclude: new Set(used.map((u) => u.hit.id)),
+          limit: QUOTE_SEARCH_PASSAGES,
+        });
+        if (more.length > 0) {
+          used = [...used, ...(await withFileNames(more, deps)).map((hit, i) => ({ n: packed.used.length + i + 1, hit }))];
+          found = answeringSentence(question, answerability, used.map((u) => u.hit));
+        }
+      }
       if (!found) return refuse(reason, generated, attributed.answer);
-      const r = quote(found, packed.used, { reason, modelAnswer: attributed.answer }, retrieval, answerability, result.tokens);
+      // The quoted passage is cited, so it is listed with those given (numbered after them).
+      const r = quote(found, used, { reason, modelAnswer: attributed.answer }, { ...retrieval, used }, answerability, result.tokens);
       timings.totalMs = performance.now() - t0;
       return { ...r, timings };
     }

@@ -26,7 +26,10 @@ for (const q of loadAnswerabilityQuestions(benchQuestionSet())) {
   const key = `${q.kind} ${outcome}`;
   tally[key] = (tally[key] ?? 0) + 1;
   const bad = q.kind === "near_miss" ? !!r.quoted : outcome !== "quoted gold";
-  if (bad || process.env.VERBOSE) console.log(`${bad ? "✗" : " "} ${q.kind.padEnd(10)} ${q.id.padEnd(28)} ${outcome.padEnd(22)} ${q.question}\n      ${r.answer.slice(0, 220)}${q.gold ? `\n      gold: ${q.gold.value}` : ""}`);
+  // Whether retrieval gave the gold value at all: a refusal without it is retrieval's miss.
+  const given = q.gold ? r.retrieval.used.some((u) => statesValue(u.hit.text, q.gold!.value)) : null;
+  if (q.gold && bad) tally[`answerable missed, gold ${given ? "given" : "not given"}`] = (tally[`answerable missed, gold ${given ? "given" : "not given"}`] ?? 0) + 1;
+  if (bad || process.env.VERBOSE) console.log(`${bad ? "✗" : " "} ${q.kind.padEnd(10)} ${q.id.padEnd(28)} ${outcome.padEnd(22)} ${q.question}\n      ${r.answer.slice(0, 220)}${q.gold ? `\n      gold: ${q.gold.value} (${given ? "in the given passages" : "not in the given passages"})` : ""}`);
 }
 console.log(tally);
 process.exit(0);
