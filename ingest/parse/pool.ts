@@ -1,6 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { CairnError } from "@/core/errors";
@@ -14,7 +13,8 @@ import type { ChildMessage, ParseJob, ParseProgress, TestHook, YieldAnswer } fro
 const here = path.dirname(fileURLToPath(import.meta.url));
 const childScript = path.join(here, "child.ts");
 const repoRoot = path.resolve(here, "../..");
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+// pdf.js first, then tsx: see childPreload.mjs.
+const childPreload = pathToFileURL(path.join(here, "childPreload.mjs")).href;
 
 export interface PoolJob {
   filePath: string;
@@ -53,11 +53,11 @@ interface Slot {
 const rssLimitMb = (heapMb: number) => heapMb * 2 + 256;
 const watchEveryMs = 250;
 /**
- * An idle child above this is replaced by a fresh one (≈ 220 MB): V8 and the canvas keep what
- * a large or OCR'd document made them grow (≈ 630 MB after a scanned page), and the whole app
- * aims to fit in 3 GB.
+ * An idle child above this is replaced by a fresh one (≈ 130 MB, ≈ 135 MB after text PDFs): V8
+ * and the canvas keep what an OCR'd document made them grow (≈ 330 MB after a scanned page), and
+ * the whole app aims to fit in 3 GB.
  */
-const RECYCLE_IDLE_ABOVE_MB = 450;
+const RECYCLE_IDLE_ABOVE_MB = 250;
 
 export class ParserPool {
   private readonly slots: (Slot | undefined)[];
@@ -123,7 +123,7 @@ export class ParserPool {
   private spawn(heapMb: number): Slot {
     const child = fork(childScript, [], {
       cwd: repoRoot,
-      execArgv: ["--import", tsxLoader, `--max-old-space-size=${heapMb}`],
+      execArgv: ["--import", childPreload, `--max-old-space-size=${heapMb}`],
       stdio: ["ignore", "inherit", "pipe", "ipc"],
       serialization: "advanced",
     });

@@ -368,14 +368,21 @@ describe("hostile scans, in the sandboxed parser", { timeout: 180_000 }, () => {
     expect(norm(after.pages[0].text)).toContain("within two (2) working days");
   });
 
-  test("an idle parser child bloated by OCR is replaced by a fresh one", async () => {
+  test("an idle parser child stays small after a text PDF, and one bloated by OCR is replaced by a fresh one", async () => {
     const file = path.join(tmp, "recycle.pdf");
     fs.writeFileSync(file, await makeScannedPdf([{ scan: { lines: clause, heightIn: 11 } }]));
+    const textFile = path.join(tmp, "small-text.pdf");
+    fs.writeFileSync(textFile, await makeScannedPdf([{ text: ["A one-page text PDF about the supplier agreement."] }]));
     const pool = new ParserPool(1);
     try {
       await pool.warm(cfg.parseMaxMemoryMb);
       const pid = () => (pool as unknown as { slots: ({ child: { pid: number } } | undefined)[] }).slots[0]?.child.pid;
       const before = pid();
+      await pool.parse({ filePath: textFile, declaredName: "small-text.pdf", maxUnzippedBytes: 1e8, timeoutMs: 60_000, maxMemoryMb: cfg.parseMaxMemoryMb, ocr });
+      // pdf.js is loaded ahead of tsx (childPreload.mjs): through tsx this child held ≈ 400 MB here.
+      const rssMb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${before}/status`, "utf8"))![1]) / 1024;
+      expect(rssMb).toBeLessThan(250); // the pool's recycling threshold: a text PDF never costs a restart
+      expect(pid()).toBe(before);
       const doc = await pool.parse({ filePath: file, declaredName: "recycle.pdf", maxUnzippedBytes: 1e8, timeoutMs: 60_000, maxMemoryMb: cfg.parseMaxMemoryMb, ocr });
       expect(norm(doc.pages[0].text)).toContain("within two (2) working days");
       await expect.poll(pid, { timeout: 15_000 }).not.toBe(before);
