@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
 import { createCanvas } from "@napi-rs/canvas";
-import { PDFDocument, PDFName, StandardFonts } from "pdf-lib";
+import { PDFDict, PDFDocument, PDFName, StandardFonts } from "pdf-lib";
 import { afterAll, describe, expect, test } from "vitest";
 import { makeScannedPdf } from "../../utils/scannedPdf";
 import { repoRoot } from "./helpers";
@@ -413,8 +413,30 @@ describe("parser defects found on real PDFs", () => {
     expect((err as Error).message).toMatch(/brotli\.pdf uses a compression \(BrotliDecode\) Cairn cannot read yet/);
   });
 
-  test("text interleaved with NUL bytes keeps its characters", () => {
+  test("text interleaved with NUL bytes keeps its characters", async () => {
     expect(stripNuls("\u0000D\u0000E\u0000A\u0000D\u0000L\u0000I\u0000N\u0000E")).toBe("DEADLINE");
     expect(stripNuls("no nuls")).toBe("no nuls");
+    // A real PDF that extracts that way: its font's ToUnicode maps each code to two UTF-16 units, NUL first.
+    const base = await PDFDocument.create();
+    const font = await base.embedFont(StandardFonts.Helvetica);
+    base.addPage([612, 396]).drawText("DEADLINE within two (2) working days", { x: 50, y: 300, size: 12, font });
+    const doc = await PDFDocument.load(await base.save());
+    const toUnicode = [
+      "/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
+      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def /CMapName /Adobe-Identity-UCS def /CMapType 2 def",
+      "1 begincodespacerange <00> <FF> endcodespacerange",
+      "1 beginbfrange <20> <7E> <00000020> endbfrange",
+      "endcmap CMapName currentdict /CMap defineresource pop end end",
+    ].join("\n");
+    const fonts = doc.getPage(0).node.Resources()!.lookup(PDFName.of("Font"), PDFDict);
+    for (const key of fonts.keys()) doc.context.lookup(fonts.get(key), PDFDict).set(PDFName.of("ToUnicode"), doc.context.register(doc.context.stream(toUnicode)));
+    const pdf = await doc.save();
+    const { PDFParse } = await import("pdf-parse");
+    const raw = (await new PDFParse({ data: new Uint8Array(pdf) }).getText()).pages[0].text;
+    expect(raw.startsWith("\u0000D\u0000E\u0000A")).toBe(true); // what pdf.js extracts: the defect as found
+    const parsed = await parseBytes(pdf, "nul.pdf", { ...limits, ocr: null });
+    expect(parsed.pagesWithoutText).toEqual([]);
+    expect(parsed.garbledPages).toBeUndefined();
+    expect(parsed.pages[0].text).toBe("DEADLINE within two (2) working days");
   });
 });
