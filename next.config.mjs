@@ -12,8 +12,7 @@ const nextConfig = {
     "mammoth",
     "yauzl",
     "chokidar",
-    // PostgreSQL metadata: synckit starts core/db/pgWorker.mjs, which imports pg, from disk.
-    "synckit",
+    // PostgreSQL metadata: core/db/pgWorker.mjs runs from disk as a worker thread and imports pg.
     "pg",
   ],
   poweredByHeader: false,

@@ -1,8 +1,9 @@
-// The PostgreSQL side of core/db: a worker thread holding one connection. The main thread calls
-// it through synckit (Atomics.wait), so the metadata API stays synchronous like better-sqlite3.
+// The PostgreSQL side of core/db: a worker thread holding the connections. The main thread posts
+// a request and blocks on Atomics.wait (core/db/postgres.ts), so the metadata API stays
+// synchronous like better-sqlite3.
 // Plain JS so it runs as it is under node, tsx, vitest and `next start` alike.
 import pg from "pg";
-import { runAsWorker } from "synckit";
+import { workerData } from "node:worker_threads";
 
 // BIGINT (ids, COUNT(*), epoch-ms heartbeats) and NUMERIC come back as JS numbers, as SQLite gives them.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -31,7 +32,7 @@ async function connection(url) {
   return c;
 }
 
-runAsWorker(async (/** @type {{ url: string; op: "query" | "exec" | "end"; sql?: string; params?: unknown[] }} */ req) => {
+async function handle(/** @type {{ url: string; op: "query" | "exec" | "end"; sql?: string; params?: unknown[] }} */ req) {
   try {
     if (req.op === "end") {
       const c = clients.get(req.url);
@@ -48,4 +49,15 @@ runAsWorker(async (/** @type {{ url: string; op: "query" | "exec" | "end"; sql?:
     const err = /** @type {Error & { code?: string; detail?: string; constraint?: string }} */ (e);
     return { error: { message: err.message, code: err.code, detail: err.detail, constraint: err.constraint } };
   }
+}
+
+const flag = new Int32Array(workerData.flag);
+/** @type {import("node:worker_threads").MessagePort} */
+const port = workerData.port;
+// One request at a time (the caller is blocked until it has the reply).
+port.on("message", async ({ id, req }) => {
+  const reply = await handle(req);
+  port.postMessage({ id, reply });
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
 });

@@ -1,15 +1,15 @@
 // PostgreSQL behind the same synchronous interface as better-sqlite3 (prepare/run/get/all,
 // transaction), so every query in ./queries.ts and every caller works on either engine.
-// The connection lives in a worker thread (./pgWorker.mjs) reached through synckit: one call
-// blocks like a SQLite call does (a loopback round trip instead of a file read).
+// The connection lives in a worker thread (./pgWorker.mjs); a call blocks on Atomics.wait like a
+// SQLite call blocks on its file (a loopback round trip instead of a file read).
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createSyncFn } from "synckit";
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { CairnError } from "@/core/errors";
 
 type Reply = { rows: Record<string, unknown>[]; rowCount: number; error?: { message: string; code?: string; detail?: string; constraint?: string } };
-type Call = (req: { url: string; op: "query" | "exec" | "end"; sql?: string; params?: unknown[] }) => Reply;
+type Request = { url: string; op: "query" | "exec" | "end"; sql?: string; params?: unknown[] };
 
 function workerPath(): string {
   // Beside this file when run from source (tsx, vitest); from the app root when bundled by Next.
@@ -25,8 +25,40 @@ function workerPath(): string {
   return found;
 }
 
-let call: Call | undefined;
-const worker = (): Call => (call ??= createSyncFn(workerPath(), { timeout: 120_000 }) as unknown as Call);
+// The synchronous bridge (what synckit does, in node:worker_threads only, so nothing needs
+// bundling): post the request, Atomics.wait until the worker flips the flag, read its reply.
+const CALL_TIMEOUT_MS = 120_000;
+let bridge: { call: (req: Request) => Reply } | undefined;
+function worker(): (req: Request) => Reply {
+  if (!bridge) {
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const { port1, port2 } = new MessageChannel();
+    const w = new Worker(workerPath(), { workerData: { flag: flag.buffer, port: port2 }, transferList: [port2] });
+    w.unref();
+    port1.unref();
+    let failed: Error | undefined;
+    w.on("error", (e) => (failed = e));
+    let seq = 0;
+    bridge = {
+      call(req) {
+        if (failed) throw new CairnError("internal:database", `The PostgreSQL worker thread stopped: ${failed.message}`);
+        const id = ++seq;
+        Atomics.store(flag, 0, 0);
+        port1.postMessage({ id, req });
+        const deadline = Date.now() + CALL_TIMEOUT_MS;
+        for (;;) {
+          const msg = receiveMessageOnPort(port1)?.message as { id: number; reply: Reply } | undefined;
+          if (msg?.id === id) return msg.reply;
+          if (msg) continue; // a reply to a call that timed out
+          if (Date.now() > deadline) throw new CairnError("internal:database", `PostgreSQL did not answer in ${CALL_TIMEOUT_MS / 1000} s.`);
+          Atomics.wait(flag, 0, 0, 50);
+          Atomics.store(flag, 0, 0);
+        }
+      },
+    };
+  }
+  return bridge.call;
+}
 
 /** A PostgreSQL error, with its SQLSTATE (e.g. 23505 unique violation) as `code`. */
 export class PgError extends Error {
