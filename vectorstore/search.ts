@@ -70,7 +70,7 @@ export async function searchChunks(table: Table, q: SearchQuery, dimensions: num
 
   const vectorById = new Map(byVector.map((r, i) => [r.fields.id, { ...r, rank: i + 1 }]));
   const keywordById = new Map(byKeyword.map((r, i) => [r.fields.id, { ...r, rank: i + 1 }]));
-  const fused = reciprocalRankFusion([byVector.map((r) => r.fields.id), byKeyword.map((r) => r.fields.id)], RRF_K);
+  const fused = reciprocalRankFusion([byVector.map((r) => r.fields.id), byKeyword.map((r) => r.fields.id)], q.fusion?.k ?? RRF_K, [1, q.fusion?.keywordWeight ?? 1]);
 
   return fused.slice(0, limit).map((item) => {
     const v = vectorById.get(item.key);

@@ -33,6 +33,8 @@ export interface SearchQuery {
   mode?: SearchMode;
   /** Only these documents (inside the search, like `collections`); undefined: every document. */
   documents?: string[];
+  /** Hybrid fusion: the keyword list's RRF weight (the vector list's is 1) and RRF k; default 1 and 60. */
+  fusion?: { keywordWeight?: number; k?: number };
 }
 
 export interface SearchHit extends Omit<ChunkRecord, "vector"> {

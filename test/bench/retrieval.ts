@@ -8,11 +8,13 @@
 // without that (every question searches all documents), BENCH_HEADING=1 with the section-heading
 // boost (lib/headingBoost, off in the app), BENCH_STRIP=0 keeping the names in a narrowed query. The deps are /api/search's own (lib/searchReadablePassages).
 // Run: npm run bench -- retrieval   (BENCH_REBUILD=1 re-ingests; BENCH_LABEL=name tags the run;
-// BENCH_VERBOSE=1 lists the misses)
+// BENCH_VERBOSE=1 lists the misses; BENCH_KEYWORD_WEIGHT, BENCH_RRF_K, BENCH_CLAUSE_WORDS=0|1 and
+// BENCH_CLAUSE_HEADING override the narrowed ranking). The held-out agreement questions
+// (test/fixtures/retrieval/heldout.json, written before any tuning and never tuned on) are the "heldout" row.
 import fs from "node:fs";
 import path from "node:path";
 import { root } from "../../scripts/lib.mjs";
-import { loadRetrievalQuestions, retrievalCorpusOf, uploadName, winAnsiSafe } from "../utils/retrievalQuestions";
+import { loadHeldOutQuestions, loadRetrievalQuestions, retrievalCorpusOf, uploadName, winAnsiSafe } from "../utils/retrievalQuestions";
 import { openBenchApp } from "./utils/benchApp";
 import { loadAverage, percentile, round } from "./utils/stats";
 
@@ -25,6 +27,16 @@ const { documentNames } = await import("@/lib/askDeps");
 const widen = process.env.BENCH_WIDEN === "1";
 const headingWeight = process.env.BENCH_HEADING === "1" ? HEADING_WEIGHT : 0;
 const stripNames = process.env.BENCH_STRIP !== "0";
+// The narrowed ranking's knobs (lib/searchPassages NARROWED_RANKING), to measure variants.
+const num = (v: string | undefined) => (v === undefined || v === "" ? undefined : Number(v));
+const narrowedRanking = Object.fromEntries(
+  Object.entries({
+    keywordWeight: num(process.env.BENCH_KEYWORD_WEIGHT),
+    k: num(process.env.BENCH_RRF_K),
+    clauseWords: process.env.BENCH_CLAUSE_WORDS === undefined ? undefined : process.env.BENCH_CLAUSE_WORDS !== "0",
+    clauseHeadingWeight: num(process.env.BENCH_CLAUSE_HEADING),
+  }).filter(([, v]) => v !== undefined),
+);
 const { getVectorStore } = await import("@/lib/store");
 const store = await getVectorStore();
 
@@ -80,10 +92,11 @@ const covers = (hit: { documentId: string; page: number | null; charStart: numbe
 };
 
 const docByName = new Map(app.corpus.summary.documents.map((d) => [d.name, d.id]));
-const questions = loadRetrievalQuestions();
+// Held-out agreement questions (never tuned on) are reported as their own corpus.
+const questions = [...loadRetrievalQuestions(), ...loadHeldOutQuestions()];
 const rows: { id: string; corpus: string; format: string; rank: number | null; pageHit5: boolean; narrowed: "right" | "wrong" | "none"; top: string[]; ms: number }[] = [];
 // Warm-up (embedder and store caches), not counted.
-const searchDeps = { ...(await passageSearchDeps()), documentNames, catalog: documentCatalog, headingWeight, stripNames };
+const searchDeps = { ...(await passageSearchDeps()), documentNames, catalog: documentCatalog, headingWeight, stripNames, narrowedRanking };
 const collections = app.collections;
 await searchPassagesScoped({ query: "governing law", collections, limit: 10, deps: searchDeps });
 for (const q of questions) {
@@ -129,6 +142,8 @@ const summary: Record<string, ReturnType<typeof summarize>> = Object.fromEntries
 const latency = { p50: round(percentile(rows.map((r) => r.ms), 50), 1), p95: round(percentile(rows.map((r) => r.ms), 95), 1) };
 
 console.log(`retrieval dev set: ${questions.length} questions over ${docByName.size} documents (${app.corpus.summary.documents.reduce((s, d) => s + d.chunks, 0)} chunks), embedder ${app.corpus.summary.embedder}`);
+const { NARROWED_RANKING } = await import("@/lib/searchPassages");
+console.log(`narrowed ranking: ${JSON.stringify({ ...NARROWED_RANKING, ...narrowedRanking })}`);
 console.log(`narrowing to named documents: ${widen ? "off (BENCH_WIDEN=1)" : "on"}; heading boost: ${headingWeight === 0 ? "off" : "on (BENCH_HEADING=1)"}; names stripped from a narrowed query: ${stripNames ? "yes" : "no (BENCH_STRIP=0)"}`);
 console.log("corpus      n   hit@1  hit@5  hit@10  MRR@10  page-hit@5  narrowed right/wrong");
 for (const [c, s] of Object.entries(summary))
@@ -141,7 +156,7 @@ fs.mkdirSync(path.join(root, "bench-results"), { recursive: true });
 const label = process.env.BENCH_LABEL ?? "latest";
 fs.writeFileSync(
   path.join(root, "bench-results", `retrieval-${label}.json`),
-  JSON.stringify({ date: new Date().toISOString(), label, widen, headingBoost: headingWeight !== 0, stripNames, corpusVersion: app.corpus.summary.version, summary, latency, rows }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), label, widen, narrowedRanking, headingBoost: headingWeight !== 0, stripNames, corpusVersion: app.corpus.summary.version, summary, latency, rows }, null, 2),
 );
 await app.close();
 app.remove();

@@ -24,8 +24,15 @@ export function loadRetrievalQuestions(): RetrievalQuestion[] {
   return JSON.parse(readFileSync(retrievalQuestionsPath, "utf8")) as RetrievalQuestion[];
 }
 
-/** "contracts" or "medical". */
-export const retrievalCorpusOf = (q: Pick<RetrievalQuestion, "file">) => q.file.split("/")[0]!;
+/** Agreement questions kept out of tuning (same documents, other clauses and wordings); ids start "heldout-" once loaded. */
+export const heldOutQuestionsPath = path.resolve(repoRoot, "test/fixtures/retrieval/heldout.json");
+
+export function loadHeldOutQuestions(): RetrievalQuestion[] {
+  return (JSON.parse(readFileSync(heldOutQuestionsPath, "utf8")) as RetrievalQuestion[]).map((q) => ({ ...q, id: `heldout-${q.id}` }));
+}
+
+/** "contracts", "medical", or "heldout" (held-out agreement questions). */
+export const retrievalCorpusOf = (q: Pick<RetrievalQuestion, "file" | "id">) => (q.id.startsWith("heldout-") ? "heldout" : q.file.split("/")[0]!);
 
 /** Contracts uploaded as DOCX instead of PDF (by a substring of the fixture name). */
 export const DOCX_FIXTURES = ["BizzingoInc", "MERCATAINC", "NmfSlfIInc"];

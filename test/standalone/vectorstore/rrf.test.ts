@@ -47,4 +47,15 @@ describe("reciprocalRankFusion", () => {
     expect(reciprocalRankFusion([[], []])).toEqual([]);
     expect(() => reciprocalRankFusion([["a"]], -1)).toThrow(RangeError);
   });
+
+  it("weights each list's share (a keyword list worth twice the vector list)", () => {
+    // "v" tops the first list, "k" the second: a tie (the earlier list wins) until the second weighs 2.
+    const lists = [["v", "k"], ["k", "v"]];
+    expect(reciprocalRankFusion(lists, 10).map((f) => f.key)).toEqual(["v", "k"]);
+    const weighted = reciprocalRankFusion(lists, 10, [1, 2]);
+    expect(weighted.map((f) => f.key)).toEqual(["k", "v"]);
+    expect(weighted[0]!.score).toBeCloseTo(1 / 12 + 2 / 11, 12);
+    expect(() => reciprocalRankFusion(lists, 10, [1])).toThrow(RangeError);
+    expect(() => reciprocalRankFusion(lists, 10, [1, -1])).toThrow(RangeError);
+  });
 });
