@@ -5,13 +5,14 @@ import { loadDocumentPages } from "./documentPages";
 import { toClientError } from "./http";
 import { renderPassage, type PromptPassage, type UsedPassage } from "./prompt";
 import { stripMarkers } from "./utils/claimCheck";
+import { clinicalFields, wantsClinicalFields } from "./utils/clinicalFields";
 import { flippedPolarity } from "./utils/polarity";
 import { verifyAnswer, type VerifiedSentence, type WithheldSentence } from "./verifyAnswer";
 import { config } from "@/core/config";
 import { openDb } from "@/core/db";
 import { getTaskResult, putTaskResult } from "@/core/db/queries";
 import { CairnError } from "@/core/errors";
-import { getLanguageModel } from "@/models";
+import { getLanguageModel, getSummaryLanguageModel } from "@/models";
 import { assertModelInstalled } from "@/models/modelMissing";
 import { resolveModelFile } from "@/models/registry";
 import type { ChatMessage, LanguageModel } from "@/models/types";
@@ -86,7 +87,7 @@ function messages(instruction: string, body: string): ChatMessage[] {
 }
 
 /** Groups of items whose rendered text fits `budget` tokens; an item over budget is a group alone (split before this). */
-function packGroups<T>(items: readonly T[], render: (t: T) => string, budget: number, llm: LanguageModel): T[][] {
+function packGroups<T>(items: readonly T[], render: (t: T) => string, budget: number, llm: Pick<LanguageModel, "countTokens">): T[][] {
   const groups: T[][] = [];
   let current: T[] = [];
   let used = 0;
@@ -104,8 +105,64 @@ function packGroups<T>(items: readonly T[], render: (t: T) => string, budget: nu
   return groups;
 }
 
+/**
+ * Map parts for a document over the context: whole sections (runs of passages under the same
+ * top-level heading) packed together while they fit, a section over the budget split by tokens;
+ * a document without headings is grouped by tokens alone.
+ */
+export function sectionGroups(used: readonly UsedPassage[], budget: number, llm: Pick<LanguageModel, "countTokens">): UsedPassage[][] {
+  const render = (u: UsedPassage) => renderPassage(u.n, u.hit);
+  const top = (u: UsedPassage) => u.hit.headingPath.split(" > ")[0]?.trim() ?? "";
+  if (!used.some((u) => top(u))) return packGroups(used, render, budget, llm);
+  const sections: UsedPassage[][] = [];
+  for (const u of used) {
+    const last = sections.at(-1);
+    if (last && top(last[0]) === top(u)) last.push(u);
+    else sections.push([u]);
+  }
+  const groups: UsedPassage[][] = [];
+  let current: UsedPassage[] = [];
+  let size = 0;
+  for (const section of sections) {
+    const cost = section.reduce((n, u) => n + llm.countTokens(render(u)), 0);
+    if (current.length > 0 && size + cost > budget) {
+      groups.push(current);
+      current = [];
+      size = 0;
+    }
+    if (cost > budget) {
+      groups.push(...packGroups(section, render, budget, llm));
+      continue;
+    }
+    current.push(...section);
+    size += cost;
+  }
+  if (current.length) groups.push(current);
+  return groups;
+}
+
+/**
+ * The report's labelled clinical fields and dose sentences, verbatim with their passage's marker,
+ * for those the model's summary does not already state (most of a field's words absent from it).
+ */
+export function clinicalFieldLines(used: readonly UsedPassage[], summary: string, max = 12): string[] {
+  const said = new Set(summary.toLowerCase().match(/[a-z0-9][a-z0-9./-]*/g) ?? []);
+  const lines: string[] = [];
+  for (const u of used) {
+    for (const f of clinicalFields(u.hit.text)) {
+      if (lines.length >= max) return lines;
+      const words = f.text.toLowerCase().match(/[a-z0-9][a-z0-9./-]*/g) ?? [];
+      if (words.length && words.filter((w) => said.has(w)).length / words.length >= 0.8) continue;
+      // Brackets in document text must not read as citation markers.
+      const value = f.text.replace(/\[/g, "(").replace(/\]/g, ")").replace(/[.,;:\s]+$/, "");
+      lines.push(`${f.label ? `${f.label}: ` : ""}${value} [${u.n}].`);
+    }
+  }
+  return lines;
+}
+
 export function summaryCacheKey(sha256: string, instruction: string, model: string): string {
-  return createHash("sha256").update(JSON.stringify(["summary/v6", sha256, instruction, model])).digest("hex");
+  return createHash("sha256").update(JSON.stringify(["summary/v7", sha256, instruction, model])).digest("hex");
 }
 
 export async function summarizeDocument(
@@ -133,7 +190,8 @@ export async function summarizeDocument(
       return;
     }
     const loading = setTimeout(() => emit({ type: "status", stage: "loading_model" }), 200);
-    const llm = opts.llm ?? (await getLanguageModel().finally(() => clearTimeout(loading)));
+    // The whole-document context (CAIRN_SUMMARY_CONTEXT_SIZE): a report of a few thousand tokens is one pass.
+    const llm = opts.llm ?? (await getSummaryLanguageModel().finally(() => clearTimeout(loading)));
     clearTimeout(loading);
 
     const out = await summarizePassages({ documentId: document.id, fileName: document.name, passages }, instruction, llm, emit, signal);
@@ -160,7 +218,7 @@ export async function summarizePassages(
     const fixed = llm.countTokens(messages(instruction, "").map((m) => m.content).join("\n")) + 64;
   const budget = llm.contextSize - maxOutputTokens - fixed;
   if (budget < 200) throw new CairnError("bad_request:model", `The model's ${llm.contextSize}-token context is too small to summarize with.`);
-  const groups = packGroups(used, (u) => renderPassage(u.n, u.hit), budget, llm);
+  const groups = sectionGroups(used, budget, llm);
 
   const generate = async (body: string, stream: boolean, maxTokens = maxOutputTokens) => {
     const res = await llm.generate(messages(instruction, body), {
@@ -198,6 +256,15 @@ export async function summarizePassages(
     }
   }
 
+  // The report's own fields (diagnoses, medications with doses, procedures, plan), verbatim.
+  if (wantsClinicalFields(instruction)) {
+    const lines = clinicalFieldLines(used, text);
+    if (lines.length) {
+      const block = `\n\n${lines.join("\n")}`;
+      emit({ type: "token", text: block });
+      text = `${text.trim()}${block}`;
+    }
+  }
   const result = checkSummary(text, used, instruction);
   return {
     documentId: doc.documentId,
