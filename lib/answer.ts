@@ -25,11 +25,13 @@ export interface AnswerDone
   leftOut: LeftOutSource[];
   retrieval: { query: string; condensed: boolean; promptTokens: number; historyLeftOut: number };
   timings: AskResult["timings"];
+  /** Set when the reply is a whole-document summary asked for in the chat (lib/chatSummary). */
+  summary?: { documentId: string; fileName: string; instruction: string; mode: "single" | "map_reduce"; parts: number; cached: boolean; model: string };
 }
 
 export type AnswerEvent =
   | { type: "chat"; chatId: string; title: string }
-  | { type: "status"; stage: "loading_model" | "answering" }
+  | { type: "status"; stage: "loading_model" | "answering" | "summarizing"; fileName?: string; part?: number; parts?: number }
   | { type: "token"; text: string }
   | { type: "done"; result: AnswerDone }
   | { type: "error"; error: { code: string; message: string; reason?: string } };

@@ -11,12 +11,14 @@ import type { Phase, Selection } from "./utils/chatStream";
 interface Props {
   messages: UiMessage[];
   phase: Phase;
+  /** A summary's progress line while it streams. */
+  progress?: string;
   selected: Selection | null;
   onSelect: (selected: Selection) => void;
   onFocusAnswer: (key: string) => void;
 }
 
-export function Conversation({ messages, phase, selected, onSelect, onFocusAnswer }: Props) {
+export function Conversation({ messages, phase, progress = "", selected, onSelect, onFocusAnswer }: Props) {
   const endRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     endRef.current?.scrollIntoView({ block: "end" });
@@ -35,6 +37,7 @@ export function Conversation({ messages, phase, selected, onSelect, onFocusAnswe
             key={m.key}
             message={m}
             phase={phase}
+            progress={progress}
             isSelected={selected?.key === m.key}
             onSelect={(n) => onSelect({ key: m.key, n })}
             onFocusWithin={() => onFocusAnswer(m.key)}
@@ -53,13 +56,15 @@ function QuestionMessage({ message }: { message: UiMessage }) {
 interface AnswerProps {
   message: UiMessage;
   phase: Phase;
+  progress: string;
   isSelected: boolean;
   /** A chip picked source `n`, or (null) "show sources" was pressed. */
   onSelect: (n: number | null) => void;
   onFocusWithin: () => void;
 }
 
-function AnswerMessage({ message: m, phase, isSelected, onSelect, onFocusWithin }: AnswerProps) {
+function AnswerMessage({ message: m, phase, progress, isSelected, onSelect, onFocusWithin }: AnswerProps) {
+  const summary = m.result?.summary;
   return (
     <article
       data-testid="answer"
@@ -67,9 +72,22 @@ function AnswerMessage({ message: m, phase, isSelected, onSelect, onFocusWithin 
       className={`rounded-lg border bg-white px-3 py-2 ${isSelected ? "border-teal-600" : "border-stone-200"}`}
       onFocus={onFocusWithin}
     >
-      {m.streaming && m.content === "" && (
+      {m.streaming && phase === "summarizing" && progress ? (
         <p className="text-sm text-stone-500" data-testid="phase">
-          {phase === "loading_model" ? "Loading the language model (first question after a start)…" : "Searching your documents…"}
+          {progress}
+        </p>
+      ) : (
+        m.streaming &&
+        m.content === "" && (
+          <p className="text-sm text-stone-500" data-testid="phase">
+            {phase === "loading_model" ? "Loading the language model (first question after a start)…" : "Searching your documents…"}
+          </p>
+        )
+      )}
+      {summary && !m.streaming && (
+        <p className="mb-1 text-xs text-stone-500" data-testid="summary-note">
+          Summary of {summary.fileName} · {summary.mode === "single" ? "one pass" : `map-reduce over ${summary.parts} parts`}
+          {summary.cached ? " · from cache" : ""} · every sentence checked against the page it cites
         </p>
       )}
       <AnswerText message={m} citedNumbers={new Set(m.result?.citations.map((c) => c.n) ?? [])} onCite={(n) => onSelect(n)} />

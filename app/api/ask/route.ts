@@ -1,5 +1,6 @@
 import { currentPrincipal } from "@/lib/auth";
 import { prepareAnswer, type AnswerEvent } from "@/lib/answer";
+import { prepareChatSummary } from "@/lib/chatSummary";
 import { parseJsonBody, route } from "@/lib/http";
 import { askBody } from "./schema";
 import { sseEvent } from "./sse";
@@ -11,7 +12,9 @@ export const dynamic = "force-dynamic";
 export const POST = route(async (request: Request) => {
   const body = await parseJsonBody(request, askBody);
   // Runs before the stream opens, so a chat id that is not the caller's is a plain 404.
-  const answer = prepareAnswer({ principal: currentPrincipal(), ...body });
+  // "summarize report.pdf": the whole-document summary instead of retrieve-and-answer.
+  const input = { principal: currentPrincipal(), ...body };
+  const answer = prepareChatSummary(input) ?? prepareAnswer(input);
   // A client that disconnects stops generation, which frees the model for the next request.
   const abort = new AbortController();
   const onDisconnect = () => abort.abort(new Error("client disconnected"));

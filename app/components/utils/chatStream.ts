@@ -5,7 +5,7 @@ import type { AnswerEvent, UiMessage } from "../types";
 // screen-reader live region announces once an answer is finished. Pure, so it can be tested
 // without a browser; useAnswerStream does the fetching around it.
 
-export type Phase = "idle" | "sending" | "loading_model" | "answering";
+export type Phase = "idle" | "sending" | "loading_model" | "answering" | "summarizing";
 
 export interface Selection {
   /** The message whose sources the panel shows. */
@@ -21,6 +21,8 @@ export interface ChatStreamState {
   selected: Selection | null;
   /** The last finished answer, for the live region; empty while a new one is on its way. */
   announcement: string;
+  /** A summary's progress ("Summarizing report.pdf: part 1 of 2…"); empty otherwise. */
+  progress: string;
 }
 
 export type ChatStreamAction =
@@ -36,7 +38,13 @@ export type ChatStreamAction =
   /** The request failed or was stopped before the stream closed. */
   | { type: "failed"; answerKey: string; error: string };
 
-export const initialChatStream: ChatStreamState = { chatId: null, messages: [], phase: "idle", selected: null, announcement: "" };
+export const initialChatStream: ChatStreamState = { chatId: null, messages: [], phase: "idle", selected: null, announcement: "", progress: "" };
+
+function progressOf(event: Extract<AnswerEvent, { type: "status" }>): string {
+  if (event.stage !== "summarizing") return "";
+  const part = event.parts && event.parts > 1 && event.part ? `: part ${event.part} of ${event.parts}` : event.parts && event.parts > 1 ? `: combining ${event.parts} parts` : "";
+  return `Summarizing ${event.fileName ?? "the document"}${part}…`;
+}
 
 const MARKERS = /\s*\[\d+(?:\s*,\s*\d+)*\]/g;
 
@@ -70,6 +78,7 @@ export function chatStreamReducer(state: ChatStreamState, action: ChatStreamActi
         selected: { key: action.answerKey, n: null },
         phase: "sending",
         announcement: "",
+        progress: "",
       };
     case "event":
       return applyEvent(state, action.answerKey, action.event);
@@ -89,7 +98,7 @@ function applyEvent(state: ChatStreamState, key: string, event: AnswerEvent): Ch
     case "chat":
       return { ...state, chatId: event.chatId };
     case "status":
-      return { ...state, phase: event.stage };
+      return { ...state, phase: event.stage, progress: progressOf(event) };
     case "token":
       return { ...state, messages: patch(state, key, (m) => ({ ...m, content: m.content + event.text })) };
     case "done": {
