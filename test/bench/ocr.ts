@@ -1,7 +1,8 @@
 // OCR: seconds per scanned page and character error rate (CER) against the known text, on
 // generated letter-size scans — clean 300 dpi (the target: ≤ 5 s/page, CER ≤ 2 %),
-// speckled 150 dpi, and a page fed in sideways. Run: npm run bench -- ocr
+// speckled 150 dpi, a page fed in sideways, and sheets fed in askew (deskew). Run: npm run bench -- ocr
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { parseBytes } from "../../ingest/parse/parseDocument";
 import { characterErrorRate, makeScannedPdf, type ScanSpec } from "../utils/scannedPdf";
@@ -32,9 +33,12 @@ const cases: { name: string; spec: ScanSpec }[] = [
   { name: "contract 300 dpi", spec: { lines: contract, heightIn: 11 } },
   { name: "report 150 dpi speckled", spec: { lines: report, heightIn: 11, dpi: 150, noise: 0.01 } },
   { name: "contract sideways 300 dpi", spec: { lines: contract, heightIn: 11, rotated: true } },
+  { name: "report askew 4° 300 dpi", spec: { lines: report, heightIn: 11, skewDeg: 4 } },
+  { name: "contract askew -3° 300 dpi", spec: { lines: contract, heightIn: 11, skewDeg: -3 } },
 ];
 
-const rows: { name: string; seconds: number; cer: number; confidence: number; rotation: number }[] = [];
+const rows: { name: string; seconds: number; cer: number; confidence: number; rotation: number; skewDeg: number }[] = [];
+const loadBefore = os.loadavg()[0];
 const ocr = { langs: ["eng"], minConfidence: 60 };
 // The engine starts once per document; a one-page warm-up measures that start apart.
 const warm = performance.now();
@@ -52,14 +56,18 @@ for (const c of cases) {
     cer: Math.round(characterErrorRate(c.spec.lines.join("\n"), page.text) * 10000) / 10000,
     confidence: page.ocr?.confidence ?? 0,
     rotation: page.ocr?.rotation ?? 0,
+    skewDeg: page.ocr?.skewDeg ?? 0,
   });
   console.log(rows.at(-1));
 }
-const clean = rows.filter((r) => r.name.endsWith("300 dpi") && !r.name.includes("sideways"));
+const clean = rows.filter((r) => r.name.endsWith("300 dpi") && !r.name.includes("sideways") && !r.name.includes("askew"));
+const askew = rows.filter((r) => r.name.includes("askew"));
 const summary = {
   engineStartSeconds: Math.round(startSeconds * 100) / 100,
   secondsPerClean300dpiPage: Math.round((clean.reduce((s, r) => s + r.seconds, 0) / clean.length) * 100) / 100,
   cerClean300dpi: Math.round((clean.reduce((s, r) => s + r.cer, 0) / clean.length) * 10000) / 10000,
+  cerAskew300dpi: Math.round((askew.reduce((s, r) => s + r.cer, 0) / askew.length) * 10000) / 10000,
+  loadAverage: { before: Math.round(loadBefore * 10) / 10, after: Math.round(os.loadavg()[0] * 10) / 10, cores: os.cpus().length },
   note: "seconds include rendering, the blank check, despeckle and one engine start per document; the machine is shared",
   rows,
 };
