@@ -5,6 +5,7 @@ import path from "node:path";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { root } from "../../../scripts/lib.mjs";
+import { startPostgres, type PostgresCluster } from "../../../scripts/postgres.mjs";
 import { startCairn, type RunningCairn } from "../../browser/utils/cairn";
 import { startMoto, type Moto } from "../../utils/moto";
 import { testModelPaths } from "../testModels";
@@ -14,7 +15,8 @@ import { testModelPaths } from "../testModels";
 // folder. Proves (1) a worker indexes into S3-backed LanceDB and the web app searches and
 // answers from it, nothing written to a local vector folder; (2) an upload through one replica
 // is searchable and answerable through the other, and sessions, API keys and chats work on both.
-// Metadata: PostgreSQL when CAIRN_TEST_DATABASE_URL names a server, else the shared SQLite file.
+// Metadata in PostgreSQL (Debian's server, a throw-away cluster: scripts/postgres.mjs); the uploaded
+// files in the shared data dir, which is what still ties the replicas to one machine (or NFS).
 
 const PW = "correct horse battery";
 const BUCKET = "cairn-replicas";
@@ -24,6 +26,7 @@ const DOCS = {
 };
 
 let moto: Moto;
+let pg: PostgresCluster;
 let dataDir: string;
 let env: Record<string, string>;
 let A: RunningCairn;
@@ -101,6 +104,8 @@ async function bucketKeys(prefix: string): Promise<string[]> {
 beforeAll(async () => {
   moto = await startMoto();
   await moto.createBucket(BUCKET);
+  pg = await startPostgres({ dirPrefix: "/tmp/h13s3-pg-" });
+  const databaseUrl = await pg.createDatabase("replicas");
   dataDir = fs.mkdtempSync("/tmp/h13s3-replicas-");
   const models = testModelPaths();
   env = {
@@ -108,7 +113,7 @@ beforeAll(async () => {
     CAIRN_ACCOUNTS: "on",
     CAIRN_LANCEDB_URI: `s3://${BUCKET}/library`,
     ...moto.env,
-    ...(process.env.CAIRN_TEST_DATABASE_URL ? { CAIRN_DATABASE_URL: process.env.CAIRN_TEST_DATABASE_URL } : {}),
+    CAIRN_DATABASE_URL: databaseUrl,
     CAIRN_EMBED_MODEL: models.embedder,
     CAIRN_LLM_MODEL: models.llm,
     CAIRN_MODEL_THREADS: process.env.CAIRN_MODEL_THREADS || "1",
@@ -130,6 +135,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([A?.stop(), B?.stop()]);
   await moto?.stop();
+  await pg?.stop();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -140,8 +146,9 @@ describe("vectors on object storage (S3, moto)", () => {
     const keys = await bucketKeys("library/");
     expect(keys.some((k) => k.startsWith("library/chunks.lance/_versions/"))).toBe(true);
     expect(keys.some((k) => k.startsWith("library/chunks.lance/data/"))).toBe(true);
-    // Nothing went to a local vector folder; the data dir records where the store is.
+    // Nothing went to a local vector folder or SQLite file; the data dir records where the store is.
     expect(fs.existsSync(path.join(dataDir, "lancedb"))).toBe(false);
+    expect(fs.existsSync(path.join(dataDir, "cairn.db"))).toBe(false);
     expect(JSON.parse(fs.readFileSync(path.join(dataDir, "vectors.json"), "utf8")).uri).toBe(`s3://${BUCKET}/library`);
     const hits = await search(A, { cookie: cookie.A }, "Heron archive vault combination");
     expect(hits[0]?.fileName).toBe(DOCS.a.file);
