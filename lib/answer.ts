@@ -4,6 +4,7 @@ import type { Principal } from "./auth";
 import { addAssistantMessage, addUserMessage, chatHistory, getUserChat, openOrStartChat } from "./chats";
 import { citationFor, type Citation } from "./citations";
 import { toClientError } from "./http";
+import type { NamedDocument } from "./namedDocuments";
 import { withSupport } from "./supportSpans";
 import type { LeftOutReason } from "./prompt";
 import { resolveCollections } from "./searchScope";
@@ -25,6 +26,8 @@ export interface AnswerDone
   leftOut: LeftOutSource[];
   retrieval: { query: string; condensed: boolean; promptTokens: number; historyLeftOut: number };
   timings: AskResult["timings"];
+  /** The documents the question names: their passages were preferred unless `widened` (asked again across all documents). */
+  named?: { documents: NamedDocument[]; widened: boolean };
   /** Set when the reply is a whole-document summary asked for in the chat (lib/chatSummary). */
   summary?: { documentId: string; fileName: string; instruction: string; mode: "single" | "map_reduce"; parts: number; cached: boolean; model: string };
 }
@@ -41,6 +44,8 @@ export interface AnswerInput {
   question: string;
   chatId?: string;
   collections?: string[];
+  /** Prefer no document the question names (the answer's "ask across all documents"). */
+  widen?: boolean;
 }
 
 export interface PreparedAnswer {
@@ -99,14 +104,16 @@ export function prepareAnswer(input: AnswerInput): PreparedAnswer {
       // Tell the page when loading takes a moment (first question after a start).
       const loading = setTimeout(() => emit({ type: "status", stage: "loading_model" }), 200);
       let deps: AskDeps;
+      let named: NamedDocument[] = [];
       try {
-        deps = await realAskDeps();
+        deps = await realAskDeps({ widen: input.widen, onNamed: (d) => (named = d) });
       } finally {
         clearTimeout(loading);
       }
       emit({ type: "status", stage: "answering" });
       const result = await ask({ question, history, collections, deps, signal, onToken: (text) => emit({ type: "token", text }) });
       const done = toDone(result, 0);
+      if (named.length) done.named = { documents: named, widened: input.widen === true };
       const { answer: _a, messageId: _m, ...metadata } = done;
       done.messageId = addAssistantMessage(principal, chat.id, result.answer, metadata);
       emit({ type: "done", result: done });

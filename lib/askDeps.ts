@@ -4,7 +4,7 @@ import { getDocument, listDocumentContexts } from "@/core/db/queries";
 import { getEmbedder, getLanguageModel } from "@/models";
 import { assertModelInstalled } from "@/models/modelMissing";
 import type { AskDeps } from "./ask";
-import { preferringNamed } from "./namedDocuments";
+import { preferringNamed, type PreferNamedOptions } from "./namedDocuments";
 import { getVectorStore } from "./store";
 import { libraryTermStats } from "./termStats";
 
@@ -20,12 +20,15 @@ export async function documentNames(documentIds: string[]): Promise<Map<string, 
   return names;
 }
 
-/** Loads (once) the embedder, the LLM and the store; fails with the "no model installed" error before loading anything. */
-export async function realAskDeps(): Promise<AskDeps> {
+/**
+ * Loads (once) the embedder, the LLM and the store; fails with the "no model installed" error before loading anything.
+ * `named`: widen (prefer no named document) and hear which documents the question names.
+ */
+export async function realAskDeps(named: Omit<PreferNamedOptions, "embedder"> = {}): Promise<AskDeps> {
   assertModelInstalled("embedder");
   assertModelInstalled("llm");
   const [embedder, llm, store] = await Promise.all([getEmbedder(), getLanguageModel(), getVectorStore()]);
   // A question naming a document (by party, title or file name) gets that document's passages first.
   const catalog = (collections: string[]) => listDocumentContexts(openDb(config().dbPath), collections);
-  return { embedder, llm, search: preferringNamed((q) => store.hybridSearch(q), catalog), documentNames, termStats: libraryTermStats(store) };
+  return { embedder, llm, search: preferringNamed((q) => store.hybridSearch(q), catalog, { ...named, embedder }), documentNames, termStats: libraryTermStats(store) };
 }

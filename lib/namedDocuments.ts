@@ -1,4 +1,6 @@
 import type { DocumentContextRow } from "@/core/db/queries";
+import { clauseRankedQuery } from "./clauseTopics";
+import type { Embedder } from "@/models/types";
 import type { SearchHit, SearchQuery } from "@/vectorstore/types";
 import { isEnglishWord, isEverydayWord } from "./utils/lexicon";
 import { contentTerms } from "./utils/queryTerms";
@@ -139,22 +141,37 @@ export function withoutNames(query: string, matched: readonly string[]): string 
 /** Share of a preferring search's results kept for the named documents; the rest come from everywhere. */
 export const NAMED_SHARE = 0.7;
 
+export interface PreferNamedOptions {
+  /** Embeds the query without the names for the named documents' part (as /api/search does); without it, the query's own vector. */
+  embedder?: Pick<Embedder, "embed">;
+  /** Prefer nothing (the user widened the question to every document); the named ones are still reported. */
+  widen?: boolean;
+  /** Told, on each search, which documents its query names (for the answer to say so). */
+  onNamed?: (named: NamedDocument[]) => void;
+}
+
 /**
  * A search that prefers the documents the query names (when it names any): their passages first
- * (each document on its own), then the best of the others, so a wrongly recognised name never
- * hides the rest of the library. For answers, where nothing shows a narrowing to widen.
+ * (each document on its own, ranked as a narrowed /api/search ranks them), then the best of the
+ * others, so a wrongly recognised name never hides the rest of the library.
  */
 export function preferringNamed(
   search: (q: SearchQuery) => Promise<SearchHit[]>,
   catalog: (collections: string[]) => readonly DocumentContextRow[],
+  opts: PreferNamedOptions = {},
 ): (q: SearchQuery) => Promise<SearchHit[]> {
   return async (q) => {
     if (q.documents || q.collections.length === 0) return search(q);
     const named = findNamedDocuments(q.query, catalog(q.collections));
-    if (named.length === 0) return search(q);
+    opts.onNamed?.(named);
+    if (named.length === 0 || opts.widen) return search(q);
     const limit = q.limit ?? 10;
     const ids = new Set(named.map((d) => d.documentId));
-    const [preferred, all] = await Promise.all([searchNamed(search, { ...q, limit: Math.max(1, Math.ceil(limit * NAMED_SHARE)) }, named), search(q)]);
+    // The names are in every passage's header of the named documents: search them for the topic.
+    const text = withoutNames(q.query, named.flatMap((d) => d.matched));
+    const vector = q.vector && opts.embedder && text !== q.query ? (await opts.embedder.embed([text]))[0] : q.vector;
+    const ranked = clauseRankedQuery({ ...q, query: text, vector, limit: Math.max(1, Math.ceil(limit * NAMED_SHARE)) }, q.query);
+    const [preferred, all] = await Promise.all([searchNamed(search, ranked.q, named, { order: ranked.order, pool: ranked.pool }), search(q)]);
     const seen = new Set(preferred.map((h) => h.id));
     return [...preferred, ...all.filter((h) => !seen.has(h.id) && !ids.has(h.documentId))].slice(0, limit);
   };

@@ -1,6 +1,8 @@
 import { CairnError } from "@/core/errors";
 import type { DocumentContextRow } from "@/core/db/queries";
-import { boostClauseHeadings, CLAUSE_HEADING_WEIGHT, clauseTopicsOf, withClauseWords } from "./clauseTopics";
+import { clauseRankedQuery, NARROWED_RANKING, type NarrowedRanking } from "./clauseTopics";
+
+export { NARROWED_RANKING, type NarrowedRanking };
 import { boostByHeading } from "./headingBoost";
 import { findNamedDocuments, searchNamed, withoutNames, type NamedDocument } from "./namedDocuments";
 import type { PromptPassage } from "./prompt";
@@ -29,23 +31,6 @@ export interface SearchPassagesDeps {
   narrowedRanking?: Partial<NarrowedRanking>;
 }
 
-export interface NarrowedRanking {
-  /** Keyword list's RRF weight against the vector list's 1, and RRF k. */
-  keywordWeight: number;
-  k: number;
-  /** Add the words the asked-about clause type is written in to the keyword query (lib/clauseTopics). */
-  clauseWords: boolean;
-  /** Weight of a clause heading of the asked-about type (0: off). */
-  clauseHeadingWeight: number;
-}
-
-/**
- * Inside one named agreement every passage shares the parties, and the test embedder ranks
- * boilerplate ("14. General Provisions") above the clause asked about, while BM25 on the clause
- * words finds it: measured on the retrieval dev set (npm run bench -- retrieval), agreements hit@1
- * 0.61 with 1:1 fusion at k=60 and no clause words → see docs/notes/2026-12-01/issue-8.md.
- */
-export const NARROWED_RANKING: NarrowedRanking = { keywordWeight: 2, k: 10, clauseWords: true, clauseHeadingWeight: CLAUSE_HEADING_WEIGHT };
 
 /** Candidates fetched per result list before the heading boost reorders them. */
 const RERANK_POOL = 30;
@@ -102,20 +87,14 @@ export async function searchPassagesScoped(input: SearchPassagesInput): Promise<
   const text = narrowedTo.length && deps.stripNames !== false ? withoutNames(query, narrowedTo.flatMap((d) => d.matched)) : query;
   const vector = deps.embedder ? (await deps.embedder.embed([text]))[0] : undefined;
   const q: SearchQuery = { query: text, vector, collections: input.collections, limit: input.limit ?? 20, mode: vector ? "hybrid" : "keyword" };
-  const ranking = { ...NARROWED_RANKING, ...deps.narrowedRanking };
-  // Only for a question about a clause type (term, governing law…): measured on agreements.
-  const clauseQuestion = narrowedTo.length > 0 && clauseTopicsOf(query).length > 0;
-  if (clauseQuestion) {
-    if (ranking.clauseWords) q.query = withClauseWords(text, query);
-    q.fusion = { keywordWeight: ranking.keywordWeight, k: ranking.k };
-  }
+  // A question about a clause type of a named agreement: keyword-first, with the clause's words.
+  const ranked = narrowedTo.length ? clauseRankedQuery(q, query, deps.narrowedRanking) : { q, order: (hs: SearchHit[]) => hs, pool: 0 };
   const weight = deps.headingWeight ?? 0;
-  const order = (hs: SearchHit[]) =>
-    boostClauseHeadings(boostByHeading(hs, query, narrowedTo.flatMap((d) => d.matched), weight), query, ranking.clauseHeadingWeight);
-  const pool = weight > 0 || ranking.clauseHeadingWeight > 0 ? Math.max(q.limit!, RERANK_POOL) : q.limit!;
+  const order = (hs: SearchHit[]) => ranked.order(boostByHeading(hs, query, narrowedTo.flatMap((d) => d.matched), weight));
+  const pool = Math.max(weight > 0 ? RERANK_POOL : 0, ranked.pool, q.limit!);
   // Headings reorder passages within a named document only: across documents, another agreement's
   // "Governing Law" heading is exactly the wrong passage a question naming its parties must not get.
-  const hits = narrowedTo.length ? await searchNamed(deps.search, q, narrowedTo, { order, pool }) : await deps.search(q);
+  const hits = narrowedTo.length ? await searchNamed(deps.search, ranked.q, narrowedTo, { order, pool }) : await deps.search(q);
   const names = deps.documentNames && hits.length ? await deps.documentNames([...new Set(hits.map((h) => h.documentId))]) : undefined;
   const results = hits.map((h) => ({
     hit: { ...h, fileName: names?.get(h.documentId) },

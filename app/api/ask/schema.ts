@@ -13,6 +13,8 @@ export const askBody = z.object({
   chatId: z.string().uuid("chat ids are UUIDs").optional(),
   /** Narrows the search to these collections; intersected with what the caller may read. */
   collections: z.array(collectionId).min(1).max(100).optional(),
+  /** Prefer no document the question names: "ask across all documents" on an answer. */
+  widen: z.boolean().optional(),
 });
 
 export type AskBody = z.infer<typeof askBody>;

@@ -99,6 +99,28 @@ describe("preferringNamed (answers)", () => {
     const r = await preferringNamed(search, () => catalog)({ query: "Which law governs the agreement?", collections: ["col-a"], limit: 3 });
     expect(r.map((h) => h.documentId)).toEqual(["vayyar", "pivx", "kub"]);
   });
+
+  it("says which documents it preferred, searches them for the topic without the names (clause words added, keyword-first), and widened prefers none", async () => {
+    const seen: SearchQuery[] = [];
+    const spy = async (q: SearchQuery) => (seen.push(q), search(q));
+    const told: string[][] = [];
+    const embedded: string[] = [];
+    const embedder = { embed: async (texts: string[]) => (embedded.push(...texts), texts.map(() => new Float32Array([1, 0]))) };
+    const q = { query: "Which law governs the Kubient agreement?", vector: new Float32Array([0, 1]), collections: ["col-a"], limit: 3 };
+    await preferringNamed(spy, () => catalog, { embedder, onNamed: (d) => told.push(d.map((x) => x.documentId)) })(q);
+    expect(told).toEqual([["kub"]]);
+    expect(embedded).toEqual(["Which law governs the agreement?"]);
+    const narrowed = seen.find((s) => s.documents)!;
+    expect(narrowed.query).toMatch(/^Which law governs the agreement\? governed construed/);
+    expect(narrowed.fusion).toEqual({ keywordWeight: 2, k: 10 });
+    expect(Array.from(narrowed.vector!)).toEqual([1, 0]);
+
+    seen.length = 0;
+    const wide = await preferringNamed(spy, () => catalog, { embedder, widen: true, onNamed: (d) => told.push(d.map((x) => x.documentId)) })(q);
+    expect(told.at(-1)).toEqual(["kub"]);
+    expect(seen.every((s) => !s.documents)).toBe(true);
+    expect(wide.map((h) => h.documentId)).toEqual(["vayyar", "pivx", "kub"]);
+  });
 });
 
 describe("withoutNames", () => {
