@@ -7,6 +7,7 @@ import {
   getDocument,
   hasOtherPendingJob,
   loadOcrResume,
+  OCR_PAUSED,
   pauseJob,
   releaseJob,
   replaceKeywordPassages,
@@ -87,7 +88,9 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
       });
     }
     updateDocument(db, doc.id, { status: "parsing", errorCode: null, errorMessage: null });
-    progress("parsing", 0, 1);
+    // A scan resuming after a pause goes on from its next page, not from "parsing 0/1".
+    if (job.stage === OCR_PAUSED) progress("ocr", job.progressDone + 1, job.progressTotal);
+    else progress("parsing", 0, 1);
     // Jobs this worker would claim next: a long scan yields to them between OCR pages.
     const skipStage = deps.hasEmbedder?.() === false ? WAITING_FOR_EMBEDDER : undefined;
     const parsed = await deps.parse(storedFilePath(job.sha256, cfg.filesDir), {
@@ -107,7 +110,7 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
       saveOcrResume(db, doc.id, job.sha256, read);
       const paused = db.transaction(() => {
         if (!pauseJob(db, job.id, deps.workerId, { done: pending[0] - 1, total })) return false;
-        updateDocument(db, doc.id, { status: "queued" });
+        updateDocument(db, doc.id, { status: "queued", kind: parsed.kind, pageCount: parsed.pageCount });
         return true;
       })();
       return paused ? "yielded" : "superseded";

@@ -136,19 +136,37 @@ test("a scanned page is searchable, cited by page, and highlighted on the page i
   await page.close();
 });
 
-test("the library shows which page is being read by OCR", async () => {
+test("the library shows which page is being read by OCR; a text file uploaded after the scan is indexed before it", async () => {
   const lines = (n: number) => [`Equipment manual, scanned page ${n}.`, "Inspect the cooling filters every month.", "Close valve V-17 before opening the casing."];
   // Six pages: on an idle machine three were read between two polls of the library and the line was never shown.
   const pdf = await makeScannedPdf([1, 2, 3, 4, 5, 6].map((n) => ({ scan: { lines: lines(n) } })));
   const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
-  const form = new FormData();
-  form.append("file", new Blob([Buffer.from(pdf)]), "scanned-manual.pdf");
-  expect((await fetch(`${app.url}/api/documents`, { method: "POST", body: form })).status).toBe(202);
+  const upload = async (name: string, data: Uint8Array) => {
+    const form = new FormData();
+    form.append("file", new Blob([Buffer.from(data)]), name);
+    const res = await fetch(`${app.url}/api/documents`, { method: "POST", body: form });
+    expect(res.status).toBe(202);
+    return (await res.json()).results[0].document.id as string;
+  };
+  const scanId = await upload("scanned-manual.pdf", pdf);
+  // Queued behind the scan: the scan yields to it after CAIRN_OCR_PAGES_PER_TURN (3) pages.
+  const notesId = await upload("shift-notes.txt", Buffer.from("Shift notes\n\nThe spare fuses are in the drawer under the control desk.\n"));
   // Opened after the upload, the library sees a busy document at once and polls at its fast rate.
   await page.goto(`${app.url}/library`);
   const row = page.locator('[data-testid="document-row"]', { hasText: "scanned-manual.pdf" });
   await row.getByText(/reading page [1-6] of 6 \(OCR\)/).waitFor({ timeout: 120_000 });
   await page.screenshot({ path: `${artifactsDir}/ocr-progress.png`, fullPage: true });
+  const notesRow = page.locator('[data-testid="document-row"]', { hasText: "shift-notes.txt" });
+  await notesRow.and(page.locator('[data-status="indexed"]')).waitFor({ timeout: 240_000 });
+  // The text file indexed while the scan's later pages are still to be read.
+  await page.screenshot({ path: `${artifactsDir}/ocr-yield.png`, fullPage: true });
   await row.and(page.locator('[data-status="indexed"]')).waitFor({ timeout: 240_000 });
+  // Order of events: the text file's last change (indexed) came before the scan's.
+  const docs: { id: string; status: string; updatedAt: string }[] = (await (await fetch(`${app.url}/api/documents`)).json()).documents;
+  const [scan, notes] = [scanId, notesId].map((id) => docs.find((d) => d.id === id)!);
+  expect([scan.status, notes.status]).toEqual(["indexed", "indexed"]);
+  expect(notes.updatedAt < scan.updatedAt, `${notes.updatedAt} vs ${scan.updatedAt}`).toBe(true);
+  // Every page read once across the turns, the ones before the pause included.
+  expect((scan as unknown as { warnings: string[] }).warnings).toContain("6 page(s) were read by OCR from their image: 1, 2, 3, 4, 5, 6.");
   await page.close();
 });
