@@ -107,11 +107,21 @@ export function getLanguageModel(): Promise<LocalLanguageModel | RemoteLanguageM
       }),
     );
   }
-  return getOrLoad("llm", (path, name) => loadLanguageModel(path, { contextSize: cfg.llmContextSize, name, threads: cfg.modelThreads })).then(interactiveLlm);
+  return wrapped(getOrLoad("llm", (path, name) => loadLanguageModel(path, { contextSize: cfg.llmContextSize, name, threads: cfg.modelThreads })), interactiveLlm);
 }
 
 // What the web process computes has priority: the worker's bulk embedding steps aside meanwhile
 // (computeScheduler.ts). Wrapped once per loaded model, so callers keep getting the same object.
+const wrappedPromises = (g[Symbol.for("cairn.interactivePromises")] ??= new WeakMap<object, object>()) as WeakMap<object, object>;
+/** One wrapped promise per load: concurrent first callers get the same promise, as before. */
+function wrapped<T>(p: Promise<T>, wrap: (m: T) => T): Promise<T> {
+  let w = wrappedPromises.get(p) as Promise<T> | undefined;
+  if (!w) {
+    w = p.then(wrap);
+    wrappedPromises.set(p, w);
+  }
+  return w;
+}
 const interactiveWrappers = (g[Symbol.for("cairn.interactiveModels")] ??= new WeakMap<object, object>()) as WeakMap<object, object>;
 function interactiveLlm(llm: LocalLanguageModel): LocalLanguageModel {
   let w = interactiveWrappers.get(llm) as LocalLanguageModel | undefined;
@@ -164,7 +174,7 @@ export function getEmbedder(): Promise<LocalEmbedder | RemoteEmbedder> {
       }),
     );
   }
-  return loadLocalEmbedder().then(interactiveEmbedder);
+  return wrapped(loadLocalEmbedder(), interactiveEmbedder);
 }
 
 /** What the UI shows per role; cheap, never loads anything. */
