@@ -79,7 +79,15 @@ export function ChatView() {
         <AnswerAnnouncer text={chat.announcement} />
 
         <div role="tabpanel" id={panelId("ask")} aria-labelledby={tabId("ask")} hidden={mode !== "ask"} className="space-y-4">
-          <Conversation messages={chat.messages} phase={chat.phase} progress={chat.progress} selected={chat.selected} onSelect={chat.select} onFocusAnswer={chat.focusAnswer} />
+          <Conversation
+            messages={chat.messages}
+            phase={chat.phase}
+            progress={chat.progress}
+            selected={chat.selected}
+            onSelect={chat.select}
+            onFocusAnswer={chat.focusAnswer}
+            onWiden={(q) => chat.ask(q, collection ? [collection] : undefined, { widen: true })}
+          />
           <QuestionBox busy={chat.busy} onAsk={(q) => chat.ask(q, collection ? [collection] : undefined)} onStop={chat.stop} inputRef={questionRef} />
         </div>
         <div role="tabpanel" id={panelId("search")} aria-labelledby={tabId("search")} hidden={mode !== "search"} className="space-y-4">

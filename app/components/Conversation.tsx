@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useRef } from "react";
+import { AnswerNamedNote } from "./AnswerNamedNote";
 import { AnswerText } from "./AnswerText";
 import type { UiMessage } from "./types";
 import type { Phase, Selection } from "./utils/chatStream";
@@ -16,9 +17,11 @@ interface Props {
   selected: Selection | null;
   onSelect: (selected: Selection) => void;
   onFocusAnswer: (key: string) => void;
+  /** Asks `question` again without preferring the documents it names. */
+  onWiden?: (question: string) => void;
 }
 
-export function Conversation({ messages, phase, progress = "", selected, onSelect, onFocusAnswer }: Props) {
+export function Conversation({ messages, phase, progress = "", selected, onSelect, onFocusAnswer, onWiden }: Props) {
   const endRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     endRef.current?.scrollIntoView({ block: "end" });
@@ -29,7 +32,7 @@ export function Conversation({ messages, phase, progress = "", selected, onSelec
       {messages.length === 0 && (
         <p className="text-stone-600">Ask about anything in your library. Answers quote the exact page; sentences without a source are marked.</p>
       )}
-      {messages.map((m) =>
+      {messages.map((m, i) =>
         m.role === "user" ? (
           <QuestionMessage key={m.key} message={m} />
         ) : (
@@ -41,6 +44,8 @@ export function Conversation({ messages, phase, progress = "", selected, onSelec
             isSelected={selected?.key === m.key}
             onSelect={(n) => onSelect({ key: m.key, n })}
             onFocusWithin={() => onFocusAnswer(m.key)}
+            onWiden={onWiden && messages[i - 1]?.role === "user" ? () => onWiden(messages[i - 1]!.content) : undefined}
+            busy={phase !== "idle"}
           />
         ),
       )}
@@ -61,9 +66,11 @@ interface AnswerProps {
   /** A chip picked source `n`, or (null) "show sources" was pressed. */
   onSelect: (n: number | null) => void;
   onFocusWithin: () => void;
+  onWiden?: () => void;
+  busy: boolean;
 }
 
-function AnswerMessage({ message: m, phase, progress, isSelected, onSelect, onFocusWithin }: AnswerProps) {
+function AnswerMessage({ message: m, phase, progress, isSelected, onSelect, onFocusWithin, onWiden, busy }: AnswerProps) {
   const summary = m.result?.summary;
   return (
     <article
@@ -90,6 +97,7 @@ function AnswerMessage({ message: m, phase, progress, isSelected, onSelect, onFo
           {summary.cached ? " · from cache" : ""} · every sentence checked against the page it cites
         </p>
       )}
+      {m.result?.named && !m.streaming && <AnswerNamedNote named={m.result.named} onWiden={onWiden} busy={busy} />}
       <AnswerText message={m} citedNumbers={new Set(m.result?.citations.map((c) => c.n) ?? [])} onCite={(n) => onSelect(n)} />
       {m.error && (
         <p role="alert" className="mt-2 rounded bg-red-50 px-2 py-1 text-sm text-red-800">

@@ -136,26 +136,72 @@ interface CardProps {
   register: (el: HTMLElement | null) => void;
 }
 
-/** The quote, shortened, with the supporting words marked. */
-function QuoteWithSupport({ quote, support }: { quote: string; support: { start: number; end: number }[] }) {
-  const max = 420;
-  const spans = support.filter((s) => s.start >= 0 && s.end <= Math.min(quote.length, max) && s.end > s.start).sort((a, b) => a.start - b.start);
+/** Marks the support words inside `text` (offsets relative to `base` in the quote). */
+function withWords(text: string, base: number, support: { start: number; end: number }[]): React.ReactNode[] {
   const parts: React.ReactNode[] = [];
   let at = 0;
+  const spans = support
+    .map((s) => ({ start: s.start - base, end: s.end - base }))
+    .filter((s) => s.start >= 0 && s.end <= text.length && s.end > s.start)
+    .sort((a, b) => a.start - b.start);
   for (const s of spans) {
     if (s.start < at) continue;
-    parts.push(quote.slice(at, s.start).replace(/\s+/g, " "));
+    parts.push(text.slice(at, s.start).replace(/\s+/g, " "));
     parts.push(
-      <mark key={s.start} data-testid="support" className="rounded-sm bg-teal-100 px-0.5 text-stone-900">
-        {quote.slice(s.start, s.end).replace(/\s+/g, " ")}
+      <mark key={base + s.start} data-testid="support" className="rounded-sm bg-teal-100 px-0.5 text-stone-900">
+        {text.slice(s.start, s.end).replace(/\s+/g, " ")}
       </mark>,
     );
     at = s.end;
   }
-  const rest = quote.slice(at, max).replace(/\s+/g, " ");
-  parts.push(quote.length > max ? `${rest}…` : rest);
-  return <>{parts}</>;
+  parts.push(text.slice(at).replace(/\s+/g, " "));
+  return parts;
 }
+
+const QUOTE_MAX = 420;
+
+/**
+ * The quote with the sentence(s) backing the answer (supportStart/End, as the viewer marks them)
+ * strong and the rest of the passage faint, its support words marked; shortened around the
+ * sentence. Without a supporting sentence, the quote with the support words marked.
+ */
+function QuoteWithSupport({ source, support }: { source: Citation; support: { start: number; end: number }[] }) {
+  const quote = source.quote;
+  const s0 = source.supportStart !== undefined ? source.supportStart - source.charStart : -1;
+  const s1 = source.supportEnd !== undefined ? source.supportEnd - source.charStart : -1;
+  const sentence = s0 >= 0 && s1 <= quote.length && s1 > s0 && (s0 > 0 || s1 < quote.length);
+  if (!sentence) {
+    const shown = quote.slice(0, QUOTE_MAX);
+    return (
+      <>
+        {withWords(shown, 0, support)}
+        {quote.length > QUOTE_MAX ? "…" : ""}
+      </>
+    );
+  }
+  // Room left beside the sentence, split between before and after.
+  const room = Math.max(0, QUOTE_MAX - (s1 - s0));
+  const from = Math.max(0, s0 - Math.ceil(room / 2));
+  const to = Math.min(quote.length, s1 + Math.max(room - (s0 - from), 0));
+  return (
+    <>
+      <span data-strength="passage" className="text-stone-400">
+        {from > 0 ? "…" : ""}
+        {quote.slice(from, s0).replace(/\s+/g, " ")}
+      </span>
+      <span data-testid="support-sentence" data-strength="support" className="rounded-sm bg-amber-100 font-medium text-stone-900">
+        {withWords(quote.slice(s0, s1), s0, support)}
+      </span>
+      <span data-strength="passage" className="text-stone-400">
+        {quote.slice(s1, to).replace(/\s+/g, " ")}
+        {to < quote.length ? "…" : ""}
+      </span>
+    </>
+  );
+}
+
+const hasSentence = (s: Citation) =>
+  s.supportStart !== undefined && s.supportEnd !== undefined && s.supportEnd > s.supportStart && (s.supportStart > s.charStart || s.supportEnd < s.charEnd);
 
 function SourceCard({ source, cited, byWording, support, ocr, selected, register }: CardProps) {
   return (
@@ -183,9 +229,13 @@ function SourceCard({ source, cited, byWording, support, ocr, selected, register
       </div>
       {source.headingPath && <div className="text-xs text-stone-500">{source.headingPath}</div>}
       <blockquote className="mt-1 border-l-2 border-stone-300 pl-2 text-stone-700">
-        {support.length ? <QuoteWithSupport quote={source.quote} support={support} /> : shorten(source.quote)}
+        {support.length || source.supportStart !== undefined ? <QuoteWithSupport source={source} support={support} /> : shorten(source.quote)}
       </blockquote>
-      {support.length > 0 && <p className="mt-1 text-xs text-teal-800">Marked: the words that back the verified sentences citing it.</p>}
+      {support.length > 0 && (
+        <p className="mt-1 text-xs text-teal-800">
+          {hasSentence(source) ? "Strong: the sentence that supports the answer; marked: its words that back it; faint: the rest of the passage." : "Marked: the words that back the verified sentences citing it."}
+        </p>
+      )}
       <Link
         href={viewerHref(source)}
         data-testid="open-source"

@@ -54,7 +54,8 @@ export function useAnswerStream({ onChatStarted }: { onChatStarted: (chatId: str
 
   const stop = useCallback(() => abortRef.current?.abort(), []);
 
-  const ask = useCallback(async (question: string, collections?: string[]) => {
+  /** `widen`: prefer no document the question names (an answer's "ask across all documents"). */
+  const ask = useCallback(async (question: string, collections?: string[], opts: { widen?: boolean } = {}) => {
     const answerKey = newKey();
     dispatch({ type: "asked", question, questionKey: newKey(), answerKey });
     const ctl = new AbortController();
@@ -64,7 +65,7 @@ export function useAnswerStream({ onChatStarted }: { onChatStarted: (chatId: str
       const res = await fetch("/api/ask", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ question, ...(chatId ? { chatId } : {}), ...(collections?.length ? { collections } : {}) }),
+        body: JSON.stringify({ question, ...(chatId ? { chatId } : {}), ...(collections?.length ? { collections } : {}), ...(opts.widen ? { widen: true } : {}) }),
         signal: ctl.signal,
       });
       if (!res.ok || !res.body) throw await errorOf(res);
