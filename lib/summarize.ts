@@ -153,8 +153,16 @@ export function clinicalFieldLines(used: readonly UsedPassage[], summary: string
       if (lines.length >= max) return lines;
       const words = f.text.toLowerCase().match(/[a-z0-9][a-z0-9./-]*/g) ?? [];
       if (words.length && words.filter((w) => said.has(w)).length / words.length >= 0.8) continue;
-      // Brackets in document text must not read as citation markers.
-      const value = f.text.replace(/\[/g, "(").replace(/\]/g, ")").replace(/[.,;:\s]+$/, "");
+      // Brackets in document text must not read as citation markers; a numbered list ("1. X.,2. Y.")
+      // reads as one sentence of items; each sentence of a value ends with the passage's marker.
+      const value = f.text
+        .replace(/\[/g, "(")
+        .replace(/\]/g, ")")
+        .replace(/(^|[\s,;]+)\d{1,2}[.)]\s*(?=[A-Za-z])/g, (_m, before: string, at: number) => (at === 0 ? "" : "; "))
+        .replace(/\.\s*,\s*\d{1,2}$/, ".")
+        .replace(/[.,\s]+;/g, ";")
+        .replace(/\.(\s+)(?=[A-Z])/g, ` [${u.n}].$1`)
+        .replace(/[.,;:\s]+$/, "");
       lines.push(`${f.label ? `${f.label}: ` : ""}${value} [${u.n}].`);
     }
   }
