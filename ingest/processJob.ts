@@ -170,10 +170,19 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
 
     updateDocument(db, doc.id, { status: "embedding" });
     progress("embedding", 0, drafts.length);
-    const vectors = await embedInTurns(embedder, drafts.map(embeddingText), {
-      turns: deps.compute,
-      onProgress: (done) => progress("embedding", done, drafts.length),
-    });
+    const texts = drafts.map(embeddingText);
+    // A re-index embeds only passages whose text changed: the others' vectors are in the store.
+    const known = doc.indexedSha256 ? await storedVectors(deps, doc.id) : new Map<string, Float32Array>();
+    const todo = texts.flatMap((t, i) => (known.has(t) ? [] : [i]));
+    const reused = texts.length - todo.length;
+    const fresh = await embedInTurns(
+      embedder,
+      todo.map((i) => texts[i]!),
+      { turns: deps.compute, onProgress: (done) => progress("embedding", reused + done, drafts.length) },
+    );
+    const vectors = texts.map((t) => known.get(t));
+    todo.forEach((i, k) => (vectors[i] = fresh[k]));
+    if (reused > 0) console.log(`re-index of ${doc.name}: ${reused} of ${texts.length} passages unchanged, their vectors kept`);
 
     const records: ChunkRecord[] = drafts.map((d, i) => ({
       id: `${doc.id}:${job.sha256.slice(0, 16)}:${d.ordinal}`,
@@ -188,7 +197,7 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
       tokenCount: d.tokenCount,
       text: d.text,
       context: d.context,
-      vector: vectors[i],
+      vector: vectors[i]!,
     }));
     progress("storing", 0, 1);
     const store = await deps.store();
@@ -222,6 +231,17 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
     }
     finishJob(db, job.id, "failed", err.message);
     return "failed";
+  }
+}
+
+/** Vectors already stored for a document, by the text they embed (empty when the store cannot say). */
+async function storedVectors(deps: JobDeps, documentId: string): Promise<Map<string, Float32Array>> {
+  try {
+    const chunks = await (await deps.store()).getChunks(documentId);
+    return new Map(chunks.map((c) => [embeddingText({ text: c.text, context: c.context ?? "" }), c.vector]));
+  } catch (e) {
+    console.warn(`re-index of ${documentId}: could not read its stored vectors, embedding every passage:`, (e as Error).message);
+    return new Map();
   }
 }
 

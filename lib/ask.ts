@@ -17,7 +17,7 @@ import { judgeAnswerability, questionTerms, type Answerability, type LibraryTerm
 import { condenseQuery } from "./utils/followUp";
 import { isDecline, verifyAnswer, type RecitedSentence, type VerifiedSentence, type WithheldSentence } from "./verifyAnswer";
 import { answeringSentence, type PassageSentence } from "./utils/passageAnswer";
-import { documentPassages, subjectTermsInDocument, termsMissingFromGiven } from "./documentPassages";
+import { documentPassages, termsInDocument, termsMissingFromGiven } from "./documentPassages";
 import { partitionByRelevance, type RelevanceOptions } from "./utils/relevance";
 import type { ChatMessage, Embedder, LanguageModel } from "@/models/types";
 import type { SearchHit, SearchQuery } from "@/vectorstore/types";
@@ -333,7 +333,7 @@ export async function ask(input: AskInput): Promise<AskResult> {
           vector,
           collections: input.collections,
           documentId: answerability.document.documentId,
-          want: subjectTermsInDocument(question, answerability),
+          want: termsInDocument(question, answerability),
           exclude: new Set(used.map((u) => u.hit.id)),
           limit: QUOTE_SEARCH_PASSAGES,
         });

@@ -20,10 +20,11 @@ export function termsMissingFromGiven(question: string, answerability: Answerabi
   });
 }
 
-/** The question's subject terms the answer's document holds: what a passage of it must say to answer. */
-export function subjectTermsInDocument(question: string, answerability: Answerability): QuestionTerm[] {
+/** The question's terms the answer's document holds, subjects first: what a passage of it must say to answer. */
+export function termsInDocument(question: string, answerability: Answerability): QuestionTerm[] {
   const verdicts = new Map(answerability.terms.map((v) => [v.key, v]));
-  return questionTerms(question).filter((t) => verdicts.get(t.key)?.subject && verdicts.get(t.key)?.inDocument);
+  const held = questionTerms(question).filter((t) => verdicts.get(t.key)?.inDocument);
+  return [...held.filter((t) => verdicts.get(t.key)!.subject), ...held.filter((t) => !verdicts.get(t.key)!.subject)];
 }
 
 export interface DocumentSearch {

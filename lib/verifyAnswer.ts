@@ -28,7 +28,8 @@ export interface WithheldSentence {
   text: string;
   /** The figures or names no given passage contains; empty for a sentence that states nothing. */
   values: string[];
-  reason: "value_not_in_passages" | "incomplete";
+  /** opposite_of_passage: its words are in the passage, but the passage says the negated twin ("discontinue aspirin"); `values` holds the sentence's pair. */
+  reason: "value_not_in_passages" | "incomplete" | "opposite_of_passage";
 }
 
 /** A sentence whose values are not in the passage it cites (or that cites none) but all are in another given passage: cited there instead, by wording. */
@@ -78,6 +79,7 @@ export function verifyAnswer(
     if (isDecline(s.text)) continue;
     const check = checkSentence(s.text, s.citations, passages, question, phrasing);
     if (check.invented.length > 0) withheld.push({ text: stripMarkers(s.text).trim(), values: check.invented, reason: "value_not_in_passages" });
+    else if (check.opposite) withheld.push({ text: stripMarkers(s.text).trim(), values: [check.opposite], reason: "opposite_of_passage" });
     else if (check.incomplete) withheld.push({ text: stripMarkers(s.text).trim(), values: [], reason: "incomplete" });
     else continue;
     cut.push({ start: s.start, end: s.end });

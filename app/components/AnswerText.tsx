@@ -137,12 +137,16 @@ export function AnswerText({ message, onCite, citedNumbers }: Props) {
       {withheld.length > 0 && (
         <div data-testid="withheld-note" className="mt-2 rounded border border-amber-300 bg-amber-50 px-2 py-1 text-xs text-amber-900">
           <p className="font-semibold">
-            {withheld.length === 1 ? "1 sentence was withheld: what it states is" : `${withheld.length} sentences were withheld: what they state is`} in none of the passages.
+            {withheld.length === 1 ? "1 sentence was withheld" : `${withheld.length} sentences were withheld`}: not backed by the passages.
           </p>
           <ul className="list-inside list-disc">
             {withheld.map((w, i) => (
               <li key={i}>
-                {w.values.length ? `States ${w.values.map((v) => `“${v}”`).join(", ")}, found in no passage.` : "States nothing (an unfinished sentence)."}{" "}
+                {w.reason === "opposite_of_passage"
+                  ? `Says “${w.values[0]}”, the opposite of what its passage says.`
+                  : w.values.length
+                    ? `States ${w.values.map((v) => `“${v}”`).join(", ")}, found in no passage.`
+                    : "States nothing (an unfinished sentence)."}{" "}
                 <details className="inline">
                   <summary className="inline cursor-pointer underline">show the withheld text</summary>
                   <s className="ml-1 text-amber-800">{w.text}</s>

@@ -2,6 +2,7 @@ import { eng } from "stopword";
 import { alternativesOf, isEverydayWord } from "./lexicon";
 import { markerRegex } from "./citationMarkers";
 import { containsTerm, focusTerm, questionTerms, type QuestionTerm } from "./answerability";
+import { flippedPolarity } from "./polarity";
 import { findPhrase, indexWords, textWords, wordPositions, type TextWord, type WordIndex } from "./textWords";
 
 // Is what a sentence states in the passage it cites? A sentence's claims are the figures it
@@ -28,8 +29,10 @@ export interface ClaimCheck {
   claims: string[];
   /** Claims not found in its cited passages. */
   missingClaims: string[];
-  /** Figures and names found in no given passage (names: nor in the question). */
+  /** Figures, names and rare terms found in no given passage (names and terms: nor in the question). */
   invented: string[];
+  /** A word pair of the sentence whose negated twin is what its cited passage says ("continue aspirin" for "discontinue aspirin"). */
+  opposite: string | null;
   /** The sentence says nothing: "The password is [1]." */
   incomplete: boolean;
   /** Where the cited passages hold the sentence's words (verified sentences only). */
@@ -126,12 +129,13 @@ function findClaim(index: WordIndex, c: Claim): { start: number; end: number } |
 interface PreparedPassage {
   n: number;
   documentId?: string;
+  raw: string;
   text: WordIndex;
   label: WordIndex;
 }
 
 export function preparePassages(passages: readonly CheckPassage[]): PreparedPassage[] {
-  return passages.map((p) => ({ n: p.n, documentId: p.documentId, text: indexWords(p.text), label: indexWords(p.label ?? "") }));
+  return passages.map((p) => ({ n: p.n, documentId: p.documentId, raw: p.text, text: indexWords(p.text), label: indexWords(p.label ?? "") }));
 }
 
 /** Checks one answer sentence (markers included or not) against the passages it cites. */
@@ -151,13 +155,17 @@ export function checkSentence(
   const echoes = WH_QUESTION.test(question) && words.every((w) => STOP.has(plain.slice(w.start, w.end).toLowerCase()) || questionIndex.at.has(w.w));
   // A question is not an answer ("Within how many days must … pay? [1]").
   const incomplete = words.length === 0 || DANGLING.has(lastWord) || /[:?]\s*$/.test(plain.trim()) || echoes;
+  // A rare term counts like a name: "diabetes" in an answer about an Alzheimer report that never says it.
+  // The question's own words are the user's, not the model's invention.
   const invented = claims
     .filter((c) => !passages.some((p) => findClaim(p.text, c) || (c.term && findClaim(p.label, c))))
-    .filter((c) => c.figure || (c.name && !findClaim(questionIndex, c)))
+    .filter((c) => c.figure || !findClaim(questionIndex, c))
     .map((c) => c.surface);
 
   const citedPassages = passages.filter((p) => cited.includes(p.n));
-  if (citedPassages.length === 0) return { verdict: "uncited", claims: claims.map((c) => c.surface), missingClaims: [], invented, incomplete, support: [] };
+  // Every word may be in the passage while the sentence says the opposite of it ("continue aspirin" / "discontinue aspirin").
+  const opposite = (citedPassages.length > 0 ? citedPassages : passages).map((p) => flippedPolarity(plain, p.raw)).find((x) => x !== null) ?? null;
+  if (citedPassages.length === 0) return { verdict: "uncited", claims: claims.map((c) => c.surface), missingClaims: [], invented, opposite, incomplete, support: [] };
 
   const support: SupportSpan[] = [];
   const missingClaims: string[] = [];
@@ -210,12 +218,14 @@ export function checkSentence(
   const found = claims.length - missingClaims.length;
   const needed = found >= 2 ? 0 : found === 1 ? MIN_WORD_COVERAGE / 2 : MIN_WORD_COVERAGE;
   const coverageOk = plainWords.length < 3 || covered / plainWords.length >= needed;
+  if (opposite) missingClaims.push(opposite);
   const verified = missingClaims.length === 0 && coverageOk && !incomplete && claims.length + plainWords.length > 0;
   return {
     verdict: verified ? "verified" : "not_in_cited",
     claims: claims.map((c) => c.surface),
     missingClaims,
     invented,
+    opposite,
     incomplete,
     support: verified ? mergeSpans(support) : [],
   };

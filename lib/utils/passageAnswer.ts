@@ -1,5 +1,5 @@
 import type { Answerability } from "./answerability";
-import { containsTerm, questionTerms, type QuestionTerm } from "./answerability";
+import { containsTerm, focusTerm, questionTerms, type QuestionTerm } from "./answerability";
 import { sentenceSpans } from "./sentences";
 import { indexWords, textWords, wordPositions, type TextWord, type WordIndex } from "./textWords";
 
@@ -22,6 +22,8 @@ export interface PassageAnswerInput {
   text: string;
   documentId: string;
   fileName?: string;
+  /** The chunk's context header (title, "Parties: …", "Section: …"): its title and parties name the document. */
+  context?: string;
 }
 
 type Expect = "duration" | "figure" | "name" | "any";
@@ -43,7 +45,8 @@ export function expectedAnswer(question: string): Expect {
   return "any";
 }
 
-const MONTH = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)/i;
+/** A month's name as a date writes it: capitalised ("may" is a verb, "March" alone could start a sentence but rarely does). */
+const MONTH = /^(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?$/;
 const TIME_UNIT = new Set(["dai", "day", "week", "month", "year", "hour", "minut", "busi", "work", "calendar", "annual", "quarter"]);
 const MAX_QUOTE = 320;
 
@@ -68,9 +71,26 @@ function expectedValues(sentence: string, words: readonly TextWord[], expect: Ex
 
 const NOT_A_NAME = /^(?:The|This|That|These|Such|Each|Any|All|Agreement|Party|Parties|Section|Article|Exhibit|Schedule)$/;
 
-/** Terms that only name the document ("the NMF trademark license agreement"): in its file name. */
-function namesDocument(t: QuestionTerm, fileName: string | undefined): boolean {
-  return fileName !== undefined && containsTerm(indexWords(fileName.replace(/\.[a-z0-9]{1,5}$/i, "")), t);
+/** The words a document is known by: its file name, and the title and parties of its context header (not the section). */
+function documentNaming(fileName: string | undefined, passages: readonly PassageAnswerInput[], documentId: string | undefined): WordIndex {
+  const header = passages.find((p) => p.documentId === documentId && p.context)?.context ?? "";
+  const naming = header.split("\n").filter((l) => !/^Section:/.test(l));
+  return indexWords([(fileName ?? "").replace(/\.[a-z0-9]{1,5}$/i, ""), ...naming].join("\n"));
+}
+
+/** Terms that only name the document ("the NMF trademark license agreement", "Coral Gold", "Intermark Capital"). */
+function namesDocument(t: QuestionTerm, naming: WordIndex): boolean {
+  return containsTerm(naming, t);
+}
+
+/**
+ * Sentences of a passage. A PDF's text is wrapped into lines; a line break inside a sentence (the
+ * line ends without a stop and the next goes on in lower case or with a figure) is a space, so the
+ * sentence is whole. Offsets are unchanged: each joining break is replaced by one space.
+ */
+export function passageSentences(text: string): ReturnType<typeof sentenceSpans> {
+  const joined = text.replace(/([^\s.!?:;])[ \t]*\n(?=[ \t]*[\p{Ll}\d(])/gu, (m) => m.replace(/\n/, " "));
+  return sentenceSpans(joined).map((s) => ({ ...s, text: text.slice(s.start, s.end) }));
 }
 
 /** Word positions where a term (or a synonym) starts. */
@@ -121,7 +141,8 @@ export function answeringSentence(
   const fileName = answerability.document?.fileName;
   const wh = WH_WORD.exec(question);
   const whAt = wh?.index ?? 0;
-  const terms = questionTerms(question).filter((t) => !namesDocument(t, fileName) && !AUXILIARY.has(t.surface.toLowerCase()));
+  const naming = documentNaming(fileName, passages, docId);
+  const terms = questionTerms(question).filter((t) => !namesDocument(t, naming) && !AUXILIARY.has(t.surface.toLowerCase()));
   if (terms.length === 0) return null;
   const at = (t: QuestionTerm) => question.indexOf(t.surface);
   // "Which levels …", "What graft …": the word right after the wh-word is the kind of answer, which the sentence instantiates.
@@ -129,8 +150,14 @@ export function answeringSentence(
   const isName = (t: QuestionTerm) => /^\p{Lu}/u.test(t.surface) && at(t) > 0;
   // "How large …", "How severe …": the word after "how" shapes the question too.
   const shape = (t: QuestionTerm) => /\bhow\s+$/i.test(question.slice(0, at(t)));
+  // What the question asks about, as the gate and the claim check see it (the head of the noun phrase
+  // after the wh-word: "What screw fixed …" → screw, not the verb); else the first plain word after it.
+  const asked = focusTerm(question, questionTerms(question));
   const focus =
-    terms.find((t) => t !== category && !isName(t) && !shape(t) && at(t) >= whAt) ?? terms.find((t) => t !== category && at(t) >= whAt) ?? terms[0];
+    terms.find((t) => asked !== null && t.key === asked.key) ??
+    terms.find((t) => t !== category && !isName(t) && !shape(t) && at(t) >= whAt) ??
+    terms.find((t) => t !== category && at(t) >= whAt) ??
+    terms[0];
   // What follows a preposition after the focus ("… for the left heart catheterization", "under the PivX
   // agreement") places the question; the sentence that answers it need not repeat it.
   const context = CONTEXT_PREPOSITION.exec(question.slice(at(focus) + focus.surface.length));
@@ -145,7 +172,7 @@ export function answeringSentence(
   let best: (PassageSentence & { score: number }) | null = null;
   passages.forEach((p, i) => {
     if (docId !== undefined && answerability.named && p.documentId !== docId) return;
-    for (const s of sentenceSpans(p.text)) {
+    for (const s of passageSentences(p.text)) {
       // A reference list's line ("[1] LuaJIT roadmap 2008 - http://…") answers nothing.
       if (/\bhttps?:\/\/|\bwww\./i.test(s.text)) continue;
       const index = indexWords(s.text);

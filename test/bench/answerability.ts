@@ -11,7 +11,7 @@
 //   than the gold value (one some passage holds), and answers citing a document other than the one
 //   the question names.
 // Refusals count whatever Cairn says in its own words (AskResult.refusal); near-miss ones where the
-// LLM was never called are shown apart. Run: npm run bench -- answerability   (BENCH_REBUILD=1 re-ingests; BENCH_ONLY=<id prefix>; BENCH_KIND=answerable|near_miss; BENCH_SET=heldout for the held-out set (test/fixtures/answerability/heldout.json, never tuned on); BENCH_LIMIT=n per kind; BENCH_GEN_CACHE=<dir> replays generations of prompts seen before)
+// LLM was never called are shown apart. Run: npm run bench -- answerability   (BENCH_REBUILD=1 re-ingests; BENCH_ONLY=<id prefix>[,<prefix>…]; BENCH_KIND=answerable|near_miss; BENCH_SET=heldout for the held-out set (test/fixtures/answerability/heldout.json, never tuned on); BENCH_LIMIT=n per kind; BENCH_GEN_CACHE=<dir> replays generations of prompts seen before)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -35,7 +35,7 @@ const questionSet = benchQuestionSet();
 const all = loadAnswerabilityQuestions(questionSet);
 const kinds = (["answerable", "near_miss"] as const).filter((k) => !process.env.BENCH_KIND || process.env.BENCH_KIND === k);
 const questions = kinds.flatMap((kind) =>
-  all.filter((q) => q.kind === kind && (!only || q.id.startsWith(only))).slice(0, limit),
+  all.filter((q) => q.kind === kind && (!only || only.split(",").some((p) => q.id.startsWith(p)))).slice(0, limit),
 );
 
 // One model thread unless told otherwise (as testModelThreads): on 2 shared cores llama.cpp's

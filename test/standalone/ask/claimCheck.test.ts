@@ -192,3 +192,45 @@ describe("verifyAnswer", () => {
     expect(isDecline("The documents say the term is five years [1].")).toBe(false);
   });
 });
+
+describe("checkSentence: rare terms and polarity", () => {
+  const alz = preparePassages([
+    { n: 1, text: "MEDS: None. PMH: appendectomy, tonsillectomy, childhood pneumonia, allergy to sulfa drugs.", label: "Alzheimer Disease.txt" },
+    { n: 2, text: "We will discontinue aspirin for now, but continue estradiol/Prometrium.", label: "Mantle Cell Lymphoma - Consult.txt" },
+  ]);
+
+  it("counts a lowercase rare term that no passage holds as invented, like a name or a figure", () => {
+    const c = checkSentence("The patient has a history of diabetes [1].", [1], alz, "What history does the Alzheimer patient have?");
+    expect(c.verdict).toBe("not_in_cited");
+    expect(c.invented).toEqual(["diabetes"]);
+  });
+
+  it("does not count the question's own rare word as the model's invention", () => {
+    const c = checkSentence("The documents list no diabetes [1].", [1], alz, "Does the Alzheimer patient have diabetes?");
+    expect(c.invented).toEqual([]);
+  });
+
+  it("never verifies a sentence that says the opposite of its passage with the passage's own words", () => {
+    const flipped = checkSentence("The plan is to continue aspirin [2].", [2], alz, "What happens to the aspirin?");
+    expect(flipped.opposite).toBe("continue aspirin");
+    expect(flipped.verdict).toBe("not_in_cited");
+    expect(flipped.missingClaims).toContain("continue aspirin");
+    const same = checkSentence("The plan is to discontinue aspirin [2].", [2], alz, "What happens to the aspirin?");
+    expect(same.opposite).toBeNull();
+    expect(same.verdict).toBe("verified");
+  });
+
+  it("withholds the flipped sentence from the answer with its pair, and a sentence stating a term no passage has", () => {
+    const used: UsedPassage[] = [
+      { n: 1, hit: hit("MEDS: None. PMH: appendectomy, tonsillectomy, childhood pneumonia, allergy to sulfa drugs.") },
+      { n: 2, hit: hit("We will discontinue aspirin for now, but continue estradiol/Prometrium.") },
+    ];
+    const answer = "We will continue aspirin [2]. Estradiol/Prometrium is continued [2]. He also has diabetes [1].";
+    const v = verifyAnswer(resolveCitations(answer, used), used, "What is the plan for the patient's medications?");
+    expect(v.withheld).toEqual([
+      { text: "We will continue aspirin.", values: ["continue aspirin"], reason: "opposite_of_passage" },
+      { text: "He also has diabetes.", values: ["diabetes"], reason: "value_not_in_passages" },
+    ]);
+    expect(v.resolved.answer).toBe("Estradiol/Prometrium is continued [2].");
+  });
+});

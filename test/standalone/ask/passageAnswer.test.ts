@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { focusTerm, judgeAnswerability, questionTerms } from "@/lib/utils/answerability";
-import { answeringSentence, expectedAnswer } from "@/lib/utils/passageAnswer";
+import { answeringSentence, expectedAnswer, passageSentences } from "@/lib/utils/passageAnswer";
 import { hit } from "./fixtures";
 
 // The document's own sentence as the answer when the model's cannot be verified: which sentence
@@ -73,5 +73,44 @@ describe("focusTerm", () => {
     // A kind of thing is found by its instances: "Coumadin" is an anticoagulant.
     const coumadin = hit("The patient is normally on Coumadin.", { documentId: "lumbar", fileName: "Lumbar Laminectomy.txt" });
     expect(judgeAnswerability("Which anticoagulant is the lumbar laminectomy patient normally on?", [coumadin], null).answerable).toBe(true);
+  });
+});
+
+describe("answeringSentence: sentences, focus and the document's names", () => {
+  it("reads a PDF's wrapped lines as one sentence, offsets unchanged", () => {
+    const text = "Heading\nFORCESSTACK is a trusted annotation, applied\nto only 5 functions in the interpreter.\nNext part";
+    const spans = passageSentences(text);
+    const joined = spans.find((s) => s.text.startsWith("FORCESSTACK"))!;
+    expect(joined.text).toBe("FORCESSTACK is a trusted annotation, applied\nto only 5 functions in the interpreter.");
+    expect(text.slice(joined.start, joined.end)).toBe(joined.text);
+    // A line that ends a sentence, or a next line starting a new capitalised one, still ends it.
+    expect(spans.map((s) => s.text)).toContain("Heading");
+    expect(spans.map((s) => s.text)).toContain("Next part");
+  });
+
+  it("asks about what the gate asks about: the noun after the wh-word, not the verb", () => {
+    const orif = hit(
+      "The medial epicondyle was then transfixed using a guidewire. Subsequently a 44-mm 4.5 partially threaded cannulated screw was placed with a washer to hold the medial epicondyle in place.",
+      { documentId: "orif", fileName: "ORIF & Closed Reduction.txt" },
+    );
+    expect(answer("What screw fixed the medial epicondyle in the ORIF?", [orif])?.text).toContain("44-mm 4.5 partially threaded cannulated screw");
+  });
+
+  it("does not take the verb 'may' for the month May", () => {
+    const dist = hit("Distributor may, at any time prior to the scheduled date of shipment, cancel any Products on order.", { documentId: "bb", fileName: "DISTRIBUTOR AGREEMENT.txt" });
+    expect(answer("On what date does the term of the distributor agreement end?", [dist])).toBeNull();
+  });
+
+  it("leaves out the names in the document's title and parties, as those in its file name", () => {
+    const context = "Coral Gold Resources Consulting Agreement\nParties: CORAL GOLD RESOURCES LTD.; INTERMARK CAPITAL CORP.\nSection: 4. TERM";
+    const term = hit("4.2 The term of this Agreement is for a period of five (5) years (the \"Term\") commencing on the Effective Date.", {
+      documentId: "coral",
+      fileName: "CORALGOLDRESOURCES,LTD_05_28_2020-EX-4.1-CONSULTING AGREEMENT.txt",
+      context,
+    });
+    const q = "How long is the term of the Coral Gold consulting agreement with Intermark Capital?";
+    expect(answer(q, [term])?.text).toContain("five (5) years");
+    // Without the header, "Coral Gold" and "Intermark Capital" are words the sentence lacks.
+    expect(answer(q, [{ ...term, context: "" }])).toBeNull();
   });
 });
