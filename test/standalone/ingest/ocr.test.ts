@@ -290,6 +290,17 @@ describe("OCR of scanned pages", { timeout: 180_000 }, () => {
     expect(control.entries.filter((e) => e.kind !== "armed").map((e) => e.target)).toContain("cdn.jsdelivr.net:443");
   });
 
+  test("a second installed language (eng+deu) reads what English alone cannot", async () => {
+    // @tesseract.js-data/deu is a devDependency for this test; both data files are linked side by side.
+    const pdf = await makeScannedPdf([{ scan: { lines: ["Entlassungsbericht", "Marcumar 3 mg täglich weiter einnehmen.", "Größe und Gewicht über die Woche prüfen."] } }]);
+    const read = async (langs: string[]) => norm((await parseBytes(pdf, "bericht.pdf", { ...limits, ocr: { ...ocr, langs } })).pages[0].text);
+    const both = await read(["eng", "deu"]);
+    expect(both).toContain("Größe und Gewicht");
+    expect(both).toContain("prüfen");
+    // English alone has no ß: the German model is what read it.
+    expect(await read(["eng"])).not.toContain("Größe");
+  });
+
   test("a missing OCR language is named with how to install it", async () => {
     const pdf = await makeScannedPdf([{ scan: { lines: clause } }]);
     const err = await parseBytes(pdf, "scan.pdf", { ...limits, ocr: { langs: ["eng", "xyz"], minConfidence: 60 } }).catch((e: unknown) => e);
