@@ -5,7 +5,8 @@
 // answer context (4,096 tokens, map-reduce), then the coverage of the key facts of
 // the 12 medical samples (test/fixtures/summaries). Deadlines: a ~11,400-character agreement, the
 // longest fixture agreement, and all 14 at once (deterministic pass + the LLM's party/obligation).
-// BENCH_TASKS_SKIP_COVERAGE=1 / BENCH_TASKS_SKIP_ALL=1 leave out the long parts.
+// BENCH_TASKS_SKIP_COVERAGE=1 / BENCH_TASKS_SKIP_ALL=1 leave out the long parts; BENCH_TASKS_ONLY_SUMMARY=1
+// stops after the ~12.8k-char summary. Beside wall seconds: CPU seconds of the process (see cpuS).
 import fs from "node:fs";
 import path from "node:path";
 import { annotateDeadlines, extractDeadlines } from "@/lib/deadlines";
@@ -26,36 +27,53 @@ const rows: Record<string, unknown>[] = [];
 const t = () => performance.now();
 console.log(`test LLM ${llm.modelName}, context 4096, ${threads} thread(s), load ${loadAverage().join(" ")}`);
 
-async function summary(name: string, text: string, instruction: string, model: LanguageModel = sllm): Promise<SummaryResult & { ms: number; firstTokenMs: number | null }> {
+// CPU seconds of this process (the model's native threads included): with 1 thread, about the wall
+// time a quiet machine would take, whatever the other engineers' benches do to the wall clock.
+const cpuS = (since: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(since);
+  return round((u.user + u.system) / 1e6);
+};
+
+async function summary(name: string, text: string, instruction: string, model: LanguageModel = sllm): Promise<SummaryResult & { ms: number; firstTokenMs: number | null; cpuS: number }> {
   const doc = reportPassages(name, text);
+  const cpu0 = process.cpuUsage();
   const t0 = t();
   let first: number | null = null;
   const r = await summarizePassages({ documentId: name, fileName: `${name}.pdf`, passages: doc.passages }, instruction, model, (e) => {
     if (first === null && (e.type === "token" || e.type === "partial")) first = t() - t0;
   });
-  return { ...r, ms: t() - t0, firstTokenMs: first };
+  return { ...r, ms: t() - t0, firstTokenMs: first, cpuS: cpuS(cpu0) };
 }
 
 // --- summary of a ~12,800-character report
 const long = ["Alzheimer Disease", "MRI Brain and C-T Spine", "Mantle Cell Lymphoma - Consult"].map(medicalReport).join("\n\n");
 // The pieces: prompt processing of the whole report, and generation, on the summary session.
 {
+  const cpu0 = process.cpuUsage();
   const pp = await sllm.generate([{ role: "system", content: `Pieces ${Date.now()}` }, { role: "user", content: long }], { maxTokens: 1 });
+  const ppCpuS = cpuS(cpu0);
+  const cpu1 = process.cpuUsage();
   const gen = await sllm.generate([{ role: "system", content: `Pieces ${Date.now()}` }, { role: "user", content: "Count from one to forty in words, one per line." }], { maxTokens: 64 });
-  const pieces = { promptTokens: pp.promptTokens, promptS: round(pp.generationMs / 1000), promptTokPerS: round((pp.promptTokens / pp.generationMs) * 1000), generated: gen.tokens, genS: round(gen.generationMs / 1000), genTokPerS: round((gen.tokens / gen.generationMs) * 1000), load: loadAverage().join(" ") };
+  const pieces = { promptTokens: pp.promptTokens, promptS: round(pp.generationMs / 1000), promptTokPerS: round((pp.promptTokens / pp.generationMs) * 1000), generated: gen.tokens, genS: round(gen.generationMs / 1000), genTokPerS: round((gen.tokens / gen.generationMs) * 1000), promptCpuS: ppCpuS, promptTokPerCpuS: round(pp.promptTokens / ppCpuS), genCpuS: cpuS(cpu1), load: loadAverage().join(" ") };
   rows.push({ task: "pieces", ...pieces });
   console.log("pieces", pieces);
 }
 for (const [label, model] of [[`summary, ${summaryContext}-token session`, sllm], ["summary, 4096-token context (before)", llm]] as const) {
   const s = await summary("combined-report", long, SUMMARY_PRESETS.clinical, model);
-  const summaryRow = { task: label, input: `${long.length} chars, ${llm.countTokens(long)} tokens`, mode: `${s.mode} (${s.parts})`, seconds: round(s.ms / 1000), firstOutputS: s.firstTokenMs === null ? null : round(s.firstTokenMs / 1000), peer: "15 min (4 cores)", sentences: s.sentences.length, withheld: s.withheld.length, load: loadAverage().join(" ") };
+  const summaryRow = { task: label, input: `${long.length} chars, ${llm.countTokens(long)} tokens`, mode: `${s.mode} (${s.parts})`, seconds: round(s.ms / 1000), cpuSeconds: s.cpuS, firstOutputS: s.firstTokenMs === null ? null : round(s.firstTokenMs / 1000), peer: "15 min (4 cores)", sentences: s.sentences.length, withheld: s.withheld.length, load: loadAverage().join(" ") };
   rows.push(summaryRow);
   console.log(summaryRow, "\nsummary:", s.summary);
   if (process.env.BENCH_TASKS_SKIP_BASELINE) break;
 }
+if (process.env.BENCH_TASKS_ONLY_SUMMARY) {
+  console.table(rows);
+  await llm.dispose();
+  process.exit(0);
+}
 
 // --- deadlines
 async function deadlines(label: string, docs: { name: string; text: string }[]) {
+  const cpu0 = process.cpuUsage();
   const t0 = t();
   const found = docs.map((d) => extractDeadlines({ documentId: d.name, fileName: d.name, pages: [{ page: null, text: d.text }] }));
   const extractMs = t() - t0;
@@ -68,11 +86,13 @@ async function deadlines(label: string, docs: { name: string; text: string }[]) 
     input: `${label}: ${chars} chars, ${llm.countTokens(docs.map((d) => d.text).join("\n"))} tokens`,
     mode: `${all.length} rows`,
     seconds: round(ms / 1000),
+    cpuSeconds: cpuS(cpu0),
     firstOutputS: round(extractMs / 1000, 3),
     peer: "no answer after 27 min (2,500 tokens)",
     checkedObligations: all.filter((r) => r.obligationSource === "model").length,
     resolvedDates: all.filter((r) => r.resolvedDate).length,
     fromClause: all.filter((r) => r.obligationSource === "clause").length,
+    load: loadAverage().join(" "),
   };
   rows.push(row);
   console.log(row);
@@ -93,7 +113,7 @@ if (!process.env.BENCH_TASKS_SKIP_COVERAGE) {
     const covered = f.facts.filter((k) => k.terms.every((term) => plain.includes(term.toLowerCase())));
     const fieldsOnly = clinicalFieldLines(reportPassages(f.report, medicalReport(f.report)).passages.map((hit, i) => ({ n: i + 1, hit })), "").join(" ").toLowerCase();
     const byFields = f.facts.filter((k) => k.terms.every((term) => fieldsOnly.includes(term.toLowerCase())));
-    const c = { report: f.report, facts: f.facts.length, covered: covered.length, byFieldsAlone: byFields.length, seconds: round(r.ms / 1000), sentences: r.sentences.length, withheld: r.withheld.length };
+    const c = { report: f.report, facts: f.facts.length, covered: covered.length, byFieldsAlone: byFields.length, seconds: round(r.ms / 1000), cpuSeconds: r.cpuS, sentences: r.sentences.length, withheld: r.withheld.length };
     coverage.push(c);
     console.log(c);
   }
