@@ -2,6 +2,7 @@ import { eng } from "stopword";
 import { alternativesOf, isEverydayWord } from "./lexicon";
 import { markerRegex } from "./citationMarkers";
 import { containsTerm, focusTerm, questionTerms, type QuestionTerm } from "./answerability";
+import { passageSentences } from "./passageAnswer";
 import { flippedPolarity } from "./polarity";
 import { findPhrase, indexWords, textWords, wordPositions, type TextWord, type WordIndex } from "./textWords";
 
@@ -199,6 +200,13 @@ export function checkSentence(
   if (focus && stated.length > 0 && containsTerm(indexWords(plain), focus)) {
     const beside = stated.some((c) => citedPassages.some((p) => nearFocus(p.text, c, focus)));
     if (!beside) for (const c of stated) missingClaims.push(c.surface);
+    // Beside the focus, but in the wrong clause: another sentence of the cited passage holds the focus and
+    // more of the question's conditions ("for any reason", "after the Initial Term") with another figure of
+    // the same unit. The 30 days of the breach clause is not the 90 days of termination for convenience.
+    else {
+      const conditions = conditionTerms(question, focus, citedPassages);
+      for (const c of stated) if (c.figure?.unit && conditions.length > 0 && inRivalClause(c.figure as { value: string; unit: string }, focus, conditions, citedPassages)) missingClaims.push(c.surface);
+    }
   }
 
   // The rest of its content words: most must be in the cited passages too.
@@ -229,6 +237,56 @@ export function checkSentence(
     incomplete,
     support: verified ? mergeSpans(support) : [],
   };
+}
+
+/** The question's terms that set the clause's conditions: not the focus, not names, not the document's own label words, not units. */
+function conditionTerms(question: string, focus: QuestionTerm, cited: readonly PreparedPassage[]): QuestionTerm[] {
+  return questionTerms(question).filter(
+    (t) =>
+      t.key !== focus.key &&
+      !/^\p{Lu}/u.test(t.surface) &&
+      !t.key.split(" ").some((w) => UNIT_WORDS.has(w) || /^\d/.test(w)) &&
+      !cited.some((p) => containsTerm(p.label, t)),
+  );
+}
+
+/** A clause enumerator starting a new provision inside a sentence: "…the Agreement, (b) Either Party may …". */
+const ENUMERATOR = /[,;.:]\s+(?=\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s+\p{Lu})/gu;
+
+/** The passage's sentences, each cut at its clause enumerators. */
+function clauses(text: string): string[] {
+  return passageSentences(text).flatMap((s) => s.text.split(ENUMERATOR));
+}
+
+/** Figures (number words) in a sentence followed within three words by one of the unit's forms. */
+function figuresWithUnit(index: WordIndex, units: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  index.words.forEach((w, i) => {
+    if (!/^\d/.test(w.w)) return;
+    for (let k = 1; k <= 3; k++) if (index.words[i + k] && units.has(index.words[i + k].w)) out.add(w.w);
+  });
+  return out;
+}
+
+/**
+ * A sentence of the cited passages without the stated figure, holding the focus and another figure of the
+ * same unit, matches more of the question's conditions than any sentence holding the stated figure.
+ */
+function inRivalClause(figure: { value: string; unit: string }, focus: QuestionTerm, conditions: readonly QuestionTerm[], cited: readonly PreparedPassage[]): boolean {
+  const units = new Set(alternativesOf([figure.unit]).filter((a) => a.length === 1).map((a) => a[0]));
+  let own = -1;
+  let rival = -1;
+  for (const p of cited) {
+    for (const s of clauses(p.raw)) {
+      const index = indexWords(s);
+      const values = figuresWithUnit(index, units);
+      const hasFocus = containsTerm(index, focus);
+      const score = (hasFocus ? 1 : 0) + conditions.filter((t) => containsTerm(index, t)).length;
+      if (values.has(figure.value)) own = Math.max(own, score);
+      else if (hasFocus && values.size > 0) rival = Math.max(rival, score);
+    }
+  }
+  return own >= 0 && rival > own;
 }
 
 /** Words apart within which a figure counts as said of the focus. */

@@ -234,3 +234,28 @@ describe("checkSentence: rare terms and polarity", () => {
     expect(v.resolved.answer).toBe("Estradiol/Prometrium is continued [2].");
   });
 });
+
+describe("checkSentence: the value of a neighbouring clause", () => {
+  const msa = preparePassages([
+    {
+      n: 1,
+      label: "MASTER SERVICES AGREEMENT.txt",
+      text:
+        "Either Party may terminate this Agreement for any reason following the Initial Term upon ninety (90) days written notice to the other Party. Kubient shall be entitled to all fees generated during the termination period, " +
+        "(b) Either Party may terminate this Agreement if the other Party commits a material breach of the Agreement and upon thirty (30) days written notice to the other Party, such other Party hasn't cured the breach within such thirty (30) days.",
+    },
+  ]);
+  const question = "How much notice is needed to terminate the Kubient master services agreement for any reason after the Initial Term?";
+
+  it("does not verify a figure beside the focus when another clause holds the focus, more of the question's conditions and another figure of that unit", () => {
+    expect(checkSentence("The notice needed to terminate for any reason is 30 days [1].", [1], msa, question).verdict).toBe("not_in_cited");
+    expect(checkSentence("The notice needed to terminate for any reason is 90 days [1].", [1], msa, question).verdict).toBe("verified");
+  });
+
+  it("keeps verifying the figure of the clause the question's conditions point to, and any figure when no rival clause exists", () => {
+    const breach = "How much notice must be given to terminate the agreement for a material breach?";
+    expect(checkSentence("The notice to terminate for a material breach is 30 days [1].", [1], msa, breach).verdict).toBe("verified");
+    const alone = preparePassages([{ n: 1, text: "Either Party may terminate this Agreement upon thirty (30) days written notice to the other Party." }]);
+    expect(checkSentence("The notice needed to terminate for any reason is 30 days [1].", [1], alone, question).verdict).toBe("verified");
+  });
+});
