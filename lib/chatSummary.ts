@@ -67,8 +67,12 @@ function emptyDone(answer: string, answered: boolean): AnswerDone {
 
 function toDone(r: SummaryResult, cached: boolean): AnswerDone {
   const citations = withSupport(r.citations, r.sentences);
+  // Every sentence left out: say so in Cairn's words rather than show an empty reply.
+  const answer = r.summary.trim()
+    ? r.summary
+    : `No sentence of the model's summary of ${r.fileName} could be checked against its pages (${r.withheld.length} left out). Try the clinical or key-facts summary, or ask a question about it.`;
   return {
-    ...emptyDone(r.summary, r.sentences.length > 0),
+    ...emptyDone(answer, r.sentences.length > 0),
     citations,
     sentences: r.sentences,
     // The answer's reasons as they are; a summary's own (uncited, opposite of its passage) read as "incomplete".

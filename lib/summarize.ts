@@ -35,7 +35,8 @@ const SYSTEM = [
   "You summarize one document from its numbered passages.",
   "Follow the instruction. Use only what the passages say.",
   "Write at most 6 short sentences, each saying something different, in plain prose.",
-  "End every sentence with the number of the passage it comes from, like this: The pump was serviced on 3 May [2].",
+  // No example sentence: the 0.5B test model copied "The pump was serviced on 3 May [2]." as its summary.
+  "End every sentence with the number of the passage it comes from, in square brackets.",
   "Copy numbers, doses, dates and names exactly as written in the passage.",
 ].join("\n");
 
@@ -170,7 +171,7 @@ export function clinicalFieldLines(used: readonly UsedPassage[], summary: string
 }
 
 export function summaryCacheKey(sha256: string, instruction: string, model: string): string {
-  return createHash("sha256").update(JSON.stringify(["summary/v7", sha256, instruction, model])).digest("hex");
+  return createHash("sha256").update(JSON.stringify(["summary/v8", sha256, instruction, model])).digest("hex");
 }
 
 export async function summarizeDocument(

@@ -12,7 +12,9 @@ import { artifactsDir, launchChromium, startCairn, watchExternal, type RunningCa
 // From the library page, as a clinician and a lawyer would: summarize a report and see the cited
 // summary (links into the viewer on the pages cited; the second run comes from the cache); open
 // the deadline table of one agreement and of the whole collection, download the .ics and the CSV.
-// What the small model writes is not asserted; what Cairn guarantees is.
+// From the chat: "summarize alzheimer-report.pdf" gets the same cited whole-document summary
+// (not a retrieve-and-answer), saved in the chat; a name that is no document, or several, gets the
+// candidates listed. What the small model writes is not asserted; what Cairn guarantees is.
 
 const REPORT = "Alzheimer Disease";
 const AGREEMENT = "BLACKBOXSTOCKSINC_08_05_2014-EX-10.1-DISTRIBUTOR AGREEMENT.txt";
@@ -151,5 +153,81 @@ test("the deadline table of a whole collection lists every agreement's rows at o
   // The first screenful of a long table: what a reader sees on opening it.
   await panel.scrollIntoViewIfNeeded();
   await shot(page, "deadlines-collection.png", false);
+  await page.close();
+});
+
+test("a clinician types 'summarize alzheimer-report.pdf' in the chat and gets the cited whole-document summary, saved in the chat", async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on("pageerror", (e) => console.error("page error:", e));
+  const external = watchExternal(page);
+  await page.goto(app.url);
+  const box = page.getByLabel("Your question");
+  // A name that is no document's: the candidates, no model call.
+  await box.fill("summarize budget.xlsx");
+  await box.press("Enter");
+  await page.locator('[data-testid="answer"][aria-busy="false"]').last().waitFor({ timeout: 60_000 });
+  const missing = (await page.getByTestId("answer").last().textContent()) ?? "";
+  expect(missing).toContain("I found no document called “budget.xlsx”");
+  expect(missing).toContain("alzheimer-report.pdf");
+  // Two agreements match "agreement": which one?
+  await box.fill("summarise the agreement");
+  await box.press("Enter");
+  await expect.poll(() => page.locator('[data-testid="answer"][aria-busy="false"]').count(), { timeout: 60_000 }).toBe(2);
+  const which = (await page.getByTestId("answer").last().textContent()) ?? "";
+  expect(which).toContain("could be more than one document");
+  expect(which).toContain(AGREEMENT.replace(/\.txt$/, ""));
+  expect(which).toContain(SECOND.replace(/\.txt$/, ""));
+
+  // The summary itself: the brief preset (the library test cached the clinical one), one pass.
+  await page.evaluate(() => {
+    const w = window as unknown as { __phases: string[] };
+    w.__phases = [];
+    new MutationObserver(() => {
+      const t = document.querySelector('[data-testid="phase"]')?.textContent;
+      if (t && w.__phases.at(-1) !== t) w.__phases.push(t);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await box.fill("Summarize alzheimer-report.pdf");
+  await box.press("Enter");
+  await expect.poll(() => page.locator('[data-testid="answer"][aria-busy="false"]').count(), { timeout: 400_000 }).toBe(3);
+  const answer = page.getByTestId("answer").last();
+  expect(await answer.getByRole("alert").count(), `${await answer.textContent()}\n${app.logs()}`).toBe(0);
+  // Progress as a summary's, not "Searching your documents…" alone.
+  expect(await page.evaluate(() => (window as unknown as { __phases: string[] }).__phases)).toContain("Summarizing alzheimer-report.pdf…");
+  expect(await answer.getByTestId("summary-note").textContent()).toMatch(/^Summary of alzheimer-report\.pdf · one pass/);
+  const chatId = new URL(page.url()).searchParams.get("chat")!;
+  const saved = (await (await fetch(`${app.url}/api/chats/${chatId}`)).json()).messages.at(-1);
+  const meta = saved.metadata;
+  // A summary, not an answer from search: every sentence cited and verified, every citation a page of this document.
+  expect(meta.summary).toMatchObject({ fileName: "alzheimer-report.pdf", mode: "single" });
+  expect(meta.retrieval.query).toBe("summary of alzheimer-report.pdf");
+  for (const s of meta.sentences) {
+    expect(s.verdict).toBe("verified");
+    expect(s.citations.length).toBeGreaterThan(0);
+  }
+  const docs: { id: string; name: string }[] = (await (await fetch(`${app.url}/api/documents`)).json()).documents;
+  const reportId = docs.find((d) => d.name === "alzheimer-report.pdf")!.id;
+  for (const c of meta.citations) {
+    expect(c.documentId).toBe(reportId);
+    expect(c.page).toBeGreaterThanOrEqual(1);
+  }
+  // What the small model writes may all be left out: then Cairn says so in its own words.
+  if (meta.sentences.length === 0) expect(saved.content).toMatch(/^No sentence of the model's summary of alzheimer-report\.pdf could be checked/);
+  else {
+    // The chips on screen are the saved citations; a chip selects its source card.
+    const chips = answer.getByTestId("citation-chip");
+    expect(new Set(await chips.allTextContents())).toEqual(new Set(meta.citations.map((c: { n: number }) => String(c.n))));
+    await chips.first().click();
+    const n = ((await chips.first().textContent()) ?? "").trim();
+    await expect.poll(() => page.locator(`[data-testid="source"][data-n="${n}"]`).getAttribute("class")).toContain("ring-2");
+  }
+  await shot(page, "summary-chat.png");
+
+  // Asked again in the chat: from the cache.
+  await box.fill("summarize alzheimer-report.pdf");
+  await box.press("Enter");
+  await expect.poll(() => page.locator('[data-testid="answer"][aria-busy="false"]').count(), { timeout: 30_000 }).toBe(4);
+  expect(await page.getByTestId("answer").last().getByTestId("summary-note").textContent()).toContain("from cache");
+  expect(external).toEqual([]);
   await page.close();
 });

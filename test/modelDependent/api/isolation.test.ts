@@ -213,6 +213,16 @@ describe("bob cannot learn anything of alice's document", () => {
     }
   });
 
+  test("'summarize' in bob's chat finds only bob's documents: alice's is not named, not summarized", async () => {
+    // Bob's own words are echoed ("heron vault"); the candidates listed are his documents only.
+    const res = await users.bob.post("/api/ask", { question: "summarize the heron vault" });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expectNoLeak("summarize in the chat", text);
+    expect(text).toContain("I found no document called");
+    expect(text).toContain(BOB_FILE);
+  });
+
   test("every other GET route bob may call tells him nothing of alice's", async () => {
     // Walks app/api, so routes added by others are covered: whatever they return to bob, it holds none of alice's.
     const skip = new Set(["/api/ask", "/api/search"]);

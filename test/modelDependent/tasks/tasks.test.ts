@@ -64,6 +64,22 @@ describe("summaries with the real LLM", () => {
     expect(events.filter((e) => e.type === "partial")).toHaveLength(r.parts);
     expectSummaryGuarantees(r, doc);
   });
+
+  it("the summary session (a larger context over the same weights) reads that report in one pass", async () => {
+    const big = await llm.withContextSize(8192);
+    expect(big.contextSize).toBe(8192);
+    expect(big.modelName).toBe(llm.modelName);
+    expect(llm.contextSize).toBe(2048);
+    expect(await llm.withContextSize(8192)).toBe(big);
+    const text = ["Lumbar Laminectomy", "Anterior Cervical Discectomy & Fusion - 5", "ORIF & Closed Reduction"].map(medicalReport).join("\n\n");
+    const doc = reportPassages("long", text, 700, 3);
+    const r = await summarizePassages({ documentId: "long", fileName: "long.pdf", passages: doc.passages }, SUMMARY_PRESETS.clinical, big, () => {}, undefined, 80);
+    expect(r.mode).toBe("single");
+    // The report's labelled fields are kept verbatim and cited ("PROCEDURE: …" of the laminectomy).
+    expect(r.summary).toContain("Lumbar laminectomy for decompression");
+    expectSummaryGuarantees(r, doc);
+    // ~3,300 prompt tokens: ~30 s on a quiet machine, minutes on a loaded one.
+  }, 900_000);
 });
 
 describe("deadline obligations with the real LLM", () => {
