@@ -15,16 +15,19 @@ interface Props {
   message: UiMessage;
   onCite: (n: number) => void;
   citedNumbers: Set<number>;
+  /** Source numbers whose page is a scan read by OCR with low confidence. */
+  lowConfidenceOcr?: Set<number>;
 }
 
 export const WORDING_NOTE = "matched by wording — the model did not cite this itself";
 export const NOT_IN_CITED_NOTE = "not found in the cited passage";
 export const OTHER_DOCUMENT_NOTE = "from another document than the one asked about";
+export const LOW_CONFIDENCE_OCR_NOTE = "low-confidence OCR — check the page image";
 
 type Verdict = "verified" | "not_in_cited" | "other_document" | "uncited";
 const FAILED_NOTES: Partial<Record<Verdict, string>> = { not_in_cited: NOT_IN_CITED_NOTE, other_document: OTHER_DOCUMENT_NOTE };
 
-export function AnswerText({ message, onCite, citedNumbers }: Props) {
+export function AnswerText({ message, onCite, citedNumbers, lowConfidenceOcr }: Props) {
   const text = message.content;
   const unsupported = message.result?.unsupportedSentences ?? [];
   const byWording = new Set((message.result?.attributed ?? []).map((a) => `${a.start}:${a.end}`));
@@ -60,7 +63,12 @@ export function AnswerText({ message, onCite, citedNumbers }: Props) {
             const wording = !message.streaming && byWording.has(`${marker.start}:${marker.end}`);
             const verdict = verdictAt(marker.start);
             const failed = verdict !== undefined && FAILED_NOTES[verdict] !== undefined;
-            const notes = [verdict === "verified" ? "verified" : failed ? FAILED_NOTES[verdict!] : null, wording ? WORDING_NOTE : null].filter(Boolean);
+            const lowOcr = lowConfidenceOcr?.has(n) === true;
+            const notes = [
+              verdict === "verified" ? "verified" : failed ? FAILED_NOTES[verdict!] : null,
+              wording ? WORDING_NOTE : null,
+              lowOcr ? LOW_CONFIDENCE_OCR_NOTE : null,
+            ].filter(Boolean);
             const tone = failed
               ? "border border-amber-600 bg-amber-50 text-amber-900 hover:bg-amber-100"
               : wording
@@ -73,12 +81,18 @@ export function AnswerText({ message, onCite, citedNumbers }: Props) {
                 data-testid="citation-chip"
                 data-origin={wording ? "wording" : "model"}
                 data-verdict={verdict ?? "pending"}
+                data-ocr={lowOcr ? "low" : undefined}
                 onClick={() => onCite(n)}
                 className={`mx-0.5 inline-flex min-w-6 items-center justify-center rounded px-1.5 align-baseline text-xs font-semibold focus:outline-none focus:ring-2 focus:ring-teal-700 ${tone}`}
                 aria-label={[`Source ${n}`, ...notes].join(", ")}
                 title={notes.length ? `Source ${n}: ${notes.join("; ")}` : undefined}
               >
                 {n}
+                {lowOcr && (
+                  <span aria-hidden className="ml-0.5 text-amber-700">
+                    ⚠
+                  </span>
+                )}
               </button>
             ) : (
               <span key={n} className="mx-0.5 text-xs text-stone-500">[{n}]</span>

@@ -2,6 +2,7 @@
 import { useEffect, useRef } from "react";
 import { AnswerNamedNote } from "./AnswerNamedNote";
 import { AnswerText } from "./AnswerText";
+import { useOcrPages } from "./useOcrPages";
 import type { UiMessage } from "./types";
 import type { Phase, Selection } from "./utils/chatStream";
 
@@ -72,6 +73,9 @@ interface AnswerProps {
 
 function AnswerMessage({ message: m, phase, progress, isSelected, onSelect, onFocusWithin, onWiden, busy }: AnswerProps) {
   const summary = m.result?.summary;
+  const citations = m.streaming ? [] : (m.result?.citations ?? []);
+  const ocrPages = useOcrPages(citations.map((c) => c.documentId));
+  const lowConfidenceOcr = new Set(citations.filter((c) => c.page !== null && ocrPages.get(c.documentId)?.get(c.page)?.lowConfidence).map((c) => c.n));
   return (
     <article
       data-testid="answer"
@@ -98,7 +102,7 @@ function AnswerMessage({ message: m, phase, progress, isSelected, onSelect, onFo
         </p>
       )}
       {m.result?.named && !m.streaming && <AnswerNamedNote named={m.result.named} onWiden={onWiden} busy={busy} />}
-      <AnswerText message={m} citedNumbers={new Set(m.result?.citations.map((c) => c.n) ?? [])} onCite={(n) => onSelect(n)} />
+      <AnswerText message={m} citedNumbers={new Set(m.result?.citations.map((c) => c.n) ?? [])} onCite={(n) => onSelect(n)} lowConfidenceOcr={lowConfidenceOcr} />
       {m.error && (
         <p role="alert" className="mt-2 rounded bg-red-50 px-2 py-1 text-sm text-red-800">
           {m.error}

@@ -1,7 +1,8 @@
 "use client";
 import Link from "next/link";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 import { viewerHref, whereLabel, type Citation, type UiMessage } from "./types";
+import { useOcrPages } from "./useOcrPages";
 
 // Every passage the model was given for one answer: cited ones first, each with
 // file, page, the quote and a link that opens the page with the passage highlighted.
@@ -14,29 +15,6 @@ interface Props {
 function shorten(text: string, max = 420): string {
   const t = text.replace(/\s+/g, " ").trim();
   return t.length > max ? `${t.slice(0, max)}…` : t;
-}
-
-type OcrPages = Map<string, Map<number, { confidence: number; lowConfidence: boolean }>>;
-
-/** OCR confidence of the cited documents' scanned pages (one request per document). */
-function useOcrPages(documentIds: string[]): OcrPages {
-  const [pages, setPages] = useState<OcrPages>(new Map());
-  const key = [...new Set(documentIds)].sort().join(",");
-  useEffect(() => {
-    if (!key) return;
-    const ctl = new AbortController();
-    Promise.all(
-      key.split(",").map(async (id) => {
-        const res = await fetch(`/api/documents/${encodeURIComponent(id)}/ocr`, { signal: ctl.signal });
-        const body = res.ok ? ((await res.json()) as { pages: { page: number; confidence: number; lowConfidence: boolean }[] }) : { pages: [] };
-        return [id, new Map(body.pages.map((p) => [p.page, p]))] as const;
-      }),
-    )
-      .then((entries) => setPages(new Map(entries)))
-      .catch(() => undefined); // a missing mark is not worth an error on the answer
-    return () => ctl.abort();
-  }, [key]);
-  return pages;
 }
 
 export function SourcesPanel({ message, selected }: Props) {

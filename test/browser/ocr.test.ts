@@ -128,6 +128,10 @@ test("a scanned page is searchable, cited by page, and highlighted on the page i
   const card = page.locator('[data-testid="source"][data-n="1"]');
   await card.getByTestId("low-confidence-ocr").waitFor({ timeout: 30_000 });
   expect(await card.textContent()).toContain("faxed-discharge.pdf, page 2");
+  // The chip in the answer text says so too.
+  const chip = page.getByTestId("citation-chip").first();
+  await expect.poll(() => chip.getAttribute("data-ocr")).toBe("low");
+  expect(await chip.getAttribute("aria-label")).toContain("low-confidence OCR");
   await page.screenshot({ path: `${artifactsDir}/ocr-citation.png`, fullPage: true });
   // The route is permission-checked like the file: an unknown document is not found.
   expect((await fetch(`${app.url}/api/documents/${randomUUID()}/ocr`)).status).toBe(404);
