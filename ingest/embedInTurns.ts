@@ -11,17 +11,18 @@ export interface BulkTurns {
 const BATCH = 16;
 
 /**
- * Embeds texts in order. With turns, one text at a time, taking a turn before each, so an
+ * Embeds texts in order; `between` runs between chunks (the cores are free then). With turns, one text at a time, taking a turn before each, so an
  * answer waits for at most one chunk before it has the cores to itself; progress every BATCH.
  */
 export async function embedInTurns(
   embedder: Embedder,
   texts: string[],
-  opts: { turns?: () => BulkTurns; onProgress?: (done: number) => void } = {},
+  opts: { turns?: () => BulkTurns; onProgress?: (done: number) => void; between?: () => Promise<void> } = {},
 ): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   if (!opts.turns) {
     for (let i = 0; i < texts.length; i += BATCH) {
+      if (i > 0) await opts.between?.();
       out.push(...(await embedder.embed(texts.slice(i, i + BATCH))));
       opts.onProgress?.(out.length);
     }
@@ -30,6 +31,7 @@ export async function embedInTurns(
   const turns = opts.turns();
   try {
     for (let i = 0; i < texts.length; i++) {
+      if (i > 0) await opts.between?.();
       await turns.turn();
       out.push(...(await embedder.embed([texts[i]!])));
       if (out.length % BATCH === 0 || out.length === texts.length) opts.onProgress?.(out.length);

@@ -5,6 +5,7 @@ import {
   deleteKeywordPassages,
   finishJob,
   getDocument,
+  getJob,
   hasOtherPendingJob,
   loadOcrResume,
   OCR_PAUSED,
@@ -34,6 +35,8 @@ export interface JobDeps {
   workerId: string;
   store: () => Promise<VectorStore>;
   embedder: () => Promise<Embedder>;
+  /** Called between chunks while a job embeds (the worker makes newer uploads keyword-searchable meanwhile). */
+  betweenChunks?: (embeddingJobId: number) => Promise<void>;
   /** Bulk turns of the compute scheduler: embedding steps aside between chunks while an answer is computed. */
   compute?: () => BulkTurns;
   /** False while no embedding model is installed: the job stops after the keyword stage and waits. */
@@ -142,23 +145,7 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
     }
 
     // Keyword-searchable now, while the vectors are computed (or until an embedder exists).
-    replaceKeywordPassages(
-      db,
-      doc.id,
-      drafts.map((d) => ({
-        id: `${doc.id}:kw:${d.ordinal}`,
-        documentId: doc.id,
-        collectionId: doc.collectionId,
-        documentSha256: job.sha256,
-        ordinal: d.ordinal,
-        page: d.page,
-        headingPath: d.headingPath.join(" > "),
-        charStart: d.charStart,
-        charEnd: d.charEnd,
-        tokenCount: d.tokenCount,
-        text: d.text,
-      })),
-    );
+    replaceKeywordPassages(db, doc.id, keywordRows(doc, job.sha256, drafts));
     if (!embedder) {
       progress(WAITING_FOR_EMBEDDER, 0, drafts.length);
       db.transaction(() => {
@@ -178,7 +165,7 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
     const fresh = await embedInTurns(
       embedder,
       todo.map((i) => texts[i]!),
-      { turns: deps.compute, onProgress: (done) => progress("embedding", reused + done, drafts.length) },
+      { turns: deps.compute, between: deps.betweenChunks && (() => deps.betweenChunks!(job.id)), onProgress: (done) => progress("embedding", reused + done, drafts.length) },
     );
     const vectors = texts.map((t) => known.get(t));
     todo.forEach((i, k) => (vectors[i] = fresh[k]));
@@ -233,6 +220,54 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
     return "failed";
   }
 }
+
+/**
+ * Makes a waiting job's document keyword-searchable without taking the job: parse, chunk, keyword
+ * passages — what processJob does first — while another job still embeds, so a new upload is
+ * searchable in seconds, not after the long document ahead of it. The job stays pending and runs
+ * in full later (parsing again: cheap next to embedding). A scan is left alone: its OCR is the
+ * slow part and has its own turns. False when nothing was written.
+ */
+export async function keywordPrepass(job: JobRow, deps: JobDeps): Promise<boolean> {
+  const { db, cfg } = deps;
+  const doc = getDocument(db, job.documentId);
+  if (!doc || doc.sha256 !== job.sha256) return false;
+  const parsed = await deps.parse(storedFilePath(job.sha256, cfg.filesDir), {
+    declaredName: doc.name,
+    timeoutMs: cfg.parseTimeoutMs,
+    maxMemoryMb: cfg.parseMaxMemoryMb,
+    shouldYield: () => true,
+  });
+  if (parsed.ocrPaused || parsed.pages.some((p) => p.ocr)) return false;
+  const embedder = deps.hasEmbedder?.() === false ? null : await deps.embedder();
+  const drafts = await deps.chunk(parsed, {
+    countTokens: embedder ? (t) => embedder.countTokens(t) : approxTokens,
+    maxTokens: embedder?.maxTokens ?? 512,
+    chunkTokens: embedder ? Math.min(cfg.chunkTokens, embedder.maxTokens) : cfg.chunkTokens,
+    overlapTokens: cfg.chunkOverlapTokens,
+    fileName: doc.name,
+  });
+  // Taken or re-uploaded meanwhile: its own run writes the passages.
+  const now = getDocument(db, doc.id);
+  if (drafts.length === 0 || !now || now.sha256 !== job.sha256 || getJob(db, job.id)?.status !== "pending") return false;
+  replaceKeywordPassages(db, doc.id, keywordRows(doc, job.sha256, drafts));
+  return true;
+}
+
+const keywordRows = (doc: { id: string; collectionId: string }, sha256: string, drafts: ChunkDraft[]) =>
+  drafts.map((d) => ({
+    id: `${doc.id}:kw:${d.ordinal}`,
+    documentId: doc.id,
+    collectionId: doc.collectionId,
+    documentSha256: sha256,
+    ordinal: d.ordinal,
+    page: d.page,
+    headingPath: d.headingPath.join(" > "),
+    charStart: d.charStart,
+    charEnd: d.charEnd,
+    tokenCount: d.tokenCount,
+    text: d.text,
+  }));
 
 /** Vectors already stored for a document, by the text they embed (empty when the store cannot say). */
 async function storedVectors(deps: JobDeps, documentId: string): Promise<Map<string, Float32Array>> {

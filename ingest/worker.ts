@@ -15,6 +15,7 @@ import { resolveModelFile } from "@/models/registry";
 import { openVectorStore } from "@/vectorstore/openVectorStore";
 import { chunkDocument } from "./chunk";
 import { closeParserPool, parseFile, warmParserPool } from "./parse";
+import { keywordFirst } from "./keywordFirst";
 import { processJob, WAITING_FOR_EMBEDDER, type JobDeps } from "./processJob";
 import { reembedStep, type ReembedDeps } from "./reembed";
 import { releaseOrphanedJobs } from "./recovery";
@@ -53,6 +54,8 @@ const deps: JobDeps = {
   // Answers and query embeddings in the web process have the cores first (models/computeScheduler.ts).
   compute: compute(),
   hasEmbedder: embedderInstalled,
+  // While a long document embeds, newer uploads become keyword-searchable (ingest/keywordFirst.ts).
+  betweenChunks: keywordFirst(() => deps),
   parse: parseFile,
   chunk: chunkDocument,
 };

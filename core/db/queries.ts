@@ -275,6 +275,22 @@ export function listRunningJobs(db: Db): { id: number; lockedBy: string | null }
   return db.prepare("SELECT id, locked_by AS lockedBy FROM jobs WHERE status = 'running'").all() as { id: number; lockedBy: string | null }[];
 }
 
+/**
+ * Pending jobs, other than `jobId`, of documents neither indexed nor keyword-searchable yet (oldest
+ * first, not parked at `skipStages`): a worker busy embedding a long document makes them keyword-searchable first.
+ */
+export function pendingJobsWithoutKeywordPassages(db: Db, jobId: number, skipStages: string[], limit = 1): JobRow[] {
+  const marks = skipStages.map(() => "?").join(",") || "NULL";
+  return db
+    .prepare(
+      `SELECT ${jobColumns} FROM jobs WHERE status = 'pending' AND id != ? AND stage NOT IN (${marks})
+       AND document_id IN (SELECT id FROM documents WHERE indexed_sha256 IS NULL)
+       AND NOT EXISTS (SELECT 1 FROM keyword_passages k WHERE k.document_id = jobs.document_id)
+       ORDER BY id LIMIT ?`,
+    )
+    .all(jobId, ...skipStages, limit) as JobRow[];
+}
+
 /** Whether a job other than this one waits to be claimed (a scan being OCR'd then yields to it). */
 export function hasOtherPendingJob(db: Db, jobId: number, opts: { skipStage?: string } = {}): boolean {
   return !!db.prepare("SELECT 1 FROM jobs WHERE status = 'pending' AND id != ? AND stage IS NOT ? LIMIT 1").get(jobId, opts.skipStage ?? null);
