@@ -1,6 +1,7 @@
 // `npm run bench -- metadataDb`: the metadata queries Cairn runs most, on SQLite (a file in a temp
 // dir) and on PostgreSQL (a throw-away cluster on loopback, through the synchronous bridge), in one
 // process, rounds interleaved. Reports operations per second per engine and PG/SQLite ratios.
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -18,6 +19,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-dbbench-"));
 const engines: Record<string, string> = { sqlite: path.join(tmp, "cairn.db"), postgres: await pg.createDatabase("bench") };
 
 let seq = 0;
+const sha = (id: string) => crypto.createHash("sha256").update(id).digest("hex");
 /** One round: N documents inserted, each read back, listed, queued, claimed, progressed, finished. */
 function round1(db: Db): Record<string, number> {
   const ids: string[] = [];
@@ -30,11 +32,11 @@ function round1(db: Db): Record<string, number> {
     for (let i = 0; i < N; i++) {
       const id = `doc-${seq++}`;
       ids.push(id);
-      insertDocument(db, { id, collectionId: "default", name: `${id}.md`, sha256: id.padEnd(64, "0"), sizeBytes: 100, source: "upload" });
+      insertDocument(db, { id, collectionId: "default", name: `${id}.md`, sha256: sha(id), sizeBytes: 100, source: "upload" });
     }
   });
   const get = time(() => ids.forEach((id) => getDocument(db, id)));
-  const enqueue = time(() => ids.forEach((id) => enqueueJob(db, id, id.padEnd(64, "0"))));
+  const enqueue = time(() => ids.forEach((id) => enqueueJob(db, id, sha(id))));
   const claimAndFinish = time(() => {
     for (let i = 0; i < N; i++) {
       const job = claimNextJob(db, "bench:1", Date.now() - 60_000)!;
