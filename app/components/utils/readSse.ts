@@ -40,6 +40,11 @@ export function toAnswerEvent(type: string, data: unknown): AnswerEvent {
       break;
     case "status":
       if (d.stage === "loading_model" || d.stage === "answering") return { type, stage: d.stage };
+      // A summary asked for in the chat (lib/chatSummary): which document, which part.
+      if (d.stage === "summarizing") {
+        const n = (v: unknown) => (typeof v === "number" && Number.isInteger(v) && v > 0 ? v : undefined);
+        return { type, stage: d.stage, ...(isString(d.fileName) && { fileName: d.fileName }), ...(n(d.part) && { part: n(d.part) }), ...(n(d.parts) && { parts: n(d.parts) }) };
+      }
       break;
     case "token":
       if (isString(d.text)) return { type, text: d.text };

@@ -6,6 +6,7 @@ import { looksLikeDocumentName, matchDocument, parseSummaryRequest } from "@/lib
 import type { UsedPassage } from "@/lib/prompt";
 import { medicalReport, reportPassages } from "@/test/utils/reportPassages";
 import { chatStreamReducer, initialChatStream } from "@/app/components/utils/chatStream";
+import { toAnswerEvent } from "@/app/components/utils/readSse";
 
 // Summaries asked for in the chat: the request parser, the document it names, the report's
 // labelled fields kept verbatim, and map parts along the document's headings.
@@ -154,5 +155,13 @@ describe("the chat shows a summary's progress", () => {
     expect(s.progress).toBe("Summarizing r.pdf…");
     s = chatStreamReducer(s, { type: "asked", question: "and?", questionKey: "q2", answerKey: "a2" });
     expect(s.progress).toBe("");
+  });
+});
+
+describe("the chat page reads a summary's events", () => {
+  it("accepts a summarizing status with its document and part, and drops malformed fields", () => {
+    expect(toAnswerEvent("status", { stage: "summarizing", fileName: "r.pdf", part: 1, parts: 2 })).toEqual({ type: "status", stage: "summarizing", fileName: "r.pdf", part: 1, parts: 2 });
+    expect(toAnswerEvent("status", { stage: "summarizing", fileName: 7, part: -1, parts: "2" })).toEqual({ type: "status", stage: "summarizing" });
+    expect(() => toAnswerEvent("status", { stage: "combining" })).toThrow(/unexpected "status" event/);
   });
 });
