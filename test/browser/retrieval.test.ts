@@ -13,7 +13,9 @@ import { artifactsDir, launchChromium, startCairn, watchExternal, type RunningCa
 // Two real agreements (CUAD, ../shared/fixtures) uploaded as PDFs, searched in Chromium as a user
 // would: a query naming one agreement by a party is narrowed to it, the panel says so, and one
 // click searches all documents; a citation's supporting sentence is marked strongly in the PDF
-// viewer and the rest of its passage faintly. Embedder only (the test one; missing fails loudly).
+// viewer and the rest of its passage faintly; a chat question naming an agreement says which one
+// its passages came from first, and one click asks it again across all documents. The test
+// embedder and LLM (missing fails loudly); what the model writes is not asserted.
 
 const KUBIENT = "contracts/KUBIENT,INC_07_02_2020-EX-10.14-MASTER SERVICES AGREEMENT_Part1.txt";
 const PIVX = "contracts/ADIANUTRITION,INC_04_01_2005-EX-10.D2-RESELLER AGREEMENT.txt";
@@ -27,7 +29,8 @@ const ids = new Map<string, string>();
 beforeAll(async () => {
   const models = testModelPaths();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-retrieval-"));
-  app = await startCairn({ CAIRN_EMBED_MODEL: models.embedder }, { port: 3200 + Math.floor(Math.random() * 100) });
+  // CAIRN_TEST_PORT: a port of one's own on a shared machine; else a free one.
+  app = await startCairn({ CAIRN_EMBED_MODEL: models.embedder, CAIRN_LLM_MODEL: models.llm }, { port: Number(process.env.CAIRN_TEST_PORT) || undefined });
   browser = await launchChromium();
   for (const f of [KUBIENT, PIVX]) {
     const file = path.join(dir, `${path.basename(f, ".txt")}.pdf`);
@@ -127,3 +130,36 @@ test("the viewer marks a citation's supporting sentence strongly and the rest of
   await page.screenshot({ path: path.join(artifactsDir, "viewer-support.png"), fullPage: true });
   expect(external).toEqual([]);
 });
+
+test("a chat answer to a question naming an agreement says which one it preferred, and asks across all documents in one click", async () => {
+  const { page, external } = await openPage();
+  const bodies: { question: string; widen?: boolean }[] = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith("/api/ask") && r.method() === "POST") bodies.push(JSON.parse(r.postData() ?? "{}"));
+  });
+  await page.goto(app.url, { waitUntil: "load" });
+  const question = "What is the initial term of the Kubient agreement?";
+  await page.getByLabel("Your question").fill(question);
+  await page.keyboard.press("Enter");
+  const note = page.getByTestId("answer-narrowed");
+  await note.first().waitFor({ state: "visible", timeout: 300_000 });
+  expect(await note.first().getAttribute("data-widened")).toBe("no");
+  expect(await note.first().getByTestId("answer-narrowed-document").allTextContents()).toEqual([expect.stringContaining("KUBIENT")]);
+  expect(await note.first().textContent()).toContain("“Kubient”");
+  // The preferred agreement's passages come first among the sources.
+  const firstSource = page.getByTestId("source").first();
+  await firstSource.waitFor({ state: "visible" });
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  await page.screenshot({ path: path.join(artifactsDir, "chat-narrowed.png"), fullPage: true });
+
+  await page.getByTestId("answer-widen").click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="answer-narrowed"][data-widened="yes"]').length === 1, null, { timeout: 300_000 });
+  expect(bodies).toEqual([expect.objectContaining({ question }), expect.objectContaining({ question, widen: true })]);
+  expect(bodies[0]!.widen).toBeUndefined();
+  // Widened, it still says which document the question names, with nothing left to widen.
+  const widened = page.locator('[data-testid="answer-narrowed"][data-widened="yes"]');
+  expect(await widened.getByTestId("answer-narrowed-document").allTextContents()).toEqual([expect.stringContaining("KUBIENT")]);
+  expect(await page.getByTestId("answer-widen").count()).toBe(1);
+  await page.screenshot({ path: path.join(artifactsDir, "chat-widened.png"), fullPage: true });
+  expect(external).toEqual([]);
+}, 700_000);
