@@ -13,7 +13,8 @@ export interface CommitRetryOptions {
   onRetry?: (attempt: number, error: Error) => void;
 }
 
-const DEFAULTS: CommitRetryOptions = { attempts: 10, baseMs: 50, maxMs: 3000 };
+// Up to ~40 s of waiting in all: two busy writers on object storage can collide many times running.
+const DEFAULTS: CommitRetryOptions = { attempts: 14, baseMs: 50, maxMs: 5000 };
 
 /** A conflict with a concurrent commit, which running the operation again resolves. */
 export function isCommitConflict(e: unknown): boolean {
