@@ -76,7 +76,10 @@ function toDone(r: SummaryResult, cached: boolean): AnswerDone {
     citations,
     sentences: r.sentences,
     // The answer's reasons as they are; a summary's own (uncited, opposite of its passage) read as "incomplete".
-    withheld: r.withheld.map((w): WithheldSentence => ({ text: w.text, values: w.values, reason: w.reason === "value_not_in_passages" ? w.reason : "incomplete" })),
+    withheld: r.withheld
+      .map((w): WithheldSentence => ({ text: w.text, values: w.values, reason: w.reason === "value_not_in_passages" ? w.reason : "incomplete" }))
+      // The check runs twice (before and after cutting): a sentence is listed once.
+      .filter((w, i, all) => all.findIndex((o) => o.text === w.text && o.reason === w.reason) === i),
     sources: citations,
     retrieval: { query: `summary of ${r.fileName}`, condensed: false, promptTokens: 0, historyLeftOut: 0 },
     timings: { embedMs: 0, searchMs: 0, queuedMs: 0, generationMs: r.timings.totalMs, totalMs: r.timings.totalMs },
