@@ -3,7 +3,8 @@ import path from "node:path";
 
 // Three projects, as in node-llama-cpp: fast standalone tests, tests that need the
 // real test models (npm run test-models), and browser tests against Debian's Chromium.
-// Standalone tests that go through the metadata database (core/db).
+// Standalone tests that go through the metadata database (core/db). Not ocr.test.ts: minutes of
+// real OCR for a few queries, which test/postgres/queries.test.ts runs directly.
 const postgresTests = [
   "test/standalone/api/chats.test.ts",
   "test/standalone/api/documents.test.ts",
@@ -11,7 +12,6 @@ const postgresTests = [
   "test/standalone/api/modelsPermissions.test.ts",
   "test/standalone/auth/accounts.test.ts",
   "test/standalone/ingest/keywordBeforeEmbedded.test.ts",
-  "test/standalone/ingest/ocr.test.ts",
   "test/standalone/ingest/reembed.test.ts",
   "test/standalone/ingest/watch.test.ts",
   "test/standalone/library/upload.test.ts",
