@@ -47,8 +47,10 @@ async function summary(name: string, text: string, instruction: string, model: L
 
 // --- summary of a ~12,800-character report
 const long = ["Alzheimer Disease", "MRI Brain and C-T Spine", "Mantle Cell Lymphoma - Consult"].map(medicalReport).join("\n\n");
+// BENCH_TASKS_PART=deadlines | coverage: only that part (two processes side by side; CPU seconds stay comparable).
+const part = process.env.BENCH_TASKS_PART ?? "all";
 // The pieces: prompt processing of the whole report, and generation, on the summary session.
-{
+if (part === "all") {
   const cpu0 = process.cpuUsage();
   const pp = await sllm.generate([{ role: "system", content: `Pieces ${Date.now()}` }, { role: "user", content: long }], { maxTokens: 1 });
   const ppCpuS = cpuS(cpu0);
@@ -58,7 +60,7 @@ const long = ["Alzheimer Disease", "MRI Brain and C-T Spine", "Mantle Cell Lymph
   rows.push({ task: "pieces", ...pieces });
   console.log("pieces", pieces);
 }
-for (const [label, model] of [[`summary, ${summaryContext}-token session`, sllm], ["summary, 4096-token context (before)", llm]] as const) {
+for (const [label, model] of part === "all" ? ([[`summary, ${summaryContext}-token session`, sllm], ["summary, 4096-token context (before)", llm]] as const) : []) {
   const s = await summary("combined-report", long, SUMMARY_PRESETS.clinical, model);
   const summaryRow = { task: label, input: `${long.length} chars, ${llm.countTokens(long)} tokens`, mode: `${s.mode} (${s.parts})`, seconds: round(s.ms / 1000), cpuSeconds: s.cpuS, firstOutputS: s.firstTokenMs === null ? null : round(s.firstTokenMs / 1000), peer: "15 min (4 cores)", sentences: s.sentences.length, withheld: s.withheld.length, load: loadAverage().join(" ") };
   rows.push(summaryRow);
@@ -99,13 +101,15 @@ async function deadlines(label: string, docs: { name: string; text: string }[]) 
 }
 const blackbox = contractText("BLACKBOXSTOCKSINC_08_05_2014-EX-10.1-DISTRIBUTOR AGREEMENT.txt");
 const cut = blackbox.lastIndexOf("\n\n", 11_400);
-await deadlines("agreement (first 11.4k chars of the Snotarator distributor agreement)", [{ name: "distributor-11k", text: blackbox.slice(0, cut) }]);
 const longest = contractFiles().map((f) => ({ name: f, text: contractText(f) })).sort((a, b) => b.text.length - a.text.length)[0]!;
-await deadlines(`longest agreement (${longest.name.slice(0, 40)}…)`, [longest]);
+if (part !== "coverage") {
+  await deadlines("agreement (first 11.4k chars of the Snotarator distributor agreement)", [{ name: "distributor-11k", text: blackbox.slice(0, cut) }]);
+  await deadlines(`longest agreement (${longest.name.slice(0, 40)}…)`, [longest]);
+}
 
 // --- key-fact coverage of the 12 medical samples
 const coverage: Record<string, unknown>[] = [];
-if (!process.env.BENCH_TASKS_SKIP_COVERAGE) {
+if (!process.env.BENCH_TASKS_SKIP_COVERAGE && part !== "deadlines") {
   const facts: { report: string; facts: { fact: string; terms: string[] }[] }[] = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../fixtures/summaries/medical-key-facts.json"), "utf8"));
   for (const f of facts) {
     const r = await summary(f.report, medicalReport(f.report), SUMMARY_PRESETS.clinical);
@@ -124,9 +128,9 @@ if (!process.env.BENCH_TASKS_SKIP_COVERAGE) {
   console.log(`key-fact coverage: ${hit}/${total} = ${round((100 * hit) / total)}% (the report's labelled fields alone: ${byFields}/${total})`);
 }
 
-if (!process.env.BENCH_TASKS_SKIP_ALL) await deadlines("all 14 agreements", contractFiles().map((f) => ({ name: f, text: contractText(f) })));
+if (!process.env.BENCH_TASKS_SKIP_ALL && part !== "coverage") await deadlines("all 14 agreements", contractFiles().map((f) => ({ name: f, text: contractText(f) })));
 console.table(rows);
 const root = path.resolve(import.meta.dirname, "../..");
 fs.mkdirSync(path.join(root, "bench-results"), { recursive: true });
-fs.writeFileSync(path.join(root, "bench-results", "tasks.json"), JSON.stringify({ date: new Date().toISOString(), model: llm.modelName, threads, summaryContext, load: loadAverage(), rows, coverage }, null, 2));
+fs.writeFileSync(path.join(root, "bench-results", part === "all" ? "tasks.json" : `tasks-${part}.json`), JSON.stringify({ date: new Date().toISOString(), model: llm.modelName, threads, summaryContext, load: loadAverage(), rows, coverage }, null, 2));
 await llm.dispose();
