@@ -214,7 +214,7 @@ export function focusTerm(question: string, terms: readonly QuestionTerm[]): Que
   return term;
 }
 
-const IRREGULAR_PARTICIPLE = new Set(["found", "done", "given", "made", "seen", "taken", "shown", "kept", "held", "put", "set", "sent", "paid", "begun", "known", "brought", "told", "said", "left", "run", "won", "lost"]);
+export const IRREGULAR_PARTICIPLE: ReadonlySet<string> = new Set(["found", "done", "given", "made", "seen", "taken", "shown", "kept", "held", "put", "set", "sent", "paid", "begun", "known", "brought", "told", "said", "left", "run", "won", "lost"]);
 const PHRASE_END = /^(?:is|are|was|were|does|did|do|has|have|had|must|shall|will|would|should|can|could|may|of|in|on|for|under|to|at|by|with|from|that|which|and|or|the|a|an)$/i;
 
 /** Words of the question found in a sentence: to pick the passage sentence worth quoting. */

@@ -1,5 +1,5 @@
 import type { Answerability } from "./answerability";
-import { containsTerm, focusTerm, questionTerms, type QuestionTerm } from "./answerability";
+import { containsTerm, focusTerm, IRREGULAR_PARTICIPLE, questionTerms, type QuestionTerm } from "./answerability";
 import { sentenceSpans } from "./sentences";
 import { indexWords, textWords, wordPositions, type TextWord, type WordIndex } from "./textWords";
 
@@ -162,8 +162,12 @@ export function answeringSentence(
   // agreement") places the question; the sentence that answers it need not repeat it.
   const context = CONTEXT_PREPOSITION.exec(question.slice(at(focus) + focus.surface.length));
   const contextAt = context ? at(focus) + focus.surface.length + context.index : Infinity;
+  // The verb of a passive question ("was … performed", "was left in") asks that the thing happened; a report
+  // says what was done in its own words, or in none ("TUBES AND DRAINS: An 8-French Zaontz catheter.").
+  const passiveVerb = (t: QuestionTerm) =>
+    /\b(?:was|were|is|are|been|be)\b/i.test(question.slice(whAt, at(t))) && (/ed$/i.test(t.surface) || IRREGULAR_PARTICIPLE.has(t.surface.toLowerCase()));
   // Names and defined terms ("Detto", "the Customer") identify the document more than the sentence.
-  const weight = (t: QuestionTerm) => (t === focus ? 1 : t === category ? 0.4 : isName(t) || at(t) > contextAt || shape(t) ? 0.25 : 1);
+  const weight = (t: QuestionTerm) => (t === focus ? 1 : t === category ? 0.4 : isName(t) || at(t) > contextAt || shape(t) || passiveVerb(t) ? 0.25 : 1);
   const total = terms.reduce((sum, t) => sum + weight(t), 0);
   const expect = expectedAnswer(question);
   const countOf = new RegExp(`\\bhow many\\s+${escape(focus.surface)}\\b`, "i").test(question);

@@ -114,3 +114,12 @@ describe("answeringSentence: sentences, focus and the document's names", () => {
     expect(answer(q, [{ ...term, context: "" }])).toBeNull();
   });
 });
+
+describe("answeringSentence: the verb of a passive question", () => {
+  it("weighs the participle of 'was … left in' lightly: the report names the catheter without the verb", () => {
+    const hypo = hit("TUBES AND DRAINS: An 8-French Zaontz catheter. ESTIMATED BLOOD LOSS: 10 mL.", { documentId: "hypo", fileName: "Hypospadias Repair.txt" });
+    expect(answer("What catheter was left in after the hypospadias repair?", [hypo])?.text).toBe("TUBES AND DRAINS: An 8-French Zaontz catheter.");
+    // An active verb is part of what is asked: "What catheter leaks" is not answered by naming one.
+    expect(answer("What catheter leaks after the hypospadias repair?", [hypo])).toBeNull();
+  });
+});
