@@ -13,9 +13,11 @@ const dbUrl = await pg.createDatabase("workers");
 const dataDir = tempDataDir("cairn-pgworkers-");
 const LEASE_MS = 4000;
 const env = { CAIRN_DATA_DIR: dataDir, CAIRN_EMBED_MODEL: models.embedder, CAIRN_DATABASE_URL: dbUrl, CAIRN_JOB_LEASE_MS: String(LEASE_MS) };
+// This project runs its files in one process: the env is put back after this file.
+const savedEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
 Object.assign(process.env, env);
 
-const { openDb, isPostgres } = await import("@/core/db");
+const { openDb, closeDb, isPostgres } = await import("@/core/db");
 const { config } = await import("@/core/config");
 const { getDocument, listJobs } = await import("@/core/db/queries");
 const { addUploadedFile } = await import("@/lib/library");
@@ -62,8 +64,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(workers.map((w) => stopWorker(w.proc)));
+  closeDb(config().dbPath);
   await pg.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
+  for (const [k, v] of Object.entries(savedEnv)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
 });
 
 describe("two workers on one PostgreSQL queue", () => {
