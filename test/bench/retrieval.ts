@@ -152,11 +152,40 @@ console.log(`search through lib (embed + hybrid + names): p50 ${latency.p50} ms,
 if (process.env.BENCH_VERBOSE)
   for (const r of rows.filter((r) => r.rank !== 1)) console.log(`  ${r.id}: rank ${r.rank ?? "-"}; top: ${r.top.join(" | ")}`);
 
+// BENCH_NARROWED_LATENCY=1: the store-side cost of the clause ranking (pool of 30, weighted fusion,
+// longer keyword query) against the plain narrowed search, same query vectors, interleaved in this process.
+let narrowedLatency: Record<string, unknown> | undefined;
+if (process.env.BENCH_NARROWED_LATENCY === "1" && searchDeps.embedder) {
+  const { findNamedDocuments, searchNamed, withoutNames } = await import("@/lib/namedDocuments");
+  const { clauseRankedQuery } = await import("@/lib/clauseTopics");
+  const catalog = documentCatalog(collections);
+  const ms = { plain: [] as number[], clause: [] as number[] };
+  for (const q of questions) {
+    const named = findNamedDocuments(q.question, catalog);
+    if (named.length === 0) continue;
+    const text = withoutNames(q.question, named.flatMap((d) => d.matched));
+    const [vector] = await searchDeps.embedder.embed([text]);
+    const plain = { query: text, vector, collections, limit: 10, mode: "hybrid" as const };
+    const ranked = clauseRankedQuery(plain, q.question);
+    for (let r = 0; r < 3; r++) {
+      let t = performance.now();
+      await searchNamed(searchDeps.search, plain, named);
+      ms.plain.push(performance.now() - t);
+      t = performance.now();
+      await searchNamed(searchDeps.search, ranked.q, named, { order: ranked.order, pool: ranked.pool });
+      ms.clause.push(performance.now() - t);
+    }
+  }
+  const at = (xs: number[], p: number) => round(percentile(xs, p), 1);
+  narrowedLatency = { n: ms.plain.length, plain: { p50: at(ms.plain, 50), p95: at(ms.plain, 95) }, clause: { p50: at(ms.clause, 50), p95: at(ms.clause, 95) } };
+  console.log(`narrowed store search (no embedding), ${ms.plain.length} runs each: plain p50 ${at(ms.plain, 50)} / p95 ${at(ms.plain, 95)} ms; clause-ranked p50 ${at(ms.clause, 50)} / p95 ${at(ms.clause, 95)} ms; p50 ratio ${round(at(ms.clause, 50) / at(ms.plain, 50), 2)}; load ${loadAverage().join(" ")}`);
+}
+
 fs.mkdirSync(path.join(root, "bench-results"), { recursive: true });
 const label = process.env.BENCH_LABEL ?? "latest";
 fs.writeFileSync(
   path.join(root, "bench-results", `retrieval-${label}.json`),
-  JSON.stringify({ date: new Date().toISOString(), label, widen, narrowedRanking, headingBoost: headingWeight !== 0, stripNames, corpusVersion: app.corpus.summary.version, summary, latency, rows }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), label, widen, narrowedRanking, narrowedLatency, headingBoost: headingWeight !== 0, stripNames, corpusVersion: app.corpus.summary.version, summary, latency, rows }, null, 2),
 );
 await app.close();
 app.remove();
