@@ -217,6 +217,8 @@ function clip(s: PassageSentence, text: string, required: readonly QuestionTerm[
   );
   let from = Math.max(0, text.lastIndexOf(" ", s.start + Math.max(0, firstHit - 80)) + 1 - s.start);
   if (from < 0 || firstHit - from > 80) from = Math.max(0, firstHit - 80);
+  // Never start inside a word ("al endotracheal" for "General endotracheal"): on to the next word.
+  while (from > 0 && from < firstHit && /[\p{L}\p{N}]/u.test(s.text[from - 1] ?? "")) from++;
   let to = s.text.lastIndexOf(" ", from + MAX_QUOTE);
   if (to <= from) to = Math.min(s.text.length, from + MAX_QUOTE);
   return { passage: s.passage, start: s.start + from, end: s.start + to, text: s.text.slice(from, to) };

@@ -123,3 +123,17 @@ describe("answeringSentence: the verb of a passive question", () => {
     expect(answer("What catheter leaks after the hypospadias repair?", [hypo])).toBeNull();
   });
 });
+
+describe("answeringSentence: a long sentence clipped", () => {
+  it("starts the clipped quote at a word, never inside one", () => {
+    const abf = hit(
+      "OPERATION: , Aortobifemoral bypass surgery utilizing a bifurcated Hemashield graft.,ANESTHESIA:, General endotracheal,ESTIMATED BLOOD LOSS: , 300 cc,INTRAVENOUS FLUIDS: , 1200 cc of crystalloid,URINE OUTPUT: , 250 cc,OPERATION IN DETAIL: , After obtaining informed consent from the patient, including a thorough explanation of the risks and benefits of the aforementioned procedure, the patient was taken to the operating room and general endotracheal anesthesia was administered.",
+      { documentId: "abf", fileName: "Aortobifemoral Bypass - 1.txt" },
+    );
+    const a = answer("How much crystalloid was given during the aortobifemoral bypass?", [abf]);
+    expect(a?.text).toContain("1200 cc of crystalloid");
+    expect(a?.exact).toBe(a?.text);
+    const at = abf.text.indexOf(a!.text);
+    expect(at === 0 || /[\s,.:;]/.test(abf.text[at - 1]!)).toBe(true);
+  });
+});
