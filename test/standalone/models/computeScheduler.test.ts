@@ -10,7 +10,8 @@ import { ComputeScheduler } from "@/models/computeScheduler";
 const root = path.resolve(import.meta.dirname, "../../..");
 const dir = mkdtempSync(path.join(os.tmpdir(), "h11-sched-"));
 const dbPath = path.join(dir, "cairn.db");
-const TTL = 800;
+// Generous for a loaded machine: a heartbeat delayed past the TTL would let a live lease lapse.
+const TTL = 2500;
 const scheduler = new ComputeScheduler({ db: openDb(dbPath), ttlMs: TTL, pollMs: 10, maxWaitMs: 20_000, lingerMs: 200 });
 const children: ChildProcess[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
