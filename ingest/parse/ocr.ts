@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { createCanvas, type Canvas } from "@napi-rs/canvas";
-import { createWorker, OEM, type RecognizeOptions, type Worker } from "tesseract.js";
+import { createWorker, OEM, type Block, type RecognizeOptions, type Worker } from "tesseract.js";
 import { CairnError } from "@/core/errors";
 import type { OcrWord, PageOcr } from "../types";
 
@@ -58,6 +58,29 @@ export function languageDataDir(langs: string[]): string {
   return dir;
 }
 
+/** Skew (radians) from which a page is straightened and read again: 0.5°; below it Tesseract reads as well either way. */
+const DESKEW_FROM = (0.5 * Math.PI) / 180;
+
+/**
+ * The page's skew in radians (clockwise positive, y down): the median slope of the baselines of
+ * lines long enough to measure (three words or more), or 0 when there are none.
+ */
+function baselineSkew(blocks: Block[]): number {
+  const slopes: number[] = [];
+  for (const block of blocks) {
+    for (const para of block.paragraphs) {
+      for (const line of para.lines) {
+        const b = line.baseline;
+        if (line.words.length < 3 || !b || b.x1 - b.x0 < 100) continue;
+        slopes.push(Math.atan2(b.y1 - b.y0, b.x1 - b.x0));
+      }
+    }
+  }
+  if (slopes.length === 0) return 0;
+  slopes.sort((a, b) => a - b);
+  return slopes[Math.floor(slopes.length / 2)];
+}
+
 /** Upright text reads well above this; a sideways page reads as noise well below it. */
 const UPRIGHT_CONFIDENCE = 75;
 
@@ -97,12 +120,18 @@ export class OcrEngine {
     const turned = rotation === 0 ? canvas : rotate(canvas, rotation);
     const image = despeckledPgm(turned);
     const worker = await this.get();
-    // rotateAuto: Tesseract measures the skew of the text lines (FindLines → GetGradient) and reads
-    // the image turned straight about its centre; under ~0.3° it reads the image as it is.
     // The resolution is known (a PGM carries none): Tesseract need not guess it, nor print its guess.
-    const options = { rotateAuto: true, user_defined_dpi: String(Math.round(dpi)) } as Partial<RecognizeOptions>;
-    const { data } = await worker.recognize(image, options, { text: false, blocks: true });
-    const skew = data.rotateRadians ?? 0;
+    const dpiOption = { user_defined_dpi: String(Math.round(dpi)) };
+    let { data } = await worker.recognize(image, dpiOption as Partial<RecognizeOptions>, { text: false, blocks: true });
+    // Deskew: the text lines' baselines, as Tesseract found them, say how askew the sheet was fed.
+    // Only then is the page read again, turned straight about its centre (tesseract.js rotateRadians);
+    // its own rotateAuto would cost every page an extra layout pass (≈ 1 s), askew or not.
+    let skew = 0;
+    const measured = baselineSkew(data.blocks ?? []);
+    if (Math.abs(measured) >= DESKEW_FROM) {
+      skew = -measured;
+      ({ data } = await worker.recognize(image, { ...dpiOption, rotateRadians: skew } as Partial<RecognizeOptions>, { text: false, blocks: true }));
+    }
     const W = canvas.width;
     const H = canvas.height;
     const words: OcrWord[] = [];
