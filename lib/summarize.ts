@@ -271,7 +271,8 @@ export async function summarizePassages(
     if (lines.length) {
       const block = `\n\n${lines.join("\n")}`;
       emit({ type: "token", text: block });
-      text = `${text.trim()}${block}`;
+      // No blank lines before the fields when the model wrote nothing.
+      text = text.trim() ? `${text.trim()}${block}` : lines.join("\n");
     }
   }
   const result = checkSummary(text, used, instruction);
