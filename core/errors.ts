@@ -45,7 +45,16 @@ const statusByType: Record<ErrorType, number> = {
   internal: 500,
 };
 
+// Next.js bundles core/ once per route and for instrumentation.ts, and the loaded models live on
+// globalThis (warm start): an error thrown by a model another bundle loaded must still be a CairnError here.
+const BRAND = Symbol.for("cairn.CairnError");
+
 export class CairnError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== CairnError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  }
+  readonly [BRAND] = true;
   readonly type: ErrorType;
   readonly surface: Surface;
   readonly status: number;
