@@ -75,9 +75,9 @@ function toDone(r: SummaryResult, cached: boolean): AnswerDone {
     ...emptyDone(answer, r.sentences.length > 0),
     citations,
     sentences: r.sentences,
-    // The answer's reasons as they are; a summary's own (uncited, opposite of its passage) read as "incomplete".
+    // Each reason as it is: "not in the passage it cites" must not read as "found in no passage".
     withheld: r.withheld
-      .map((w): WithheldSentence => ({ text: w.text, values: w.values, reason: w.reason === "value_not_in_passages" ? w.reason : "incomplete" }))
+      .map((w): WithheldSentence => ({ text: w.text, values: w.values, reason: w.reason }))
       // The check runs twice (before and after cutting): a sentence is listed once.
       .filter((w, i, all) => all.findIndex((o) => o.text === w.text && o.reason === w.reason) === i),
     sources: citations,

@@ -29,7 +29,8 @@ export interface WithheldSentence {
   /** The figures or names no given passage contains; empty for a sentence that states nothing. */
   values: string[];
   /** opposite_of_passage: its words are in the passage, but the passage says the negated twin ("discontinue aspirin"); `values` holds the sentence's pair. */
-  reason: "value_not_in_passages" | "incomplete" | "opposite_of_passage";
+  /** not_in_cited / uncited: a summary's sentence not verified against the passages it cites, or citing none (summaries show verified sentences only). */
+  reason: "value_not_in_passages" | "incomplete" | "opposite_of_passage" | "not_in_cited" | "uncited";
 }
 
 /** A sentence whose values are not in the passage it cites (or that cites none) but all are in another given passage: cited there instead, by wording. */

@@ -156,11 +156,7 @@ export function AnswerText({ message, onCite, citedNumbers, lowConfidenceOcr }: 
           <ul className="list-inside list-disc">
             {withheld.map((w, i) => (
               <li key={i}>
-                {w.reason === "opposite_of_passage"
-                  ? `Says “${w.values[0]}”, the opposite of what its passage says.`
-                  : w.values.length
-                    ? `States ${w.values.map((v) => `“${v}”`).join(", ")}, found in no passage.`
-                    : "States nothing (an unfinished sentence)."}{" "}
+                {withheldReason(w)}{" "}
                 <details className="inline">
                   <summary className="inline cursor-pointer underline">show the withheld text</summary>
                   <s className="ml-1 text-amber-800">{w.text}</s>
@@ -184,3 +180,12 @@ const REFUSAL_NOTES = {
   model_declined: "Cairn's own words: the model found no answer in the passages.",
   nothing_verified: "Cairn's own words: nothing the model wrote could be found in the passages, so its answer is not shown.",
 } as const;
+
+/** Why a sentence was left out, in the user's words. */
+export function withheldReason(w: { reason: string; values: readonly string[] }): string {
+  const values = w.values.map((v) => `“${v}”`).join(", ");
+  if (w.reason === "opposite_of_passage") return `Says “${w.values[0]}”, the opposite of what its passage says.`;
+  if (w.reason === "uncited") return "Cites no passage.";
+  if (w.reason === "not_in_cited") return values ? `States ${values}, not in the passage it cites.` : "Not backed by the passage it cites.";
+  return values ? `States ${values}, found in no passage.` : "States nothing (an unfinished sentence).";
+}
