@@ -25,6 +25,7 @@ import type { Embedder } from "@/models/types";
 import type { VectorStore } from "@/vectorstore/VectorStore";
 import type { ChunkRecord } from "@/vectorstore/types";
 import { embeddingText } from "./chunk";
+import { chunkFields, chunkOptions, chunkRecords } from "./chunkRecords";
 import { documentContext } from "./chunkContext";
 import { embedInTurns, type BulkTurns } from "./embedInTurns";
 import type { ChunkDraft, OcrPageResult, ParsedDocument } from "./types";
@@ -62,9 +63,6 @@ export interface JobDeps {
 
 /** The stage of a job parked until an embedder is installed; its document is keyword-searchable meanwhile. */
 export const WAITING_FOR_EMBEDDER = "waiting_for_embedder";
-// Without an embedder there is no tokenizer to measure chunks with: about 4 characters a token
-// is close enough for keyword passages, which are re-chunked with the real one when it arrives.
-const approxTokens = (text: string) => Math.ceil(text.length / 4);
 export const MAX_ATTEMPTS = 3;
 
 /** Thrown when the job was cancelled or its document deleted while we worked. */
@@ -133,13 +131,8 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
     progress("parsing", 1, 1);
 
     const embedder = deps.hasEmbedder?.() === false ? null : await deps.embedder();
-    const drafts = await deps.chunk(parsed, {
-      countTokens: embedder ? (t) => embedder.countTokens(t) : approxTokens,
-      maxTokens: embedder?.maxTokens ?? 512,
-      chunkTokens: embedder ? Math.min(cfg.chunkTokens, embedder.maxTokens) : cfg.chunkTokens,
-      overlapTokens: cfg.chunkOverlapTokens,
-      fileName: doc.name,
-    });
+    // Without an embedder, keyword passages are sized roughly and re-chunked when it arrives.
+    const drafts = await deps.chunk(parsed, chunkOptions(cfg, embedder, doc.name));
     if (drafts.length === 0) {
       throw new CairnError("unprocessable:parse", noTextMessage(parsed), { reason: "no_text" });
     }
@@ -171,21 +164,7 @@ export async function processJob(job: JobRow, deps: JobDeps): Promise<"done" | "
     todo.forEach((i, k) => (vectors[i] = fresh[k]));
     if (reused > 0) console.log(`re-index of ${doc.name}: ${reused} of ${texts.length} passages unchanged, their vectors kept`);
 
-    const records: ChunkRecord[] = drafts.map((d, i) => ({
-      id: `${doc.id}:${job.sha256.slice(0, 16)}:${d.ordinal}`,
-      documentId: doc.id,
-      collectionId: doc.collectionId,
-      documentSha256: job.sha256,
-      ordinal: d.ordinal,
-      page: d.page,
-      headingPath: d.headingPath.join(" > "),
-      charStart: d.charStart,
-      charEnd: d.charEnd,
-      tokenCount: d.tokenCount,
-      text: d.text,
-      context: d.context,
-      vector: vectors[i]!,
-    }));
+    const records: ChunkRecord[] = chunkRecords(doc, job.sha256, drafts, vectors);
     progress("storing", 0, 1);
     const store = await deps.store();
     await store.replaceDocumentChunks(doc.id, records);
@@ -240,13 +219,7 @@ export async function keywordPrepass(job: JobRow, deps: JobDeps): Promise<boolea
   });
   if (parsed.ocrPaused || parsed.pages.some((p) => p.ocr)) return false;
   const embedder = deps.hasEmbedder?.() === false ? null : await deps.embedder();
-  const drafts = await deps.chunk(parsed, {
-    countTokens: embedder ? (t) => embedder.countTokens(t) : approxTokens,
-    maxTokens: embedder?.maxTokens ?? 512,
-    chunkTokens: embedder ? Math.min(cfg.chunkTokens, embedder.maxTokens) : cfg.chunkTokens,
-    overlapTokens: cfg.chunkOverlapTokens,
-    fileName: doc.name,
-  });
+  const drafts = await deps.chunk(parsed, chunkOptions(cfg, embedder, doc.name));
   // Taken or re-uploaded meanwhile: its own run writes the passages.
   const now = getDocument(db, doc.id);
   if (drafts.length === 0 || !now || now.sha256 !== job.sha256 || getJob(db, job.id)?.status !== "pending") return false;
@@ -255,19 +228,7 @@ export async function keywordPrepass(job: JobRow, deps: JobDeps): Promise<boolea
 }
 
 const keywordRows = (doc: { id: string; collectionId: string }, sha256: string, drafts: ChunkDraft[]) =>
-  drafts.map((d) => ({
-    id: `${doc.id}:kw:${d.ordinal}`,
-    documentId: doc.id,
-    collectionId: doc.collectionId,
-    documentSha256: sha256,
-    ordinal: d.ordinal,
-    page: d.page,
-    headingPath: d.headingPath.join(" > "),
-    charStart: d.charStart,
-    charEnd: d.charEnd,
-    tokenCount: d.tokenCount,
-    text: d.text,
-  }));
+  drafts.map((d) => ({ id: `${doc.id}:kw:${d.ordinal}`, ...chunkFields(doc, sha256, d) }));
 
 /** Vectors already stored for a document, by the text they embed (empty when the store cannot say). */
 async function storedVectors(deps: JobDeps, documentId: string): Promise<Map<string, Float32Array>> {

@@ -10,6 +10,7 @@ import type { Embedder } from "@/models/types";
 import type { VectorStore } from "@/vectorstore/VectorStore";
 import type { ChunkRecord } from "@/vectorstore/types";
 import { embeddingText } from "./chunk";
+import { chunkOptions, chunkRecords } from "./chunkRecords";
 import { embedInTurns } from "./embedInTurns";
 import type { JobDeps } from "./processJob";
 
@@ -88,29 +89,9 @@ export async function reembedStep(deps: ReembedDeps): Promise<ReembedOutcome> {
         timeoutMs: cfg.parseTimeoutMs,
         maxMemoryMb: cfg.parseMaxMemoryMb,
       });
-      const drafts = await deps.chunk(parsed, {
-        countTokens: (t) => current.embedder.countTokens(t),
-        maxTokens: current.embedder.maxTokens,
-        chunkTokens: Math.min(cfg.chunkTokens, current.embedder.maxTokens),
-        overlapTokens: cfg.chunkOverlapTokens,
-        fileName: doc.name,
-      });
+      const drafts = await deps.chunk(parsed, chunkOptions(cfg, current.embedder, doc.name));
       const vectors = await embedInTurns(current.embedder, drafts.map(embeddingText), { turns: deps.compute });
-      const records: ChunkRecord[] = drafts.map((d, i) => ({
-        id: `${doc.id}:${doc.sha256.slice(0, 16)}:${d.ordinal}`,
-        documentId: doc.id,
-        collectionId: doc.collectionId,
-        documentSha256: doc.sha256,
-        ordinal: d.ordinal,
-        page: d.page,
-        headingPath: d.headingPath.join(" > "),
-        charStart: d.charStart,
-        charEnd: d.charEnd,
-        tokenCount: d.tokenCount,
-        text: d.text,
-        context: d.context,
-        vector: vectors[i],
-      }));
+      const records: ChunkRecord[] = chunkRecords(doc, doc.sha256, drafts, vectors);
       await current.store.replaceDocumentChunks(doc.id, records);
     } catch (e) {
       // One unreadable file must not hold the switch forever: it is left out of the new store
