@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { chunkDocument, embeddingText } from "@/ingest/chunk";
+import { chunkRecords } from "@/ingest/chunkRecords";
 import { parseBytes } from "@/ingest/parse/parseDocument";
 import type { ParsedDocument } from "@/ingest/types";
 import { ask, type AskDeps } from "@/lib/ask";
@@ -52,24 +53,7 @@ beforeAll(async () => {
     fileName: NAME,
   });
   const vectors = await embedder.embed(drafts.map(embeddingText));
-  await store.replaceDocumentChunks(
-    DOC,
-    drafts.map((d, i) => ({
-      id: `${DOC}:${d.ordinal}`,
-      documentId: DOC,
-      collectionId: COLLECTION,
-      documentSha256: "0".repeat(64),
-      ordinal: d.ordinal,
-      page: d.page,
-      headingPath: d.headingPath.join(" > "),
-      charStart: d.charStart,
-      charEnd: d.charEnd,
-      tokenCount: d.tokenCount,
-      text: d.text,
-      context: d.context,
-      vector: vectors[i]!,
-    })),
-  );
+  await store.replaceDocumentChunks(DOC, chunkRecords({ id: DOC, collectionId: COLLECTION }, "0".repeat(64), drafts, vectors));
   deps = { embedder, llm, search: (q) => store.hybridSearch(q), documentNames: async (ids) => new Map(ids.map((id) => [id, NAME])) };
 }, 600_000);
 
