@@ -2,14 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testModelPaths } from "../testModels";
 import { recordingModel } from "../utils/recordingModel";
 
-// Singletons read config once per process; vitest gives each test file its own module graph.
-beforeAll(() => {
+// Singletons read config once per process; vitest gives each test file its own module graph,
+// but the model slots live on globalThis (shared by Next.js bundles), so an earlier file in this
+// fork may have left a model loaded: start from none.
+beforeAll(async () => {
   const paths = testModelPaths();
   process.env.CAIRN_LLM_MODEL = paths.llm;
   process.env.CAIRN_EMBED_MODEL = paths.embedder;
   process.env.CAIRN_LLM_CONTEXT_SIZE = "1024";
   // One thread unless the run asks for another count (the suite must pass with 1 and 2).
   process.env.CAIRN_MODEL_THREADS ||= "1";
+  await (await models()).disposeModels();
 });
 
 const models = () => import("@/models/index");
