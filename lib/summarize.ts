@@ -338,7 +338,8 @@ export function checkSummary(text: string, used: readonly UsedPassage[], instruc
     sentences: kept.sentences,
     withheld: [
       ...verified.withheld,
-      ...kept.withheld,
+      // Nothing cut: `kept` is `verified`, whose withheld sentences are listed just above.
+      ...(kept === verified ? [] : kept.withheld),
       ...unverified.map((s) => ({ text: s.text, values: s.missingClaims, reason: s.citations.length === 0 ? ("uncited" as const) : ("not_in_cited" as const) })),
       ...flipped.map((f) => ({ text: f.s.text, values: [f.pair!], reason: "opposite_of_passage" as const })),
     ],

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from "react";
 import type { DeadlineRow, DocumentDeadlines } from "@/lib/deadlines";
 import type { DeadlineEvent } from "@/lib/deadlineTask";
 import type { SummaryEvent, SummaryResult } from "@/lib/summarize";
+import { withheldReason } from "../components/AnswerText";
 import { viewerHref, whereLabel } from "../components/types";
 
 // Whole-document tasks from the library: a cited summary of one document, and the deadline
@@ -137,7 +138,7 @@ export function SummaryPanel({ documentId, fileName, onClose }: { documentId: st
           <p className="text-xs text-stone-500" data-testid="summary-meta">
             {result.r.mode === "single" ? "One pass" : `Map-reduce over ${result.r.parts} parts`} · {result.r.model}
             {result.cached ? " · from cache" : ` · ${(result.r.timings.totalMs / 1000).toFixed(1)} s`}
-            {result.r.withheld.length > 0 && ` · ${result.r.withheld.length} sentence(s) left out: not backed by the passages they cite`}
+            {result.r.withheld.length > 0 && ` · ${result.r.withheld.length} sentence(s) left out: not backed by the passages`}
           </p>
           {result.r.withheld.length > 0 && (
             <details className="text-xs text-stone-600" data-testid="summary-withheld">
@@ -145,13 +146,7 @@ export function SummaryPanel({ documentId, fileName, onClose }: { documentId: st
               <ul className="list-disc pl-5">
                 {result.r.withheld.map((w, i) => (
                   <li key={i}>
-                    <span className="line-through decoration-amber-600">{w.text}</span>
-                    {w.values.length > 0 && (
-                      <span>
-                        {" — "}
-                        {w.reason === "opposite_of_passage" ? "the passage says the opposite of" : "not in the cited passage"}: {w.values.map((v) => `“${v}”`).join(", ")}
-                      </span>
-                    )}
+                    <span className="line-through decoration-amber-600">{w.text}</span> — {withheldReason(w)}
                   </li>
                 ))}
               </ul>

@@ -28,6 +28,13 @@ describe("summary checks", () => {
     for (const c of r.citations) expect(doc.pages.get(c.page!)!.slice(c.charStart, c.charEnd)).toBe(c.quote);
   });
 
+  it("lists a sentence withheld for an invented figure once, also when nothing else is cut", () => {
+    const v = nOf("Versed 2.5 mg");
+    const r = checkSummary(`The patient received Versed 2.5 mg [${v}]. Fentanyl 500 mcg was given [${v}].`, used, SUMMARY_PRESETS.clinical);
+    expect(r.withheld.filter((w) => w.text.includes("500 mcg"))).toHaveLength(1);
+    expect(r.sentences.map((s) => s.text.replace(/\s*\[\d+\]/, ""))).toEqual(["The patient received Versed 2.5 mg."]);
+  });
+
   it("leaves out a sentence that says the opposite of its passage in the passage's own words", () => {
     const lymphoma = reportPassages("mcl", medicalReport("Mantle Cell Lymphoma - Consult"));
     const u = lymphoma.passages.map((hit, i) => ({ n: i + 1, hit }));
