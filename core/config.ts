@@ -71,6 +71,10 @@ const schema = z.object({
   CAIRN_ASK_MIN_KEYWORD_COVERAGE: z.coerce.number().min(0).max(1).default(0.5),
   CAIRN_ASK_SEARCH_LIMIT: intFrom(8, 1),
   CAIRN_ASK_ANSWER_TOKENS: intFrom(512, 16),
+  /** Time to first token the answer's prompt is sized to: passages are packed (and trimmed) to what the LLM evaluates in this long; 0 = off (context size only). */
+  CAIRN_FIRST_TOKEN_BUDGET_MS: intFrom(2000, 0),
+  /** Pins the LLM's prompt-processing speed (tokens/s) instead of measuring it, for reproducible prompts (benches); 0 = measure. */
+  CAIRN_PROMPT_TOKENS_PER_SECOND: z.coerce.number().min(0).default(0),
   /** Chunks before vector search switches from exact to an ANN index (vectorstore/indexes.ts). */
   CAIRN_VECTOR_ANN_MIN_ROWS: intFrom(50_000, 256),
   /** Where the vectors live: a folder, or object storage (s3://bucket/path); default <data dir>/lancedb. */
@@ -151,6 +155,8 @@ export type CairnConfig = {
   askMinKeywordCoverage: number;
   askSearchLimit: number;
   askAnswerTokens: number;
+  firstTokenBudgetMs: number;
+  promptTokensPerSecond: number;
   vectorAnnMinRows: number;
   accounts: boolean;
   sessionMs: number;
@@ -215,6 +221,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
     askMinKeywordCoverage: e.CAIRN_ASK_MIN_KEYWORD_COVERAGE,
     askSearchLimit: e.CAIRN_ASK_SEARCH_LIMIT,
     askAnswerTokens: e.CAIRN_ASK_ANSWER_TOKENS,
+    firstTokenBudgetMs: e.CAIRN_FIRST_TOKEN_BUDGET_MS,
+    promptTokensPerSecond: e.CAIRN_PROMPT_TOKENS_PER_SECOND,
     vectorAnnMinRows: e.CAIRN_VECTOR_ANN_MIN_ROWS,
     accounts: e.CAIRN_ACCOUNTS === "on",
     sessionMs: e.CAIRN_SESSION_HOURS * 3600_000,
