@@ -200,6 +200,11 @@ export const migrations: Migration[] = [
     PRIMARY KEY (document_id, sha256, page)
   );
   `,
+  // The library lists each document with its latest job (MAX(id) WHERE document_id = ?), and
+  // re-queueing cancels a document's jobs: both scanned every job row without this.
+  `
+  CREATE INDEX jobs_document ON jobs(document_id, id);
+  `,
 ];
 
 export const LOCAL_USER_ID = "local";
