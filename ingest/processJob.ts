@@ -228,7 +228,7 @@ export async function keywordPrepass(job: JobRow, deps: JobDeps): Promise<boolea
 }
 
 const keywordRows = (doc: { id: string; collectionId: string }, sha256: string, drafts: ChunkDraft[]) =>
-  drafts.map((d) => ({ id: `${doc.id}:kw:${d.ordinal}`, ...chunkFields(doc, sha256, d) }));
+  drafts.map((d) => ({ id: `${doc.id}:kw:${d.ordinal}`, ...chunkFields(doc, sha256, d), context: d.context }));
 
 /** Vectors already stored for a document, by the text they embed (empty when the store cannot say). */
 async function storedVectors(deps: JobDeps, documentId: string): Promise<Map<string, Float32Array>> {

@@ -564,15 +564,16 @@ export interface KeywordPassageRow {
   text: string;
 }
 
-/** A document's keyword passages, replaced in one transaction. */
-export function replaceKeywordPassages(db: Db, documentId: string, rows: readonly KeywordPassageRow[]): void {
+/** A document's keyword passages, replaced in one transaction. `context` is searched, never quoted. */
+export function replaceKeywordPassages(db: Db, documentId: string, rows: readonly (KeywordPassageRow & { context?: string })[]): void {
   const insert = db.prepare(
-    `INSERT INTO keyword_passages (id, document_id, collection_id, sha256, ordinal, page, heading_path, char_start, char_end, token_count, text)
-     VALUES (@id, @documentId, @collectionId, @documentSha256, @ordinal, @page, @headingPath, @charStart, @charEnd, @tokenCount, @text)`,
+    `INSERT INTO keyword_passages (id, document_id, collection_id, sha256, ordinal, page, heading_path, char_start, char_end, token_count, text, context, search_text)
+     VALUES (@id, @documentId, @collectionId, @documentSha256, @ordinal, @page, @headingPath, @charStart, @charEnd, @tokenCount, @text, @context, @searchText)`,
   );
   db.transaction(() => {
     db.prepare("DELETE FROM keyword_passages WHERE document_id = ?").run(documentId);
-    for (const r of rows) insert.run(r);
+    // The same header-then-text layout as the vector store's searchText.
+    for (const r of rows) insert.run({ ...r, context: r.context ?? "", searchText: r.context ? `${r.context}\n\n${r.text}` : r.text });
   })();
 }
 

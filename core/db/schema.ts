@@ -205,6 +205,37 @@ export const migrations: Migration[] = [
   `
   CREATE INDEX jobs_document ON jobs(document_id, id);
   `,
+  // Keyword passages search their chunk's context header (title, parties, section path) with the
+  // text, as the vector store's BM25 does: before a document is embedded — or while no embedder
+  // is installed — "the Kubient agreement's governing law" must find the Kubient passages too.
+  // Rows written before this keep an empty header until their document is next processed.
+  {
+    sqlite: `
+  ALTER TABLE keyword_passages ADD COLUMN context TEXT NOT NULL DEFAULT '';
+  ALTER TABLE keyword_passages ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+  UPDATE keyword_passages SET search_text = text;
+  DROP TRIGGER keyword_passages_ai;
+  DROP TRIGGER keyword_passages_ad;
+  DROP TABLE keyword_passages_fts;
+  CREATE VIRTUAL TABLE keyword_passages_fts USING fts5(search_text, content='keyword_passages', content_rowid='rowid', tokenize='porter unicode61');
+  CREATE TRIGGER keyword_passages_ai AFTER INSERT ON keyword_passages BEGIN
+    INSERT INTO keyword_passages_fts(rowid, search_text) VALUES (new.rowid, new.search_text);
+  END;
+  CREATE TRIGGER keyword_passages_ad AFTER DELETE ON keyword_passages BEGIN
+    INSERT INTO keyword_passages_fts(keyword_passages_fts, rowid, search_text) VALUES ('delete', old.rowid, old.search_text);
+  END;
+  INSERT INTO keyword_passages_fts(keyword_passages_fts) VALUES ('rebuild');
+  `,
+    postgres: `
+  ALTER TABLE keyword_passages ADD COLUMN context TEXT NOT NULL DEFAULT '';
+  ALTER TABLE keyword_passages ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+  UPDATE keyword_passages SET search_text = text;
+  DROP INDEX keyword_passages_tsv;
+  ALTER TABLE keyword_passages DROP COLUMN tsv;
+  ALTER TABLE keyword_passages ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', search_text)) STORED;
+  CREATE INDEX keyword_passages_tsv ON keyword_passages USING GIN (tsv);
+  `,
+  },
 ];
 
 export const LOCAL_USER_ID = "local";

@@ -43,8 +43,8 @@ const files: Record<string, ParsedDocument> = {
   a: text("Pump maintenance. The isolation valve for pump P-101 is V-17. Close it fully before opening the casing."),
   b: text("Secret memo: the isolation valve for pump P-101 is not what the manual says."),
 };
-function addDocument(id: string, collectionId: string, sha: string) {
-  insertDocument(db, { id, collectionId, name: `${id}.txt`, sha256: sha, sizeBytes: 100, source: "upload" });
+function addDocument(id: string, collectionId: string, sha: string, name = `${id}.txt`) {
+  insertDocument(db, { id, collectionId, name, sha256: sha, sizeBytes: 100, source: "upload" });
   enqueueJob(db, id, sha);
 }
 
@@ -89,7 +89,7 @@ const deps = {
 
 describe("searchable before embedded", () => {
   test("with no embedder, a job is parsed, keyword-searchable within readable collections, and parked", async () => {
-    addDocument("doc-a", "default", SHA_A);
+    addDocument("doc-a", "default", SHA_A, "Zephyr pump manual.txt");
     addDocument("doc-b", "secret", SHA_B);
     for (let job; (job = claimNextJob(db, "test-worker", 0, { skipStage: WAITING_FOR_EMBEDDER })); ) {
       expect(await processJob(job, deps)).toBe("waiting");
@@ -102,7 +102,12 @@ describe("searchable before embedded", () => {
     const results = await searchReadablePassages(currentPrincipal(), "isolation valve P-101");
     expect(results.map((r) => r.hit.documentId)).toEqual(["doc-a"]); // doc-b is in a collection the local user cannot read
     expect(results[0].hit.text).toContain("V-17");
-    expect(results[0].hit.fileName).toBe("doc-a.txt");
+    expect(results[0].hit.fileName).toBe("Zephyr pump manual.txt");
+    // The chunk's context header (here the title from the file name) is searched with its text,
+    // as in the vector store, but never quoted.
+    const byTitle = await searchReadablePassages(currentPrincipal(), "Zephyr");
+    expect(byTitle.map((r) => r.hit.documentId)).toEqual(["doc-a"]);
+    expect(byTitle[0].hit.text).not.toContain("Zephyr");
     expect(results[0].highlights.length).toBeGreaterThan(0);
     expect(await searchReadablePassages(currentPrincipal(), "casings")).toHaveLength(1); // stemmed like the store's BM25
     expect(await searchReadablePassages(currentPrincipal(), 'valve" OR x NEAR(')).toHaveLength(1); // typed syntax is only words
