@@ -1,15 +1,21 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { buildTestEmbedderVariant } from "@/models/testModels/fetchTestModels";
 import { testModelPaths } from "../../modelDependent/testModels";
 import { ensureCorpus } from "./corpusCache";
 import type { BenchCorpusId } from "./benchCorpora";
 
 // A bench's Cairn: a copy of an ingested corpus (cached between runs) in a temp data dir, the
 // test models, and lib/ loaded only after the env points there (config() is read once per process).
+// BENCH_EMBEDDER=q8_0 swaps in the test embedder converted at Q8_0 (its own cached corpus: the
+// cache is keyed on the embedder file).
 
 export async function openBenchApp(corpusId: BenchCorpusId, env: Record<string, string> = {}) {
   const models = testModelPaths();
+  const variant = process.env.BENCH_EMBEDDER;
+  if (variant === "q8_0") models.embedder = await buildTestEmbedderVariant("q8_0", path.join(os.tmpdir(), "cairn-bench-embedder-variants"));
+  else if (variant && variant !== "f16") throw new Error(`BENCH_EMBEDDER=${variant}: expected f16 or q8_0`);
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `cairn-bench-${corpusId}-run-`));
   const corpus = ensureCorpus(corpusId, models.embedder, runDir);
   const appEnv = { CAIRN_DATA_DIR: runDir, CAIRN_EMBED_MODEL: models.embedder, CAIRN_LLM_MODEL: models.llm };
