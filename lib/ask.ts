@@ -11,7 +11,7 @@ import {
   type TextSpan,
   type WordingAttribution,
 } from "./citations";
-import { DEFAULT_SYSTEM_PROMPT, packPassages, type LeftOutPassage, type PromptPassage, type UsedPassage } from "./prompt";
+import { DEFAULT_SYSTEM_PROMPT, firstTokenBudgetFor, packPassages, type FirstTokenBudget, type LeftOutPassage, type PromptPassage, type UsedPassage } from "./prompt";
 import { refusalMessage, type Refusal, type RefusalReason } from "./refusal";
 import { judgeAnswerability, questionTerms, type Answerability, type LibraryTermStats, type QuestionTerm } from "./utils/answerability";
 import { condenseQuery } from "./utils/followUp";
@@ -53,6 +53,10 @@ export interface AskOptions {
   temperature: number;
   /** Credit uncited sentences to the passage their wording comes from; false: only the model's own markers. */
   attribution: AttributionOptions | false;
+  /** Time to first token the prompt is sized to (CAIRN_FIRST_TOKEN_BUDGET_MS); 0: by context size only. */
+  firstTokenBudgetMs: number;
+  /** > 0 pins the LLM's prompt speed (CAIRN_PROMPT_TOKENS_PER_SECOND); 0: the model's measured speed. */
+  promptTokensPerSecond: number;
 }
 
 export interface AskInput {
@@ -108,6 +112,8 @@ export interface AskResult {
     leftOut: LeftOutPassage[];
     promptTokens: number;
     historyLeftOut: number;
+    /** The first-token budget the prompt was sized to, and its token limit; null when off or the speed is unknown. */
+    budget?: (FirstTokenBudget & { maxPromptTokens: number }) | null;
   };
   answerTokens: number;
   timings: AskTimings;
@@ -170,6 +176,8 @@ export function defaultAskOptions(): AskOptions {
     systemPrompt: DEFAULT_SYSTEM_PROMPT,
     temperature: 0,
     attribution: DEFAULT_ATTRIBUTION,
+    firstTokenBudgetMs: c.firstTokenBudgetMs,
+    promptTokensPerSecond: c.promptTokensPerSecond,
   };
 }
 
@@ -225,8 +233,10 @@ export async function ask(input: AskInput): Promise<AskResult> {
   const notRelevantLeftOut = (await withFileNames(notRelevant, deps)).map((hit) => ({ hit, reason: "not_relevant" as const }));
   if (relevant.length === 0) return nothing(notRelevantLeftOut);
 
+  const budget = firstTokenBudgetFor(deps.llm, opts.firstTokenBudgetMs, opts.promptTokensPerSecond);
   const pack = (passages: PromptPassage[]) =>
     packPassages({
+      firstTokenBudget: budget,
       passages,
       question,
       history: input.history,
@@ -274,6 +284,7 @@ export async function ask(input: AskInput): Promise<AskResult> {
     leftOut: [...packed.leftOut, ...notRelevantLeftOut],
     promptTokens: packed.promptTokens,
     historyLeftOut: packed.historyLeftOut,
+    budget: budget && { ...budget, maxPromptTokens: packed.maxPromptTokens },
   };
   const refuse = (reason: RefusalReason, extra: Partial<AskResult> = {}, modelAnswer?: string): AskResult => {
     const message = refusalMessage(reason, answerability, packed.used, question);

@@ -1,20 +1,30 @@
 import { CairnError } from "@/core/errors";
-import type { ChatMessage } from "@/models/types";
+import type { ChatMessage, LanguageModel } from "@/models/types";
 import type { SearchHit } from "@/vectorstore/types";
+import { passageSentences } from "./supportSpans";
+import { questionTerms, termHits, type QuestionTerm } from "./utils/answerability";
 import { rewriteMarkers } from "./utils/citationMarkers";
 
-// Packs numbered passages into the model's context window by token count. Nothing is
-// cut mid-passage: a passage is either given whole or reported as left out.
+// Packs numbered passages into the model's context window by token count, and — with a
+// first-token budget — into what the LLM can evaluate in that time at its measured prompt speed.
+// By context alone nothing is cut: a passage is given whole or reported as left out. Under a time
+// budget a passage that does not fit whole is trimmed to whole sentences around the one that
+// best matches the question (never below one sentence); the trimmed passage is a slice of the
+// chunk's page text, its offsets moved with it, so citations still point at the exact words.
 
 /** A search hit with the file name it came from (names live in the metadata db). */
-export type PromptPassage = SearchHit & { fileName?: string };
+export type PromptPassage = SearchHit & {
+  fileName?: string;
+  /** Set when the passage was trimmed to fit the time budget: the whole chunk's page-text offsets. */
+  trimmedFrom?: { charStart: number; charEnd: number };
+};
 
 export interface UsedPassage {
   n: number;
   hit: PromptPassage;
 }
 
-export type LeftOutReason = "context_full" | "duplicate" | "not_relevant";
+export type LeftOutReason = "context_full" | "time_budget" | "duplicate" | "not_relevant";
 
 export interface LeftOutPassage {
   hit: PromptPassage;
@@ -52,6 +62,30 @@ export const DEFAULT_SYSTEM_PROMPT = [
   "Answer: The gate code for the north yard is 4471 [2].",
 ].join("\n");
 
+/** Size the prompt to a time to first token. */
+export interface FirstTokenBudget {
+  /** Prompt tokens/s of the LLM that will evaluate it (models' promptSpeed, or pinned by config). */
+  tokensPerSecond: number;
+  /** Time to spend evaluating the prompt beyond its cached prefix (the system prompt). */
+  budgetMs: number;
+}
+
+/** Prompt tokens the LLM evaluates within the budget. */
+export function budgetTokens(b: FirstTokenBudget): number {
+  if (!(b.tokensPerSecond > 0) || !Number.isFinite(b.tokensPerSecond) || !(b.budgetMs > 0)) return 0;
+  return Math.floor((b.tokensPerSecond * b.budgetMs) / 1000);
+}
+
+/**
+ * The budget to pack by: `budgetMs` at the pinned speed when one is set (reproducible prompts),
+ * else at the LLM's measured speed; null when the budget is off or the speed unknown (old behaviour).
+ */
+export function firstTokenBudgetFor(llm: Pick<LanguageModel, "promptSpeed">, budgetMs: number, pinnedTokensPerSecond = 0): FirstTokenBudget | null {
+  if (!(budgetMs > 0)) return null;
+  const tokensPerSecond = pinnedTokensPerSecond > 0 ? pinnedTokensPerSecond : llm.promptSpeed?.()?.tokensPerSecond;
+  return tokensPerSecond && tokensPerSecond > 0 && Number.isFinite(tokensPerSecond) ? { tokensPerSecond, budgetMs } : null;
+}
+
 export interface PackInput {
   /** In retrieval order, best first. */
   passages: readonly PromptPassage[];
@@ -67,6 +101,11 @@ export interface PackInput {
   perMessageOverhead?: number;
   /** Most of the window that earlier turns may take; passages matter more than old turns. */
   maxHistoryShare?: number;
+  /**
+   * Fit the prompt to what the LLM evaluates in this time, beyond the system prompt (whose KV
+   * cache is kept across requests); passages that do not fit whole are trimmed. Null/absent: off.
+   */
+  firstTokenBudget?: FirstTokenBudget | null;
 }
 
 export interface PackedPrompt {
@@ -78,6 +117,8 @@ export interface PackedPrompt {
   historyLeftOut: number;
   /** Counted prompt size, including per-message template overhead. */
   promptTokens: number;
+  /** The most prompt tokens allowed: the context's room, or less under a first-token budget. */
+  maxPromptTokens: number;
 }
 
 const TAG = /<\s*(\/?)\s*passage\b/gi;
@@ -123,14 +164,69 @@ function historyMessage(m: ChatMessage): ChatMessage {
   return m.role === "assistant" ? { role: m.role, content: rewriteMarkers(m.content, new Set()) } : { ...m };
 }
 
+/** Sentence offsets of a passage's text and how many question terms each holds. */
+function scoredSentences(text: string, terms: readonly QuestionTerm[]) {
+  return passageSentences(text).map((s) => ({ ...s, hits: terms.length ? termHits(text.slice(s.start, s.end), terms) : 0 }));
+}
+
+/** The passage narrowed to text[start, end): same chunk, same page, offsets moved by as much. */
+export function slicePassage(hit: PromptPassage, start: number, end: number): PromptPassage {
+  if (start === 0 && end === hit.text.length) return hit;
+  return {
+    ...hit,
+    text: hit.text.slice(start, end),
+    charStart: hit.charStart + start,
+    charEnd: hit.charStart + end,
+    trimmedFrom: hit.trimmedFrom ?? { charStart: hit.charStart, charEnd: hit.charEnd },
+  };
+}
+
+/**
+ * The passage trimmed to the sentences around its best match to the question, widened a sentence
+ * at a time (the side holding more of the question's terms first, else the one after: an answer
+ * tends to follow the sentence naming the subject) while `fits` allows. Null when not even the
+ * best sentence fits, unless `atLeastOne`: then that one sentence.
+ */
+export function trimPassage(
+  hit: PromptPassage,
+  terms: readonly QuestionTerm[],
+  fits: (p: PromptPassage) => boolean,
+  atLeastOne = false,
+): PromptPassage | null {
+  const sentences = scoredSentences(hit.text, terms);
+  if (sentences.length === 0) return null;
+  let best = 0;
+  for (let i = 1; i < sentences.length; i++) if (sentences[i]!.hits > sentences[best]!.hits) best = i;
+  const slice = (a: number, b: number) => slicePassage(hit, sentences[a]!.start, sentences[b]!.end);
+  let from = best;
+  let to = best;
+  let kept = slice(from, to);
+  if (!fits(kept)) return atLeastOne ? kept : null;
+  for (;;) {
+    const before = from > 0 ? slice(from - 1, to) : null;
+    const after = to + 1 < sentences.length ? slice(from, to + 1) : null;
+    const beforeFirst = before !== null && (after === null || sentences[from - 1]!.hits > sentences[to + 1]!.hits);
+    const order = beforeFirst ? [before, after] : [after, before];
+    const next = order.find((p) => p !== null && fits(p));
+    if (!next) return kept;
+    if (next === before) from--;
+    else to++;
+    kept = next;
+  }
+}
+
 export function packPassages(input: PackInput): PackedPrompt {
   const { countTokens, contextSize, reserveForAnswer } = input;
   const systemPrompt = input.systemPrompt ?? DEFAULT_SYSTEM_PROMPT;
   const overhead = input.perMessageOverhead ?? 8;
-  const budget = contextSize - reserveForAnswer;
+  const contextBudget = contextSize - reserveForAnswer;
+  const systemTokens = countTokens(systemPrompt) + overhead;
+  const timed = input.firstTokenBudget ? budgetTokens(input.firstTokenBudget) : null;
+  // The system prompt's KV cache is reused, so its tokens cost no time; everything after it does.
+  const budget = timed === null ? contextBudget : Math.min(contextBudget, systemTokens + timed);
 
-  const base = countTokens(systemPrompt) + countTokens(userMessage([], input.question, input.passages.length > 0)) + 2 * overhead;
-  if (base > budget) {
+  const base = systemTokens + countTokens(userMessage([], input.question, input.passages.length > 0)) + overhead;
+  if (base > contextBudget) {
     throw new CairnError("payload_too_large:chat", "The question is too long for the model's context window. Please shorten it.", {
       reason: "question_too_long",
     });
@@ -138,7 +234,7 @@ export function packPassages(input: PackInput): PackedPrompt {
 
   // Most recent whole turns first, within their share; a kept history starts with a user turn.
   const history = (input.history ?? []).filter((m) => m.role !== "system").map(historyMessage);
-  const historyBudget = Math.floor((budget - base) * (input.maxHistoryShare ?? 0.25));
+  const historyBudget = Math.max(0, Math.floor((budget - base) * (input.maxHistoryShare ?? 0.25)));
   let historyTokens = 0;
   let firstKept = history.length;
   for (let i = history.length - 1; i >= 0; i--) {
@@ -154,6 +250,8 @@ export function packPassages(input: PackInput): PackedPrompt {
   const keptHistory = history.slice(firstKept);
 
   // Greedy in retrieval order; a passage that does not fit is skipped, a smaller later one may still fit.
+  // Under a time budget it is trimmed to what fits instead; the first one to at least one sentence.
+  const terms = timed === null ? [] : questionTerms(input.question);
   const used: UsedPassage[] = [];
   const leftOut: LeftOutPassage[] = [];
   const blocks: string[] = [];
@@ -168,14 +266,24 @@ export function packPassages(input: PackInput): PackedPrompt {
     }
     seenIds.add(hit.id);
     seenTexts.add(key);
-    const block = renderPassage(used.length + 1, hit);
-    const cost = countTokens(block);
+    const n = used.length + 1;
+    let given: PromptPassage = hit;
+    let block = renderPassage(n, hit);
+    let cost = countTokens(block);
     if (total + cost > budget) {
-      leftOut.push({ hit, reason: "context_full" });
-      continue;
+      const fitsContext = total + cost <= contextBudget;
+      const trimmed = timed === null ? null : trimPassage(hit, terms, (p) => total + countTokens(renderPassage(n, p)) <= budget, used.length === 0);
+      const trimmedCost = trimmed ? countTokens(renderPassage(n, trimmed)) : 0;
+      if (!trimmed || total + trimmedCost > contextBudget) {
+        leftOut.push({ hit, reason: fitsContext ? "time_budget" : "context_full" });
+        continue;
+      }
+      given = trimmed;
+      block = renderPassage(n, trimmed);
+      cost = trimmedCost;
     }
     total += cost;
-    used.push({ n: used.length + 1, hit });
+    used.push({ n, hit: given });
     blocks.push(block);
   }
 
@@ -187,15 +295,25 @@ export function packPassages(input: PackInput): PackedPrompt {
   ];
   let messages = build();
   let promptTokens = messages.reduce((s, m) => s + countTokens(m.content) + overhead, 0);
-  while (promptTokens > budget && used.length > 0) {
+  // Over the time budget only, the first passage stays (at least one sentence is given).
+  while (used.length > 0 && (promptTokens > contextBudget || (promptTokens > budget && used.length > 1))) {
     const last = used.pop()!;
     blocks.pop();
-    leftOut.push({ hit: last.hit, reason: "context_full" });
+    const whole = input.passages.find((p) => p.id === last.hit.id) ?? last.hit;
+    leftOut.push({ hit: whole, reason: promptTokens > contextBudget ? "context_full" : "time_budget" });
     messages = build();
     promptTokens = messages.reduce((s, m) => s + countTokens(m.content) + overhead, 0);
   }
 
   const order = new Map(input.passages.map((p, i) => [p, i]));
   leftOut.sort((a, b) => order.get(a.hit)! - order.get(b.hit)!);
-  return { messages, used, leftOut, historyUsed: keptHistory.length, historyLeftOut: history.length - keptHistory.length, promptTokens };
+  return {
+    messages,
+    used,
+    leftOut,
+    historyUsed: keptHistory.length,
+    historyLeftOut: history.length - keptHistory.length,
+    promptTokens,
+    maxPromptTokens: budget,
+  };
 }

@@ -107,7 +107,7 @@ export function getLanguageModel(): Promise<LocalLanguageModel | RemoteLanguageM
       }),
     );
   }
-  return wrapped(getOrLoad("llm", (path, name) => loadLanguageModel(path, { contextSize: cfg.llmContextSize, name, threads: cfg.modelThreads })), interactiveLlm);
+  return wrapped(getOrLoad("llm", (path, name) => loadLanguageModel(path, { contextSize: cfg.llmContextSize, name, threads: cfg.modelThreads, promptTokensPerSecond: cfg.promptTokensPerSecond })), interactiveLlm);
 }
 
 // What the web process computes has priority: the worker's bulk embedding steps aside meanwhile

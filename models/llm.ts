@@ -1,6 +1,7 @@
 import path from "node:path";
 import { LlamaChat, type ChatHistoryItem, type LlamaContext, type LlamaModel } from "node-llama-cpp";
 import { CairnError } from "@/core/errors";
+import { CALIBRATION_TEXT, PromptSpeedMeter } from "./promptSpeed";
 import { ModelQueue } from "./queue";
 import type { ChatMessage, GenerateOptions, GenerationResult, LanguageModel } from "./types";
 import { getLlamaInstance } from "./utils/llamaInstance";
@@ -16,6 +17,8 @@ export interface LoadLanguageModelOptions {
   name?: string;
   /** CPU threads; 0 or unset = all math cores. */
   threads?: number;
+  /** > 0 pins the reported prompt-processing speed (tokens/s) and skips measuring it. */
+  promptTokensPerSecond?: number;
 }
 
 export interface LocalLanguageModel extends LanguageModel {
@@ -56,7 +59,10 @@ export async function loadLanguageModel(modelPath: string, options: LoadLanguage
   }
   const queue = new ModelQueue();
   const modelName = options.name ?? path.basename(modelPath).replace(/\.gguf$/i, "");
-  const main = session(model, context, queue, modelName);
+  // One meter for the weights: every context of this model evaluates at the same speed.
+  const meter = new PromptSpeedMeter(options.promptTokensPerSecond ?? 0);
+  if (!meter.get()) await calibrate(context, model, meter);
+  const main = session(model, context, queue, modelName, meter);
   // Larger contexts over the same weights (whole-document tasks), created on first use; one queue
   // for all, so a summary and an answer never compete for the cores.
   const extra = new Map<number, Promise<ReturnType<typeof session>>>();
@@ -68,7 +74,7 @@ export async function loadLanguageModel(modelPath: string, options: LoadLanguage
       if (n <= context.contextSize) return Promise.resolve(main);
       let made = extra.get(n);
       if (!made) {
-        made = model.createContext({ contextSize: n, sequences: 1, threads: options.threads || llama.cpuMathCores }).then((c) => session(model, c, queue, modelName));
+        made = model.createContext({ contextSize: n, sequences: 1, threads: options.threads || llama.cpuMathCores }).then((c) => session(model, c, queue, modelName, meter));
         // A failure (e.g. out of memory) is reported to this caller and retried by the next.
         made.catch(() => extra.delete(n));
         extra.set(n, made);
@@ -86,8 +92,29 @@ export async function loadLanguageModel(modelPath: string, options: LoadLanguage
   };
 }
 
+/**
+ * The load-time measurement: a short warm-up (the first evaluation pays one-off setup), then the
+ * fixed text, timed. The sequence is cleared after; a failure leaves the speed unknown, not the load failed.
+ */
+async function calibrate(context: LlamaContext, model: LlamaModel, meter: PromptSpeedMeter): Promise<void> {
+  const sequence = context.getSequence();
+  try {
+    const tokens = model.tokenize(CALIBRATION_TEXT);
+    await sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(0, 8));
+    await sequence.clearHistory();
+    const t0 = performance.now();
+    await sequence.evaluateWithoutGeneratingNewTokens(tokens);
+    meter.record(tokens.length, performance.now() - t0, "load");
+    await sequence.clearHistory();
+  } catch (e) {
+    console.warn(`Could not measure the LLM's prompt speed at load: ${(e as Error).message}`);
+  } finally {
+    sequence.dispose();
+  }
+}
+
 /** One context and its chat: stateless generate() calls, served one at a time by `queue`. */
-function session(model: LlamaModel, context: LlamaContext, queue: ModelQueue, modelName: string) {
+function session(model: LlamaModel, context: LlamaContext, queue: ModelQueue, modelName: string, meter: PromptSpeedMeter) {
   const sequence = context.getSequence();
   // The model's own chat template (resolved from the GGUF), kept for the sequence's lifetime.
   const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: "auto", autoDisposeSequence: false });
@@ -110,12 +137,17 @@ function session(model: LlamaModel, context: LlamaContext, queue: ModelQueue, mo
     const started = performance.now();
     let tokens = 0;
     if (opts.signal?.aborted) return { text: "", tokens, promptTokens, aborted: true, queuedMs, generationMs: 0 };
+    // Prompt speed from this generation: the input tokens evaluated (the cached prefix is not) by the first token.
+    const inputBefore = sequence.tokenMeter.usedInputTokens;
     const res = await chat.generateResponse(history, {
       maxTokens,
       temperature: opts.temperature ?? 0,
       signal: opts.signal,
       stopOnAbortSignal: true,
-      onToken: (t) => (tokens += t.length),
+      onToken: (t) => {
+        if (tokens === 0) meter.record(sequence.tokenMeter.usedInputTokens - inputBefore, performance.now() - started);
+        tokens += t.length;
+      },
       onTextChunk: opts.onToken,
     });
     return {
@@ -132,6 +164,7 @@ function session(model: LlamaModel, context: LlamaContext, queue: ModelQueue, mo
     modelName,
     contextSize: context.contextSize,
     countTokens: (text: string) => model.tokenize(text).length,
+    promptSpeed: () => meter.get(),
     async generate(messages: ChatMessage[], opts: GenerateOptions = {}): Promise<GenerationResult> {
       try {
         return await queue.run(({ queuedMs }) => generateNow(messages, opts, queuedMs), { signal: opts.signal });

@@ -1,4 +1,7 @@
 // The contracts every other layer uses to talk to models.
+import type { PromptSpeed } from "./promptSpeed";
+
+export type { PromptSpeed } from "./promptSpeed";
 
 export type ModelRole = "llm" | "embedder";
 
@@ -42,6 +45,11 @@ export interface LanguageModel {
   readonly modelName: string;
   readonly contextSize: number;
   countTokens(text: string): number;
+  /**
+   * Prompt tokens/s on this machine, now (in-process models: measured at load, then from each
+   * generation; or pinned by config); absent or null when unknown (remote models).
+   */
+  promptSpeed?(): PromptSpeed | null;
   /** Applies the model's chat template. Concurrent calls wait their turn in a queue. */
   generate(messages: ChatMessage[], options?: GenerateOptions): Promise<GenerationResult>;
 }

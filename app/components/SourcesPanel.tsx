@@ -81,7 +81,7 @@ export function SourcesPanel({ message, selected }: Props) {
           <ul className="mt-1 list-disc pl-5">
             {result.leftOut.map((l) => (
               <li key={l.chunkId}>
-                {whereLabel(l)} — {l.reason === "not_relevant" ? "not relevant enough" : l.reason === "context_full" ? "did not fit the model's context" : "duplicate"}
+                {whereLabel(l)} — {l.reason === "not_relevant" ? "not relevant enough" : l.reason === "context_full" ? "did not fit the model's context" : l.reason === "time_budget" ? "left out to answer sooner" : "duplicate"}
               </li>
             ))}
           </ul>
