@@ -11,7 +11,7 @@
 //   than the gold value (one some passage holds), and answers citing a document other than the one
 //   the question names.
 // Refusals count whatever Cairn says in its own words (AskResult.refusal); near-miss ones where the
-// LLM was never called are shown apart. Run: npm run bench -- answerability   (BENCH_REBUILD=1 re-ingests; BENCH_ONLY=<id prefix>[,<prefix>…]; BENCH_KIND=answerable|near_miss; BENCH_SET=heldout for the held-out set (test/fixtures/answerability/heldout.json, never tuned on); BENCH_LIMIT=n per kind; BENCH_GEN_CACHE=<dir> replays generations of prompts seen before)
+// LLM was never called are shown apart. Run: npm run bench -- answerability   (BENCH_REBUILD=1 re-ingests; BENCH_ONLY=<id prefix>[,<prefix>…]; BENCH_KIND=answerable|near_miss; BENCH_SET=heldout for the held-out set (test/fixtures/answerability/heldout.json, never tuned on), BENCH_SET=heldout2 for the second one (heldout2.json, written without reading the checks); BENCH_LIMIT=n per kind; BENCH_GEN_CACHE=<dir> replays generations of prompts seen before)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -264,7 +264,7 @@ if (answeredNearMiss.length) {
 console.table(Object.entries(targets).map(([metric, t]) => ({ metric, value: overall[metric as keyof typeof targets], ...t })));
 fs.mkdirSync(path.join(root, "bench-results"), { recursive: true });
 fs.writeFileSync(
-  path.join(root, "bench-results", `answerability${questionSet === "heldout" ? "-heldout" : ""}${process.env.BENCH_KIND ? `-${process.env.BENCH_KIND}` : ""}.json`),
+  path.join(root, "bench-results", `answerability${questionSet === "tuned" ? "" : `-${questionSet}`}${process.env.BENCH_KIND ? `-${process.env.BENCH_KIND}` : ""}.json`),
   JSON.stringify({ date: new Date().toISOString(), ...header, targets, summary: summaries, outcomes: refusalReasons, questions: runs }, null, 2),
 );
 process.exit(0);

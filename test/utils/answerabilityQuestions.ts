@@ -10,10 +10,13 @@ export const sharedFixturesDir = path.resolve(repoRoot, "../shared/fixtures");
 export const questionsPath = path.resolve(repoRoot, "test/fixtures/answerability/questions.json");
 /** Written after the heuristics were tuned on questions.json, before Cairn was measured on it: never tune on it. */
 export const heldoutQuestionsPath = path.resolve(repoRoot, "test/fixtures/answerability/heldout.json");
+/** A second held-out set, written by someone who had not read the gate or claim-check code: never tune on it either. */
+export const heldout2QuestionsPath = path.resolve(repoRoot, "test/fixtures/answerability/heldout2.json");
 
-/** "tuned": the set the checks were developed on; "heldout": the later set kept for measuring generalisation. */
-export type QuestionSet = "tuned" | "heldout";
-export const questionSets: readonly QuestionSet[] = ["tuned", "heldout"];
+/** "tuned": the set the checks were developed on; "heldout", "heldout2": later sets kept for measuring generalisation. */
+export type QuestionSet = "tuned" | "heldout" | "heldout2";
+export const questionSets: readonly QuestionSet[] = ["tuned", "heldout", "heldout2"];
+const questionPaths: Record<QuestionSet, string> = { tuned: questionsPath, heldout: heldoutQuestionsPath, heldout2: heldout2QuestionsPath };
 
 export type QuestionKind = "answerable" | "near_miss";
 
@@ -32,14 +35,14 @@ export interface AnswerabilityQuestion {
 }
 
 export function loadAnswerabilityQuestions(set: QuestionSet = "tuned"): AnswerabilityQuestion[] {
-  return JSON.parse(readFileSync(set === "heldout" ? heldoutQuestionsPath : questionsPath, "utf8")) as AnswerabilityQuestion[];
+  return JSON.parse(readFileSync(questionPaths[set], "utf8")) as AnswerabilityQuestion[];
 }
 
-/** The set a bench or dev loop runs on: BENCH_SET=heldout, else the tuned set. */
+/** The set a bench or dev loop runs on: BENCH_SET=heldout or heldout2, else the tuned set. */
 export function benchQuestionSet(): QuestionSet {
   const set = process.env.BENCH_SET ?? "tuned";
-  if (set !== "tuned" && set !== "heldout") throw new Error(`BENCH_SET must be "tuned" or "heldout", not "${set}"`);
-  return set;
+  if (!(questionSets as readonly string[]).includes(set)) throw new Error(`BENCH_SET must be one of ${questionSets.join(", ")}, not "${set}"`);
+  return set as QuestionSet;
 }
 
 export function fixturePath(file: string): string {
