@@ -5,7 +5,10 @@
 // the same cores, as before issue 11) and with it — one run, ratios side by side. Also the
 // worker's embedding throughput during the questions / alone, and how long a new 100-page PDF
 // takes to become keyword-searchable (worker idle, and worker busy embedding the big PDF).
-// Run: npm run bench -- contention   (BENCH_QUESTIONS=n, BENCH_BIG_PAGES=n, BENCH_ALONE_MS=ms, BENCH_ANSWER_TOKENS=n)
+// Then the prompt sized to a first-token budget: the same questions idle, budget off vs on,
+// interleaved per question (./utils/firstTokenBudget.ts). BENCH_PHASES=budget runs only that,
+// BENCH_PHASES=contention only the rest. CAIRN_PROMPT_TOKENS_PER_SECOND pins the speed (reproducible prompts).
+// Run: npm run bench -- contention   (BENCH_QUESTIONS=n, BENCH_BIG_PAGES=n, BENCH_ALONE_MS=ms, BENCH_ANSWER_TOKENS=n, BENCH_PHASES=all|contention|budget)
 // The machine is shared (load 8–14): absolute times are meaningless, ratios within the run are not.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -15,6 +18,7 @@ import type { LanguageModel } from "@/models/types";
 import { root, workerCommand } from "../../scripts/lib.mjs";
 import { loadAnswerabilityQuestions } from "../utils/answerabilityQuestions";
 import { openBenchApp } from "./utils/benchApp";
+import { compareFirstTokenBudget } from "./utils/firstTokenBudget";
 import { makeFixtureTextPdf } from "./utils/fixtureTextPdf";
 import { loadAverage, percentile, round } from "./utils/stats";
 
@@ -22,6 +26,8 @@ const N = Number(process.env.BENCH_QUESTIONS) || 20;
 const BIG_PAGES = Number(process.env.BENCH_BIG_PAGES) || 500;
 const ALONE_MS = Number(process.env.BENCH_ALONE_MS) || 30_000;
 const KW_BUSY_CAP_MS = 60_000;
+const PHASES = process.env.BENCH_PHASES ?? "all";
+if (!["all", "contention", "budget"].includes(PHASES)) throw new Error(`BENCH_PHASES=${PHASES}: expected all, contention or budget`);
 const wallStart = performance.now();
 const loads: Record<string, [number, number, number]> = { start: loadAverage() };
 
@@ -133,6 +139,24 @@ for (const d of app.corpus.summary.documents) {
 
 // Warm-up: the models are loaded and the system prompt's KV cache is in place.
 await askOne(questions[0]!);
+
+if (PHASES !== "contention") {
+  // Budget on: the configured one, or the default when the env turns it off for the other phases.
+  const budgetMs = app.cfg.firstTokenBudgetMs || 2000;
+  const r = await compareFirstTokenBudget(app.ask, deps, app.collections, questions, budgetMs);
+  const speed = deps.llm.promptSpeed?.();
+  console.log(`\nfirst-token budget: ${questions.length} questions, each asked budget off and on (order alternating); ${path.basename(app.models.llm)}, ${await app.threads()} threads`);
+  console.log(`prompt speed used: ${JSON.stringify(r.speedTokensPerSecond)} tokens/s (${app.cfg.promptTokensPerSecond ? "pinned" : `measured, now ${JSON.stringify(speed)}`}); load ${r.load.start.join(" ")} → ${r.load.end.join(" ")}`);
+  console.table(r.rows);
+  console.log(`after/before: ${JSON.stringify(r.ratios)}; gold lost with the budget: ${JSON.stringify(r.goldLost)}, gained: ${JSON.stringify(r.goldGained)}`);
+  fs.mkdirSync(path.join(root, "bench-results"), { recursive: true });
+  fs.writeFileSync(path.join(root, "bench-results", "contention-budget.json"), JSON.stringify({ date: new Date().toISOString(), budgetMs, pinned: app.cfg.promptTokensPerSecond, ...r }, null, 2));
+  if (PHASES === "budget") {
+    await app.close();
+    app.remove();
+    process.exit(0);
+  }
+}
 
 interface Phase {
   phase: string;
