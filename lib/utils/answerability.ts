@@ -1,5 +1,5 @@
 import type { PromptPassage } from "../prompt";
-import { isEnglishWord, isEverydayWord, isQuestionShape, questionAlternativesOf, questionSearchWords } from "./lexicon";
+import { isClauseType, isEnglishWord, isEverydayWord, isQuestionShape, phraseAbbreviationsIn, questionAlternativesOf, questionSearchWords } from "./lexicon";
 import { isContentWord } from "./queryTerms";
 import { findPhrase, indexWords, type WordIndex } from "./textWords";
 
@@ -71,6 +71,13 @@ const QUESTION_TOKEN = /[\p{L}\p{N}]+(?:[-_./'’][\p{L}\p{N}]+)*/gu;
 
 export function questionTerms(question: string): QuestionTerm[] {
   const out = new Map<string, QuestionTerm>();
+  // A word of a phrase the documents abbreviate is present where the abbreviation is ("blood" in "estimated blood loss" — "EBL").
+  const qWords = indexWords(question).words;
+  const abbreviated = phraseAbbreviationsIn(qWords.map((w) => w.w));
+  const abbreviationsOf = (surfaceStart: number) => {
+    const i = qWords.findIndex((w) => w.start === surfaceStart);
+    return abbreviated.filter((a) => a.at.includes(i));
+  };
   for (const m of question.matchAll(QUESTION_TOKEN)) {
     const surface = m[0].replace(/['’]s$/i, "");
     const lower = surface.normalize("NFKC").toLowerCase();
@@ -78,7 +85,14 @@ export function questionTerms(question: string): QuestionTerm[] {
     const phrase = indexWords(surface).words.map((w) => w.w);
     if (phrase.length === 0 || isQuestionShape(phrase)) continue;
     const k = phrase.join(" ");
-    if (!out.has(k)) out.set(k, { key: k, surface, alternatives: questionAlternativesOf(phrase), searchText: [surface, ...questionSearchWords(phrase)].join(" ") });
+    if (out.has(k)) continue;
+    const abbr = phrase.length === 1 ? abbreviationsOf(m.index) : [];
+    out.set(k, {
+      key: k,
+      surface,
+      alternatives: [...questionAlternativesOf(phrase), ...abbr.flatMap((a) => a.short)],
+      searchText: [surface, ...questionSearchWords(phrase), ...abbr.flatMap((a) => a.written)].join(" "),
+    });
   }
   return [...out.values()];
 }
@@ -162,7 +176,8 @@ export function judgeAnswerability(
     // What the question asks about is its subject however common the word: "What insurance must
     // Kubient carry?" cannot be answered from an agreement that never says "insurance".
     const rare = isSubject(t, occ, library, opts);
-    const subject = rare || t === focus;
+    // A clause type asked about ("audit", "indemnify") is a subject however everyday the word.
+    const subject = rare || t === focus || isClauseType(t.key.split(" "));
     verdicts.push({ surface: t.surface, key: t.key, subject, inDocument, inLibrary });
     if (rare && inDocument) namedBy.push(t.key);
     if (!subject || inDocument) continue;
@@ -216,6 +231,11 @@ export function focusTerm(question: string, terms: readonly QuestionTerm[]): Que
 
 export const IRREGULAR_PARTICIPLE: ReadonlySet<string> = new Set(["found", "done", "given", "made", "seen", "taken", "shown", "kept", "held", "put", "set", "sent", "paid", "begun", "known", "brought", "told", "said", "left", "run", "won", "lost"]);
 const PHRASE_END = /^(?:is|are|was|were|does|did|do|has|have|had|must|shall|will|would|should|can|could|may|of|in|on|for|under|to|at|by|with|from|that|which|and|or|the|a|an)$/i;
+
+/** The question's words that name a type of clause ("audit", "royalty"): see lexicon's CLAUSE_TYPES. */
+export function clauseTerms(terms: readonly QuestionTerm[]): QuestionTerm[] {
+  return terms.filter((t) => isClauseType(t.key.split(" ")));
+}
 
 /** Words of the question found in a sentence: to pick the passage sentence worth quoting. */
 export function termHits(sentence: string, terms: readonly QuestionTerm[]): number {

@@ -1,7 +1,7 @@
 import { eng } from "stopword";
 import { alternativesOf, isEverydayWord } from "./lexicon";
 import { markerRegex } from "./citationMarkers";
-import { containsTerm, focusTerm, questionTerms, type QuestionTerm } from "./answerability";
+import { clauseTerms, containsTerm, focusTerm, questionTerms, type QuestionTerm } from "./answerability";
 import { passageSentences } from "./passageAnswer";
 import { flippedPolarity } from "./polarity";
 import { findPhrase, indexWords, textWords, wordPositions, type TextWord, type WordIndex } from "./textWords";
@@ -206,6 +206,21 @@ export function checkSentence(
     else {
       const conditions = conditionTerms(question, focus, citedPassages);
       for (const c of stated) if (c.figure?.unit && conditions.length > 0 && inRivalClause(c.figure as { value: string; unit: string }, focus, conditions, citedPassages)) missingClaims.push(c.surface);
+    }
+  }
+
+  // A clause type the question asks about ("How often may the Licensor audit …") is what the answer is
+  // about: said in the sentence, the cited passage must say it; and what the sentence states must stand
+  // beside it there — "once every 24 months" of a post-termination clause is no audit frequency.
+  if (question) {
+    const sentenceIndex = indexWords(plain);
+    for (const t of clauseTerms(questionTerms(question))) {
+      if (focus && t.key === focus.key) continue;
+      const inCited = citedPassages.some((p) => containsTerm(p.text, t) || containsTerm(p.label, t));
+      if (!inCited && containsTerm(sentenceIndex, t)) missingClaims.push(t.surface);
+      else if (stated.length > 0 && !stated.some((c) => citedPassages.some((p) => nearFocus(p.text, c, t)))) {
+        for (const c of stated) if (!missingClaims.includes(c.surface)) missingClaims.push(c.surface);
+      }
     }
   }
 

@@ -30,10 +30,75 @@ const SYNONYM_GROUPS: readonly string[][] = [
   ["blood pressure", "bp"],
   ["heart rate", "pulse"],
   ["surgery", "operation", "procedure", "operative"],
-  ["diagnosis", "diagnoses", "impression"],
+  ["diagnosis", "diagnoses", "impression", "dx"],
   ["anesthesia", "anaesthesia", "anesthetic"],
   ["supplier", "vendor", "seller"],
   ["customer", "buyer", "purchaser"],
+  // Clinical report abbreviations (single words; phrases are in PHRASE_ABBREVIATIONS).
+  ["weight", "wt", "weighed", "weighs"],
+  ["height", "ht"],
+  ["temperature", "temp", "tmax"],
+  ["history", "hx", "h/o"],
+  ["treatment", "tx"],
+  ["symptom", "symptoms", "sx"],
+  ["fracture", "fractures", "fx"],
+  ["prescription", "prescribed", "rx"],
+  ["hemoglobin", "hgb"],
+  ["hematocrit", "hct"],
+  ["platelet", "platelets", "plt"],
+  ["bilateral", "bilaterally", "bilat"],
+  ["intravenous", "intravenously", "iv", "i.v."],
+  ["subcutaneous", "subcutaneously", "subq", "s.c."],
+  ["as needed", "p.r.n.", "prn"],
+  ["four times daily", "q.i.d.", "qid"],
+  ["at bedtime", "q.h.s.", "qhs"],
+  ["year old", "years old", "year-old", "y/o", "yo"],
+  ["milliliter", "milliliters", "ml", "cc"],
+  ["minute", "minutes", "min", "mins"],
+  ["pound", "pounds", "lb", "lbs"],
+  ["kilogram", "kilograms", "kg"],
+  ["centimeter", "centimeters", "cm"],
+  // Contracts: a negated form says the same as its prefixed twin ("unpaid" / "not paid").
+  ["unpaid", "not paid", "not been paid", "nonpayment", "non-payment", "failure to pay", "fails to pay"],
+  ["non-renewal", "nonrenewal", "not renew", "not to renew", "not be renewed"],
+  ["non-exclusive", "nonexclusive", "not exclusive"],
+  ["non-transferable", "nontransferable", "not transferable"],
+  ["non-refundable", "nonrefundable", "not refundable"],
+  ["unauthorized", "not authorized"],
+  ["uncured", "not cured"],
+];
+
+/**
+ * Phrases a report writes as an abbreviation: a question's word inside one of these phrases also
+ * counts as present where the document has the abbreviation ("estimated blood loss" — "EBL").
+ * Only from a question's phrase: "hr" alone stays an hour.
+ */
+const PHRASE_ABBREVIATIONS: readonly string[][] = [
+  ["estimated blood loss", "ebl"],
+  ["blood pressure", "bp"],
+  ["heart rate", "hr", "pulse", "bpm"],
+  ["respiratory rate", "rr", "resp"],
+  ["oxygen saturation", "o2 sat", "sat", "spo2"],
+  ["status post", "s/p"],
+  ["history of present illness", "hpi"],
+  ["past medical history", "pmh"],
+  ["chief complaint", "cc"],
+  ["physical examination", "pe", "exam"],
+  ["review of systems", "ros"],
+  ["white blood cell", "wbc"],
+  ["red blood cell", "rbc"],
+  ["shortness of breath", "sob"],
+  ["emergency room", "er", "ed"],
+  ["emergency department", "er", "ed"],
+  ["intensive care unit", "icu"],
+  ["range of motion", "rom"],
+  ["computed tomography", "ct"],
+  ["magnetic resonance imaging", "mri"],
+  ["electrocardiogram", "ecg", "ekg"],
+  ["diagnosis", "dx"],
+  ["by mouth", "p.o.", "po"],
+  ["twice daily", "b.i.d.", "bid"],
+  ["three times daily", "t.i.d.", "tid"],
 ];
 
 /**
@@ -53,6 +118,23 @@ const KINDS: Readonly<Record<string, readonly string[]>> = {
   radiation: ["radiation", "radiotherapy", "irradiation", "xrt", "gy", "cgy"],
   overdue: ["overdue", "past due", "outstanding", "late", "delinquent"],
 };
+
+/**
+ * Words that name a type of clause. Everyday English ("audit", "assign"), so rarity would call them
+ * phrasing, but a question using one asks whether the agreement has that clause: "How often may the
+ * Licensor audit …" cannot be answered from a licence without an audit clause. They are subjects of
+ * the question in the gate, and an answer's figure must stand beside one in its cited passage.
+ */
+const CLAUSE_TYPES: readonly string[] = [
+  "audit", "audits", "audited", "auditing", "auditor", "inspect", "inspection", "inspections",
+  "indemnify", "indemnifies", "indemnification", "indemnity", "indemnified",
+  "insure", "insurance", "insured", "assign", "assignment", "assignable", "sublicense", "sublicence", "sublicensing",
+  "non-compete", "noncompete", "non-competition", "non-solicit", "non-solicitation", "exclusivity", "exclusive", "exclusively",
+  "royalty", "royalties", "warranty", "warranties", "warrant", "warrants", "guarantee", "guaranty",
+  "arbitration", "arbitrate", "arbitrator", "mediation", "escrow", "liquidated", "penalty", "penalties", "rebate", "rebates",
+  "refund", "refunds", "discount", "discounts", "confidentiality", "force majeure", "bankruptcy", "insolvency",
+  "first refusal", "most favored", "most favoured", "change of control", "subcontract", "subcontractor", "subcontracting",
+];
 
 /** Words that only shape a question ("how long", "what amount"); never what it is about. */
 const QUESTION_SHAPE = [
@@ -91,6 +173,22 @@ export function questionAlternativesOf(phrase: readonly string[]): string[][] {
   return kind ? [...alternativesOf(phrase), ...kind.phrases] : alternativesOf(phrase);
 }
 
+const phraseAbbreviations = PHRASE_ABBREVIATIONS.map(([full, ...short]) => ({ full: phraseOf(full), short: short.map(phraseOf), words: short }));
+
+/**
+ * For each word of the question (normalised, in order): the abbreviations of the curated phrases
+ * it stands in — "estimated blood loss" gives each of its three words "ebl".
+ */
+export function phraseAbbreviationsIn(words: readonly string[]): { at: number[]; short: string[][]; written: readonly string[] }[] {
+  const out: { at: number[]; short: string[][]; written: readonly string[] }[] = [];
+  for (const { full, short, words: written } of phraseAbbreviations) {
+    for (let i = 0; i + full.length <= words.length; i++) {
+      if (full.every((w, k) => words[i + k] === w)) out.push({ at: full.map((_, k) => i + k), short, written });
+    }
+  }
+  return out;
+}
+
 export function questionSearchWords(phrase: readonly string[]): readonly string[] {
   return [...synonymWords(phrase), ...(kindIndex.get(key(phrase))?.words ?? [])];
 }
@@ -98,6 +196,13 @@ export function questionSearchWords(phrase: readonly string[]): readonly string[
 /** The synonyms of a phrase as written in the list (for a keyword search), or none. */
 export function synonymWords(phrase: readonly string[]): readonly string[] {
   return synonymIndex.get(key(phrase))?.words ?? [];
+}
+
+const clauseTypes = new Set(CLAUSE_TYPES.map((w) => key(phraseOf(w))));
+
+/** A word naming a type of clause (CLAUSE_TYPES), as normalised words. */
+export function isClauseType(phrase: readonly string[]): boolean {
+  return clauseTypes.has(key(phrase));
 }
 
 export function isQuestionShape(phrase: readonly string[]): boolean {

@@ -1,5 +1,5 @@
 import type { Answerability } from "./answerability";
-import { containsTerm, focusTerm, IRREGULAR_PARTICIPLE, questionTerms, type QuestionTerm } from "./answerability";
+import { clauseTerms, containsTerm, focusTerm, IRREGULAR_PARTICIPLE, questionTerms, type QuestionTerm } from "./answerability";
 import { sentenceSpans } from "./sentences";
 import { indexWords, textWords, wordPositions, type TextWord, type WordIndex } from "./textWords";
 
@@ -170,6 +170,8 @@ export function answeringSentence(
   const weight = (t: QuestionTerm) => (t === focus ? 1 : t === category ? 0.4 : isName(t) || at(t) > contextAt || shape(t) || passiveVerb(t) ? 0.25 : 1);
   const total = terms.reduce((sum, t) => sum + weight(t), 0);
   const expect = expectedAnswer(question);
+  // A clause type asked about ("audit") must be in the sentence: a records-keeping sentence is no audit right.
+  const clauseAsked = clauseTerms(terms);
   const countOf = new RegExp(`\\bhow many\\s+${escape(focus.surface)}\\b`, "i").test(question);
   explain?.(`terms ${terms.map((t) => `${t.key}:${weight(t)}`).join(", ")}; focus ${focus.key}; expect ${expect}`);
 
@@ -185,7 +187,7 @@ export function answeringSentence(
       const values = focusAt === undefined ? [] : expectedValues(s.text, index.words, expect, question);
       // "How many users …": the count is of users, near the word.
       const near = countOf ? values.filter((v) => Math.abs(v - focusAt!) <= 4) : values;
-      const why = focusAt === undefined ? "no focus" : covered < MIN_COVERAGE * total ? `covers ${covered.toFixed(2)}/${total.toFixed(2)}` : near.length === 0 ? `no ${expect}` : "";
+      const why = focusAt === undefined ? "no focus" : clauseAsked.some((t) => !containsTerm(index, t)) ? "no clause term" : covered < MIN_COVERAGE * total ? `covers ${covered.toFixed(2)}/${total.toFixed(2)}` : near.length === 0 ? `no ${expect}` : "";
       if (why) {
         if (hits.size >= 1) explain?.(`  [${i}] ${why}: ${s.text.slice(0, 140)}`);
         continue;

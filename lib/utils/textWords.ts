@@ -1,10 +1,12 @@
+import { createRequire } from "node:module";
 import { stemmer } from "stemmer";
 
 // Text as a sequence of normalised words with offsets, shared by the answerability gate and
 // the claim check so a question, a passage and an answer sentence are compared the same way:
 // lower-cased, NFKC, Porter-stemmed, number words as digits ("thirty (30) days" → 30 30 day),
 // thousands separators dropped ("$1,500" → 1500), and compounds split into their parts, so a
-// phrase ["non", "compet"] matches "non-compete" and "non compete" alike.
+// phrase ["non", "compet"] matches "non-compete" and "non compete" alike. Irregular verb forms
+// fold to their lemma first (wink-lemmatizer): "underwent" = "undergo", "gave" = "given" = "give".
 
 export interface TextWord {
   /** Normalised form used for matching. */
@@ -25,11 +27,31 @@ const TOKEN = /\d+(?:,\d{3})+(?:\.\d+)?(?![\p{L}\p{N}])|\d+\.\d+(?![\p{L}\p{N}])
 /** "10mg", "5ml": a number glued to its unit reads as the two words. */
 const GLUED_UNIT = /^(\d+(?:\.\d+)?)(\p{L}{1,4})$/u;
 
+/** Irregular forms that are far more often another word in these documents: "left knee", "wound", "saw" (the tool). */
+const NOT_VERB_FORMS = new Set(["left", "wound", "saw", "found", "felt", "ground", "bound", "lay", "rose", "fell", "spoke", "bore", "lead", "lent", "sat", "shed", "tore"]);
+let verbLemma: ((w: string) => string) | null = null;
+const stems = new Map<string, string>();
+
+/** Porter stem, an irregular verb form stemmed as its lemma ("underwent" → "undergo", "paid" → "pai" like "pay"). */
+function stemWord(lower: string): string {
+  const known = stems.get(lower);
+  if (known !== undefined) return known;
+  verbLemma ??= (createRequire(import.meta.url)("wink-lemmatizer") as { verb: (w: string) => string }).verb;
+  let out = stemmer(lower);
+  if (!NOT_VERB_FORMS.has(lower)) {
+    const lemma = verbLemma(lower);
+    // Regular inflections are Porter's ("performed" → "perform"); only a form it cannot reach changes.
+    if (lemma !== lower && /^[a-z]+$/.test(lemma)) out = stemmer(lemma);
+  }
+  if (stems.size < 200_000) stems.set(lower, out);
+  return out;
+}
+
 export function normalizeWord(raw: string): string {
   let lower = raw.normalize("NFKC").toLowerCase().replace(/’/g, "'");
   if (/^\d/.test(lower)) return lower.replace(/,/g, "").replace(/\.0+$/, "");
   lower = lower.replace(/'s$/, "").replace(/'/g, "");
-  return /^[a-z]+$/.test(lower) ? stemmer(lower) : lower;
+  return /^[a-z]+$/.test(lower) ? stemWord(lower) : lower;
 }
 
 function rawTokens(text: string): { raw: string; start: number; end: number }[] {

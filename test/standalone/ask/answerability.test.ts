@@ -96,3 +96,43 @@ describe("judgeAnswerability", () => {
     expect(judgeAnswerability("What is the dose?", [], null).answerable).toBe(false);
   });
 });
+
+// How reports and agreements write what a question asks in full words: abbreviations, negated
+// forms and irregular verbs must not make an answerable question look unanswerable.
+describe("judgeAnswerability: lexical variants", () => {
+  const exam = hit("PHYSICAL EXAMINATION: Wt. 77kg, BP 130/80, HR 72, RR 16, Temp. 98.6. EBL: 50 cc. Hx of hypertension. He is s/p left TKA.", {
+    documentId: "exam",
+    fileName: "Exam.txt",
+  });
+  const surgery = hit("On 9/1/93, he underwent suboccipital craniotomy with tumor excision. He was given Ancef 1 g i.v.", { documentId: "mri", fileName: "MRI.txt" });
+  const invoices = hit("Any amount not paid when due shall bear interest at the rate of one and one-half percent (1.5%) per month.", { documentId: "merc", fileName: "Sponsorship.txt" });
+  const answerable = (q: string, p = exam) => judgeAnswerability(q, [p], null).answerable;
+
+  it("finds a clinical measure by its report abbreviation", () => {
+    expect(answerable("What was the patient's weight on examination?")).toBe(true);
+    expect(answerable("What was the estimated blood loss?")).toBe(true);
+    expect(answerable("What was the heart rate on examination?")).toBe(true);
+    expect(answerable("What was the respiratory rate?")).toBe(true);
+    expect(answerable("What temperature was recorded?")).toBe(true);
+    expect(answerable("What history of hypertension does the patient have?")).toBe(true);
+    // The measure the report does not give stays missing.
+    expect(answerable("What was the patient's height on examination?")).toBe(false);
+  });
+
+  it("keeps a lone abbreviation of a phrase to its own sense: 'hr' alone is an hour, not a heart rate", () => {
+    const rate = questionTerms("What is the rate of infusion per hour?").find((t) => t.surface === "rate")!;
+    expect(rate.alternatives).not.toContainEqual(["hr"]);
+    expect(questionTerms("What heart rate was measured?").find((t) => t.surface === "rate")!.alternatives).toContainEqual(["hr"]);
+  });
+
+  it("folds irregular verb forms to their lemma", () => {
+    expect(answerable("When did the patient undergo suboccipital craniotomy?", surgery)).toBe(true);
+    expect(answerable("Which antibiotic did they give the patient?", surgery)).toBe(true);
+    expect(answerable("When did the patient undergo a laminectomy?", surgery)).toBe(false);
+  });
+
+  it("reads a negated form as its prefixed twin: 'unpaid' is 'not paid'", () => {
+    expect(answerable("What interest rate is charged on unpaid balances?", invoices)).toBe(true);
+    expect(answerable("What interest rate is charged on unpaid balances?", hit("Interest accrues at the rate of 1.5% per month on all invoices.", { documentId: "x", fileName: "X.txt" }))).toBe(false);
+  });
+});

@@ -259,3 +259,31 @@ describe("checkSentence: the value of a neighbouring clause", () => {
     expect(checkSentence("The notice needed to terminate for any reason is 30 days [1].", [1], alone, question).verdict).toBe("verified");
   });
 });
+
+// "How often may the Licensor audit …": the clause type is the question's subject, not phrasing.
+describe("checkSentence: a clause type the question asks about", () => {
+  const license = preparePassages([
+    {
+      n: 1,
+      text:
+        "The Licensee shall comply with the Licensor's quality standards for the Licensed Mark. " +
+        "The provisions of this Section shall survive for twenty-four (24) months following termination of this Agreement, and the Licensee shall cease all use of the Licensed Mark.",
+    },
+  ]);
+  const audited = preparePassages([{ n: 1, text: "The Licensor may audit the Licensee's use of the Licensed Mark at least once every twenty-four (24) months upon reasonable notice." }]);
+  const question = "How often may the Licensor audit the Licensee's use of the mark?";
+
+  it("does not verify a sentence saying the clause when its cited passage does not say it", () => {
+    const v = checkSentence("The Licensor may audit the Licensee's use of the mark once every twenty-four (24) months [1].", [1], license, question);
+    expect(v.verdict).toBe("not_in_cited");
+    expect(v.missingClaims).toContain("audit");
+  });
+
+  it("does not verify a figure that stands nowhere near the clause in its passage, even when the sentence leaves the clause unsaid", () => {
+    expect(checkSentence("Once every twenty-four (24) months [1].", [1], license, question).verdict).toBe("not_in_cited");
+  });
+
+  it("verifies the figure of the clause itself", () => {
+    expect(checkSentence("The Licensor may audit the Licensee's use of the mark once every twenty-four (24) months [1].", [1], audited, question).verdict).toBe("verified");
+  });
+});

@@ -137,3 +137,26 @@ describe("answeringSentence: a long sentence clipped", () => {
     expect(at === 0 || /[\s,.:;]/.test(abf.text[at - 1]!)).toBe(true);
   });
 });
+
+describe("answeringSentence: a clause type asked about", () => {
+  const dev = hit(
+    "WPD shall at all times keep books, records and accounts which accurately reflect its transactions, and shall retain such records for CNS for three (3) years. " +
+      "WPD shall furnish CNS a report within thirty (30) days after the end of each Calendar Quarter.",
+    { documentId: "cns", fileName: "Development Agreement.txt" },
+  );
+
+  it("quotes no sentence that lacks the clause type the question names: a records-keeping sentence is no audit right", () => {
+    const q = "How often may CNS audit WPD's records under the development agreement?";
+    const verdict = judgeAnswerability(q, [dev], null);
+    expect(answeringSentence(q, { ...verdict, answerable: true }, [dev])).toBeNull();
+    // The same question without the clause type is answered by that sentence.
+    const kept = "How long must WPD retain its records under the development agreement?";
+    expect(answeringSentence(kept, judgeAnswerability(kept, [dev], null), [dev])?.text).toContain("three (3) years");
+  });
+
+  it("makes the gate refuse a clause type the document never names, everyday word though it is", () => {
+    const v = judgeAnswerability("How often may CNS audit WPD's records under the development agreement?", [dev], null);
+    expect(v.answerable).toBe(false);
+    expect(v.absentEverywhere).toEqual(["audit"]);
+  });
+});
