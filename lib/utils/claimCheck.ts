@@ -75,6 +75,13 @@ interface Claim {
   name?: boolean;
 }
 
+/** The word after a number that says what it counts ("1 user", "81 traces", "20 fractions"), or undefined. */
+function unitAfter(sentence: string, words: readonly TextWord[], i: number): string | undefined {
+  const next = words[i + 1];
+  const nextRaw = next ? sentence.slice(next.start, next.end).toLowerCase() : "";
+  return next && (UNIT_WORDS.has(next.w) || (/^\p{L}{2,}$/u.test(nextRaw) && !STOP.has(nextRaw))) ? next.w : undefined;
+}
+
 function claimsOf(sentence: string, words: TextWord[], phrasing: ReadonlySet<string>): Claim[] {
   const out: Claim[] = [];
   const seen = new Set<string>();
@@ -84,11 +91,9 @@ function claimsOf(sentence: string, words: TextWord[], phrasing: ReadonlySet<str
     const surface = sentence.slice(w.start, w.end);
     if (/^\d/.test(w.w)) {
       // The word after a number says what it counts ("1 user", "81 traces"): it must follow the number in the passage too.
-      const next = words[i + 1];
-      const nextRaw = next ? sentence.slice(next.start, next.end).toLowerCase() : "";
-      const unit = next && (UNIT_WORDS.has(next.w) || (/^\p{L}{2,}$/u.test(nextRaw) && !STOP.has(nextRaw))) ? next.w : undefined;
+      const unit = unitAfter(sentence, words, i);
       const k = `#${w.w} ${unit ?? ""}`;
-      if (!seen.has(k)) out.push({ surface: unit ? sentence.slice(w.start, next!.end) : surface, figure: { value: w.w, unit } });
+      if (!seen.has(k)) out.push({ surface: unit ? sentence.slice(w.start, words[i + 1].end) : surface, figure: { value: w.w, unit } });
       seen.add(k);
       return;
     }
@@ -224,6 +229,13 @@ export function checkSentence(
     }
   }
 
+  // Two figures the sentence states as one ("3600 cGy in 28 fractions") must stand together in a cited
+  // passage: its "5040 cGy in 28 fractions" and "3600 cGy in 20 fractions" hold both, but not the pair.
+  for (const pair of figurePairs(plain, words)) {
+    if (missingClaims.includes(pair.a.surface) || missingClaims.includes(pair.b.surface)) continue;
+    if (!citedPassages.some((p) => pairInPassage(p.text, pair))) missingClaims.push(plain.slice(pair.from, pair.to));
+  }
+
   // The rest of its content words: most must be in the cited passages too.
   const claimWords = new Set(claims.flatMap((c) => (c.figure ? [c.figure.value, c.figure.unit ?? ""] : c.term![0])));
   const plainWords = [...new Set(words.filter((w) => !STOP.has(plain.slice(w.start, w.end).toLowerCase()) && w.w.length > 1 && !claimWords.has(w.w)).map((w) => w.w))];
@@ -240,7 +252,11 @@ export function checkSentence(
   // for "p.o."). The fewer claims it has, the more of those words must come from the passage.
   const found = claims.length - missingClaims.length;
   const needed = found >= 2 ? 0 : found === 1 ? MIN_WORD_COVERAGE / 2 : MIN_WORD_COVERAGE;
-  const coverageOk = plainWords.length < 3 || covered / plainWords.length >= needed;
+  // A sentence stating nothing specific ("X is a common condition that affects memory") is vouched for by
+  // its words only where they stand together: in one sentence of a cited passage, not scattered over it.
+  const coverageOk =
+    plainWords.length < 3 ||
+    (covered / plainWords.length >= needed && (claims.length > 0 || bestSentenceCoverage(plainWords, citedPassages) >= MIN_WORD_COVERAGE));
   if (opposite) missingClaims.push(opposite);
   const verified = missingClaims.length === 0 && coverageOk && !incomplete && claims.length + plainWords.length > 0;
   return {
@@ -252,6 +268,83 @@ export function checkSentence(
     incomplete,
     support: verified ? mergeSpans(support) : [],
   };
+}
+
+interface FigurePair {
+  a: { value: string; unit: string; surface: string };
+  b: { value: string; unit: string; surface: string };
+  /** Words between the first figure's unit and the second number. */
+  gap: number;
+  /** Offsets of the pair in the sentence. */
+  from: number;
+  to: number;
+}
+
+/** Words that may join two figures stated as one: "in", "over", "of", "per", "x". */
+const PAIR_JOINERS = new Set(["in", "over", "of", "per", "for", "x", "at", "across", "with", "within", "during"]);
+const PAIR_JOINER_WORDS = new Set([...PAIR_JOINERS, "a", "an", "the"].map((w) => textWords(w)[0]!.w));
+
+/** Figures with units the sentence states next to each other, joined by at most two words and no punctuation. */
+function figurePairs(sentence: string, words: readonly TextWord[]): FigurePair[] {
+  const figures: { i: number; value: string; unit: string }[] = [];
+  words.forEach((w, i) => {
+    const unit = /^\d/.test(w.w) ? unitAfter(sentence, words, i) : undefined;
+    if (unit) figures.push({ i, value: w.w, unit });
+  });
+  const out: FigurePair[] = [];
+  for (let k = 0; k + 1 < figures.length; k++) {
+    const [x, y] = [figures[k], figures[k + 1]];
+    const gap = y.i - (x.i + 1) - 1;
+    if (gap < 0 || gap > 2 || x.value === y.value) continue;
+    const between = sentence.slice(words[x.i + 1].end, words[y.i].start);
+    if (/[,;:()]/.test(between) || words.slice(x.i + 2, y.i).some((w) => !PAIR_JOINERS.has(sentence.slice(w.start, w.end).toLowerCase()))) continue;
+    out.push({
+      a: { value: x.value, unit: x.unit, surface: sentence.slice(words[x.i].start, words[x.i + 1].end) },
+      b: { value: y.value, unit: y.unit, surface: sentence.slice(words[y.i].start, words[y.i + 1].end) },
+      gap,
+      from: words[x.i].start,
+      to: words[y.i + 1].end,
+    });
+  }
+  return out;
+}
+
+/** Positions where a figure's number stands with its unit within three words after it: [number, unit] positions. */
+function figureAt(index: WordIndex, f: { value: string; unit: string }): [number, number][] {
+  const units = new Set(alternativesOf([f.unit]).filter((a) => a.length === 1).map((a) => a[0]));
+  const out: [number, number][] = [];
+  for (const i of index.at.get(f.value) ?? []) {
+    for (let k = 1; k <= 3; k++) {
+      if (index.words[i + k] && units.has(index.words[i + k].w)) {
+        out.push([i, i + k]);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** The two figures stand together in the passage, in either order, joined only by joining words ("in", "of the"). */
+function pairInPassage(index: WordIndex, pair: FigurePair): boolean {
+  const as = figureAt(index, pair.a);
+  const bs = figureAt(index, pair.b);
+  const joined = (from: number, to: number) => to > from && to - from - 1 <= 3 && index.words.slice(from + 1, to).every((w) => PAIR_JOINER_WORDS.has(w.w));
+  return as.some(([ai, au]) => bs.some(([bi, bu]) => joined(au, bi) || joined(bu, ai)));
+}
+
+/** The largest share of the words that one sentence of the cited passages holds. */
+function bestSentenceCoverage(plainWords: readonly string[], cited: readonly PreparedPassage[]): number {
+  let best = 0;
+  for (const p of cited) {
+    // The passage's file name and heading stand beside every one of its sentences.
+    const inLabel = (w: string) => alternativesOf([w]).some((a) => findPhrase(p.label, a));
+    for (const s of passageSentences(p.raw)) {
+      const index = indexWords(s.text);
+      const n = plainWords.filter((w) => inLabel(w) || alternativesOf([w]).some((a) => findPhrase(index, a))).length;
+      best = Math.max(best, n / Math.max(1, plainWords.length));
+    }
+  }
+  return best;
 }
 
 /** The question's terms that set the clause's conditions: not the focus, not names, not the document's own label words, not units. */

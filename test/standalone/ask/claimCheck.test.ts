@@ -287,3 +287,46 @@ describe("checkSentence: a clause type the question asks about", () => {
     expect(checkSentence("The Licensor may audit the Licensee's use of the mark once every twenty-four (24) months [1].", [1], audited, question).verdict).toBe("verified");
   });
 });
+
+describe("checkSentence: figures recombined, and sentences that state nothing specific", () => {
+  const rt = preparePassages([
+    {
+      n: 1,
+      text: "His symptoms stabilized and he underwent 5040 cGy in 28 fractions to his brain and 3600 cGy in 20 fractions to his cervical and thoracic spinal cord from 9/93 through 1/19/94.",
+    },
+  ]);
+  const question = "What radiation dose did the patient's cervical and thoracic spinal cord receive?";
+
+  it("does not verify two true figures stated as one pair the passage never states together", () => {
+    const v = checkSentence("His spinal cord received 3600 cGy in 28 fractions [1].", [1], rt, question);
+    expect(v.verdict).toBe("not_in_cited");
+    expect(v.missingClaims).toEqual(["3600 cGy in 28 fractions"]);
+    // Each figure is in the passage: misattributed, not invented.
+    expect(v.invented).toEqual([]);
+  });
+
+  it("verifies the pair the passage states, in either order, and figures the sentence keeps apart", () => {
+    expect(checkSentence("His spinal cord received 3600 cGy in 20 fractions [1].", [1], rt, question).verdict).toBe("verified");
+    expect(checkSentence("His spinal cord received 20 fractions of 3600 cGy [1].", [1], rt, question).verdict).toBe("verified");
+    expect(checkSentence("He received 28 fractions to his brain and 3600 cGy to his cervical and thoracic spinal cord [1].", [1], rt, question).verdict).toBe("verified");
+  });
+
+  const report = preparePassages([
+    {
+      n: 1,
+      text:
+        "CC: Memory difficulty. This 64 y/o man had difficulty remembering names for 12 months. " +
+        "His wife noted he was forgetful of common household tasks. MRI brain showed mild generalized atrophy. " +
+        "He was started on a trial of medication and his condition was followed in clinic.",
+      label: "Alzheimer Disease.txt",
+    },
+  ]);
+
+  it("does not verify a sentence with no specific claim whose words are only scattered over the passage", () => {
+    expect(checkSentence("Memory loss is a common condition that is followed in older men [1].", [1], report).verdict).toBe("not_in_cited");
+  });
+
+  it("verifies such a sentence when its words stand together in one sentence of the passage", () => {
+    expect(checkSentence("His wife noted he was forgetful of common household tasks [1].", [1], report).verdict).toBe("verified");
+  });
+});
