@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import os from "node:os";
 import { config } from "@/core/config";
 import { openDb, type Db } from "@/core/db";
 import { countComputeLeases, dropComputeLease, pruneComputeLeases, putComputeLease, renewComputeLease, tryBulkComputeLease } from "@/core/db/queries";
@@ -16,6 +17,9 @@ import { countComputeLeases, dropComputeLease, pruneComputeLeases, putComputeLea
 //   interactive lease is live, otherwise gives its bulk lease up and waits.
 // Leases are renewed by a heartbeat and expire after ttlMs, so a killed process's lease lapses
 // by itself and the other process carries on.
+// - share(): when true, neither side waits for the other. The process scheduler shares when each
+//   model runs 1 thread and the machine has a core for each (spareCoreFree), so bulk embedding
+//   goes on at 1 thread beside an answer at 1 thread, and pauses only when the cores are busy.
 
 export interface ComputeSchedulerOptions {
   db: Db;
@@ -29,6 +33,18 @@ export interface ComputeSchedulerOptions {
   /** The longest an interactive call waits for the worker to step aside. */
   maxWaitMs?: number;
   pid?: number;
+  /** Asked before each wait: true lets both kinds compute at once (default: never). */
+  share?: () => boolean;
+}
+
+/**
+ * Whether an answer and bulk embedding can compute side by side without oversubscribing: each
+ * model runs `threads` threads, both fit in the cores, and the 1-minute load average leaves room
+ * for them. The load counts Cairn's own two models while they share, so the bar is the core count
+ * plus a half (a lagging average; a stricter bar would flip back and forth on Cairn's own load).
+ */
+export function spareCoreFree(o: { threads: number; cores: number; load1: number }): boolean {
+  return o.threads >= 1 && 2 * o.threads <= o.cores && o.load1 <= o.cores + 0.5;
 }
 
 export interface ComputeStats {
@@ -38,6 +54,8 @@ export interface ComputeStats {
   /** Times bulk work stepped aside, and the total time it waited. */
   bulkPauses: number;
   bulkPausedMs: number;
+  /** Interactive calls and bulk turns that ran beside the other kind (share() was true). */
+  shared: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -45,13 +63,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class ComputeScheduler {
   readonly enabled: boolean;
   readonly ttlMs: number;
-  readonly stats: ComputeStats = { interactiveCalls: 0, interactiveWaitMs: 0, bulkPauses: 0, bulkPausedMs: 0 };
+  readonly stats: ComputeStats = { interactiveCalls: 0, interactiveWaitMs: 0, bulkPauses: 0, bulkPausedMs: 0, shared: 0 };
   private readonly db: Db;
   private readonly heartbeatMs: number;
   private readonly lingerMs: number;
   private readonly pollMs: number;
   private readonly maxWaitMs: number;
   readonly pid: number;
+  readonly share: () => boolean;
   private warned = false;
 
   constructor(o: ComputeSchedulerOptions) {
@@ -63,6 +82,7 @@ export class ComputeScheduler {
     this.pollMs = o.pollMs ?? 25;
     this.maxWaitMs = o.maxWaitMs ?? 10_000;
     this.pid = o.pid ?? process.pid;
+    this.share = o.share ?? (() => false);
   }
 
   /** Live bulk leases (the worker is embedding now). */
@@ -90,7 +110,13 @@ export class ComputeScheduler {
     heartbeat.unref();
     try {
       const started = Date.now();
-      while (Date.now() - started < this.maxWaitMs && this.safe(() => this.bulkActive() > 0)) await sleep(this.pollMs);
+      while (Date.now() - started < this.maxWaitMs && this.safe(() => this.bulkActive() > 0)) {
+        if (this.share()) {
+          this.stats.shared++;
+          break;
+        }
+        await sleep(this.pollMs);
+      }
       this.stats.interactiveCalls++;
       this.stats.interactiveWaitMs += Date.now() - started;
       return await fn();
@@ -140,11 +166,22 @@ export class BulkLease {
     if (!this.scheduler.enabled) return 0;
     if (this.held) {
       if (countComputeLeases(this.db, "interactive", Date.now()) === 0) return 0;
+      if (this.scheduler.share()) {
+        this.scheduler.stats.shared++;
+        return 0;
+      }
       this.release();
     }
     const started = Date.now();
     let paused = false;
-    while (!tryBulkComputeLease(this.db, { id: this.id, pid: this.scheduler.pid, now: Date.now(), expiresAt: Date.now() + this.scheduler.ttlMs })) {
+    for (;;) {
+      const lease = { id: this.id, pid: this.scheduler.pid, now: Date.now(), expiresAt: Date.now() + this.scheduler.ttlMs };
+      if (tryBulkComputeLease(this.db, lease)) break;
+      if (this.scheduler.share()) {
+        putComputeLease(this.db, { ...lease, kind: "bulk" });
+        this.scheduler.stats.shared++;
+        break;
+      }
       paused = true;
       await sleep(this.pollMs * 4);
     }
@@ -178,7 +215,9 @@ export function computeScheduler(): ComputeScheduler {
   const cfg = config();
   let s = schedulers.get(cfg.dbPath);
   if (!s) {
-    s = new ComputeScheduler({ db: openDb(cfg.dbPath), enabled: cfg.computeScheduler });
+    const cores = os.availableParallelism();
+    const share = cfg.computeShare ? () => spareCoreFree({ threads: cfg.modelThreads, cores, load1: os.loadavg()[0]! }) : undefined;
+    s = new ComputeScheduler({ db: openDb(cfg.dbPath), enabled: cfg.computeScheduler, share });
     schedulers.set(cfg.dbPath, s);
   }
   return s;
