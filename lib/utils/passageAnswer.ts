@@ -79,8 +79,30 @@ function documentNaming(fileName: string | undefined, passages: readonly Passage
 }
 
 /** Terms that only name the document ("the NMF trademark license agreement", "Coral Gold", "Intermark Capital"). */
-function namesDocument(t: QuestionTerm, naming: WordIndex): boolean {
-  return containsTerm(naming, t);
+function namesDocument(t: QuestionTerm, naming: WordIndex, fileName: string | undefined): boolean {
+  if (containsTerm(naming, t)) return true;
+  // Filed documents glue the company's name into one word ("CORALGOLDRESOURCES,LTD_…", "CnsPharmaceuticalsInc_…"):
+  // a capitalised name of the question inside such a word names the document too.
+  if (!fileName || !/^\p{Lu}/u.test(t.surface) || t.surface.length < 4 || /[^\p{L}]/u.test(t.surface)) return false;
+  const glued = fileName.split(/[^\p{L}]+/u).filter((w) => w.length >= 12);
+  return glued.some((w) => w.toLowerCase().includes(t.surface.toLowerCase()));
+}
+
+/** A sentence that goes on about the one before it ("The largest of which measures …", "It …"): read with it. */
+const CONTINUES = /^\s*(?:(?:the|a)\s+\w+\s+of\s+(?:which|these|them|those)|of\s+which|which|it|its|they|these|those|this|such)\b/i;
+
+/**
+ * The passage's sentences, and each sentence read together with a following one that continues it;
+ * `continuesAt` (offset in the joined text) is where the continuation starts: the value must be there.
+ */
+function candidateSentences(text: string): (ReturnType<typeof sentenceSpans>[number] & { continuesAt?: number })[] {
+  const sentences = passageSentences(text);
+  const out: (ReturnType<typeof sentenceSpans>[number] & { continuesAt?: number })[] = [...sentences];
+  sentences.forEach((s, k) => {
+    const next = sentences[k + 1];
+    if (next && CONTINUES.test(next.text)) out.push({ ...s, end: next.end, text: text.slice(s.start, next.end), continuesAt: next.start - s.start });
+  });
+  return out;
 }
 
 /**
@@ -142,7 +164,7 @@ export function answeringSentence(
   const wh = WH_WORD.exec(question);
   const whAt = wh?.index ?? 0;
   const naming = documentNaming(fileName, passages, docId);
-  const terms = questionTerms(question).filter((t) => !namesDocument(t, naming) && !AUXILIARY.has(t.surface.toLowerCase()));
+  const terms = questionTerms(question).filter((t) => !namesDocument(t, naming, fileName) && !AUXILIARY.has(t.surface.toLowerCase()));
   if (terms.length === 0) return null;
   const at = (t: QuestionTerm) => question.indexOf(t.surface);
   // "Which levels …", "What graft …": the word right after the wh-word is the kind of answer, which the sentence instantiates.
@@ -178,13 +200,19 @@ export function answeringSentence(
   let best: (PassageSentence & { score: number }) | null = null;
   passages.forEach((p, i) => {
     if (docId !== undefined && answerability.named && p.documentId !== docId) return;
-    for (const s of passageSentences(p.text)) {
+    for (const s of candidateSentences(p.text)) {
       // A reference list's line ("[1] LuaJIT roadmap 2008 - http://…") answers nothing.
       if (/\bhttps?:\/\/|\bwww\./i.test(s.text)) continue;
       const index = indexWords(s.text);
       const { hits, focusAt } = hitsIn(index, terms, focus);
       const covered = terms.filter((t) => hits.has(t)).reduce((sum, t) => sum + weight(t), 0);
-      const values = focusAt === undefined ? [] : expectedValues(s.text, index.words, expect, question);
+      let values = focusAt === undefined ? [] : expectedValues(s.text, index.words, expect, question);
+      // Read with its continuation, the sentence is the subject and the continuation gives the value: a figure,
+      // or for an open question a code or a name ("These were ligated with #3-0 silk suture").
+      if (s.continuesAt !== undefined) {
+        const named = (v: number) => index.words[v].start > s.continuesAt! && /^\p{Lu}/u.test(s.text.slice(index.words[v].start, index.words[v].end));
+        values = values.filter((v) => index.words[v].start >= s.continuesAt! && (expect !== "any" || /^\d/.test(index.words[v].w) || named(v)));
+      }
       // "How many users …": the count is of users, near the word.
       const near = countOf ? values.filter((v) => Math.abs(v - focusAt!) <= 4) : values;
       const why = focusAt === undefined ? "no focus" : clauseAsked.some((t) => !containsTerm(index, t)) ? "no clause term" : covered < MIN_COVERAGE * total ? `covers ${covered.toFixed(2)}/${total.toFixed(2)}` : near.length === 0 ? `no ${expect}` : "";

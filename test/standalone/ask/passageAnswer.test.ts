@@ -110,8 +110,31 @@ describe("answeringSentence: sentences, focus and the document's names", () => {
     });
     const q = "How long is the term of the Coral Gold consulting agreement with Intermark Capital?";
     expect(answer(q, [term])?.text).toContain("five (5) years");
-    // Without the header, "Coral Gold" and "Intermark Capital" are words the sentence lacks.
-    expect(answer(q, [{ ...term, context: "" }])).toBeNull();
+    // Without the header or a file name holding them, "Coral Gold" and "Intermark Capital" are words the sentence lacks.
+    expect(answer(q, [{ ...term, context: "", fileName: "Consulting Agreement.txt" }])).toBeNull();
+  });
+
+  it("finds the names a filed document's name glues into one word ('CORALGOLDRESOURCES,LTD_…')", () => {
+    const term = hit("4.2 The term of this Agreement is for a period of five (5) years commencing on the Effective Date.", {
+      documentId: "coral2",
+      fileName: "CORALGOLDRESOURCES,LTD_05_28_2020-EX-4.1-CONSULTING AGREEMENT.txt",
+    });
+    expect(answer("How long is the term of the Coral Gold consulting agreement?", [term])?.text).toContain("five (5) years");
+    // A short or lowercase word inside the glued name is not taken for a name.
+    expect(answer("How long is the term of the gold consulting agreement with Intermark Capital?", [term])).toBeNull();
+  });
+
+  it("reads a sentence together with the next one that continues it ('The largest of which measures …')", () => {
+    const mri = hit(
+      "Multiple intradural nodular lesions were seen in the cervical spine and cisterna magna. The largest of which measures 1.1 x 1.0 x 2.0cm. The cord was normal.",
+      { documentId: "mri2", fileName: "MRI.txt" },
+    );
+    const a = answer("How large was the largest nodular lesion in the cervical spine?", [mri]);
+    expect(a?.text).toBe("Multiple intradural nodular lesions were seen in the cervical spine and cisterna magna. The largest of which measures 1.1 x 1.0 x 2.0cm.");
+    expect(a?.exact).toBe(a?.text);
+    // The continuation gives the value, not more of the question's words: "This paper makes …" answers nothing.
+    const paper2 = hit("TraceMonkey gives a 2x-20x speedup for traceable programs. This paper makes the following contributions:", { documentId: "tm2", fileName: "tracemonkey.pdf" });
+    expect(answer("What speedups did the paper measure on Windows?", [paper2])).toBeNull();
   });
 });
 
