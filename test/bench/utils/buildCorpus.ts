@@ -12,6 +12,8 @@ const dataDir = path.resolve(process.argv[2] ?? "");
 if (!process.argv[2] || !process.argv[3]) throw new Error("usage: buildCorpus.ts <data dir> <corpus id>");
 const corpus = benchCorpus(process.argv[3]);
 const models = testModelPaths();
+// The embedder the cache is keyed on (ensureCorpus passes it; e.g. the Q8_0 variant), else the test embedder.
+if (process.env.BENCH_CORPUS_EMBEDDER) models.embedder = process.env.BENCH_CORPUS_EMBEDDER;
 process.env.CAIRN_DATA_DIR = dataDir;
 process.env.CAIRN_EMBED_MODEL = models.embedder;
 

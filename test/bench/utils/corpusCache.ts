@@ -44,7 +44,7 @@ export function ensureCorpus(id: BenchCorpusId, embedderPath: string, runDir: st
     const r = spawnSync(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "buildCorpus.ts"), partial, id], {
       cwd: root,
       stdio: ["ignore", "inherit", "inherit"],
-      env: process.env,
+      env: { ...process.env, BENCH_CORPUS_EMBEDDER: embedderPath },
     });
     if (r.status !== 0 || !fs.existsSync(path.join(partial, "corpus.json"))) {
       fs.rmSync(partial, { recursive: true, force: true });
