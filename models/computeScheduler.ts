@@ -17,9 +17,9 @@ import { countComputeLeases, dropComputeLease, pruneComputeLeases, putComputeLea
 //   interactive lease is live, otherwise gives its bulk lease up and waits.
 // Leases are renewed by a heartbeat and expire after ttlMs, so a killed process's lease lapses
 // by itself and the other process carries on.
-// - share(): when true, neither side waits for the other. The process scheduler shares when each
-//   model runs 1 thread and the machine has a core for each (spareCoreFree), so bulk embedding
-//   goes on at 1 thread beside an answer at 1 thread, and pauses only when the cores are busy.
+// - share(side): when true, that side does not wait for the other. The process scheduler shares
+//   when each model runs 1 thread and the machine has a core for each (spareCoreFree), so bulk
+//   embedding goes on at 1 thread beside an answer at 1 thread, and pauses only when the cores are busy.
 
 export interface ComputeSchedulerOptions {
   db: Db;
@@ -33,8 +33,8 @@ export interface ComputeSchedulerOptions {
   /** The longest an interactive call waits for the worker to step aside. */
   maxWaitMs?: number;
   pid?: number;
-  /** Asked before each wait: true lets both kinds compute at once (default: never). */
-  share?: () => boolean;
+  /** Asked before each wait by that side: true lets both kinds compute at once (default: never). */
+  share?: (side: "interactive" | "bulk") => boolean;
 }
 
 /**
@@ -43,9 +43,16 @@ export interface ComputeSchedulerOptions {
  * for them. The load counts Cairn's own two models while they share, so the bar is the core count
  * plus a half (a lagging average; a stricter bar would flip back and forth on Cairn's own load).
  */
-export function spareCoreFree(o: { threads: number; cores: number; load1: number }): boolean {
-  return o.threads >= 1 && 2 * o.threads <= o.cores && o.load1 <= o.cores + 0.5;
+export function spareCoreFree(o: { threads: number; cores: number; load1: number; margin?: number }): boolean {
+  return o.threads >= 1 && 2 * o.threads <= o.cores && o.load1 <= o.cores + (o.margin ?? 0.5);
 }
+
+/**
+ * The worker decides (margin 0.5); the web side shares up to a looser bar (1.0), so that whenever
+ * the worker keeps computing beside an answer the answer does not wait for it either (the two read
+ * the load a few seconds apart). When the worker does not share it steps aside at its next chunk.
+ */
+export const SHARE_MARGIN = { bulk: 0.5, interactive: 1.0 } as const;
 
 export interface ComputeStats {
   /** Interactive calls, and the total time they waited for the worker to step aside. */
@@ -70,7 +77,7 @@ export class ComputeScheduler {
   private readonly pollMs: number;
   private readonly maxWaitMs: number;
   readonly pid: number;
-  readonly share: () => boolean;
+  readonly share: (side: "interactive" | "bulk") => boolean;
   private warned = false;
 
   constructor(o: ComputeSchedulerOptions) {
@@ -111,7 +118,7 @@ export class ComputeScheduler {
     try {
       const started = Date.now();
       while (Date.now() - started < this.maxWaitMs && this.safe(() => this.bulkActive() > 0)) {
-        if (this.share()) {
+        if (this.share("interactive")) {
           this.stats.shared++;
           break;
         }
@@ -166,7 +173,7 @@ export class BulkLease {
     if (!this.scheduler.enabled) return 0;
     if (this.held) {
       if (countComputeLeases(this.db, "interactive", Date.now()) === 0) return 0;
-      if (this.scheduler.share()) {
+      if (this.scheduler.share("bulk")) {
         this.scheduler.stats.shared++;
         return 0;
       }
@@ -177,7 +184,7 @@ export class BulkLease {
     for (;;) {
       const lease = { id: this.id, pid: this.scheduler.pid, now: Date.now(), expiresAt: Date.now() + this.scheduler.ttlMs };
       if (tryBulkComputeLease(this.db, lease)) break;
-      if (this.scheduler.share()) {
+      if (this.scheduler.share("bulk")) {
         putComputeLease(this.db, { ...lease, kind: "bulk" });
         this.scheduler.stats.shared++;
         break;
@@ -216,7 +223,9 @@ export function computeScheduler(): ComputeScheduler {
   let s = schedulers.get(cfg.dbPath);
   if (!s) {
     const cores = os.availableParallelism();
-    const share = cfg.computeShare ? () => spareCoreFree({ threads: cfg.modelThreads, cores, load1: os.loadavg()[0]! }) : undefined;
+    const share = cfg.computeShare
+      ? (side: "interactive" | "bulk") => spareCoreFree({ threads: cfg.modelThreads, cores, load1: os.loadavg()[0]!, margin: SHARE_MARGIN[side] })
+      : undefined;
     s = new ComputeScheduler({ db: openDb(cfg.dbPath), enabled: cfg.computeScheduler, share });
     schedulers.set(cfg.dbPath, s);
   }

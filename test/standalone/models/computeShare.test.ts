@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, openDb } from "@/core/db";
-import { ComputeScheduler, spareCoreFree } from "@/models/computeScheduler";
+import { ComputeScheduler, SHARE_MARGIN, spareCoreFree } from "@/models/computeScheduler";
 
 // The spare-core policy: bulk embedding goes on beside an answer when each model runs 1 thread and
 // the load leaves a core for each; otherwise the scheduler pauses it as before. Leases are db rows,
@@ -30,6 +30,14 @@ describe("spareCoreFree", () => {
     expect(spareCoreFree({ threads: 0, cores: 2, load1: 0 })).toBe(false);
     expect(spareCoreFree({ threads: 2, cores: 2, load1: 0 })).toBe(false);
     expect(spareCoreFree({ threads: 2, cores: 4, load1: 4.5 })).toBe(true);
+  });
+
+  it("lets the web side share whenever the worker does (a looser bar), so an answer never waits on a sharing worker", () => {
+    for (let load1 = 0; load1 <= 6; load1 += 0.05) {
+      const bulk = spareCoreFree({ threads: 1, cores: 2, load1, margin: SHARE_MARGIN.bulk });
+      const web = spareCoreFree({ threads: 1, cores: 2, load1: load1 + 0.4, margin: SHARE_MARGIN.interactive });
+      if (bulk) expect(web).toBe(true);
+    }
   });
 });
 
