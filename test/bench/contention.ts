@@ -8,7 +8,9 @@
 // Then the prompt sized to a first-token budget: the same questions idle, budget off vs on,
 // interleaved per question (./utils/firstTokenBudget.ts). BENCH_PHASES=budget runs only that,
 // BENCH_PHASES=contention only the rest. CAIRN_PROMPT_TOKENS_PER_SECOND pins the speed (reproducible prompts).
-// Run: npm run bench -- contention   (BENCH_QUESTIONS=n, BENCH_BIG_PAGES=n, BENCH_ALONE_MS=ms, BENCH_ANSWER_TOKENS=n, BENCH_PHASES=all|contention|budget)
+// Run: npm run bench -- contention   (BENCH_QUESTIONS=n, BENCH_BIG_PAGES=n, BENCH_ALONE_MS=ms, BENCH_ANSWER_TOKENS=n, BENCH_PHASES=all|contention|budget,
+// BENCH_SCHEDULER_MODES=off,on,share: "on" is the scheduler with the worker always pausing
+// (CAIRN_COMPUTE_SHARE=off), "share" lets it keep embedding beside an answer while a core is free)
 // The machine is shared (load 8–14): absolute times are meaningless, ratios within the run are not.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -54,10 +56,14 @@ async function upload(bytes: Uint8Array, name: string): Promise<string> {
   return addUploadedFile(currentPrincipal(), BULK, { tempPath: temp, name, sha256, size }).document.id;
 }
 
-function startWorker(scheduler: "on" | "off"): ChildProcess {
+type SchedulerMode = "off" | "on" | "share";
+const MODES = (process.env.BENCH_SCHEDULER_MODES ?? "off,on").split(",") as SchedulerMode[];
+if (MODES.some((m) => !["off", "on", "share"].includes(m))) throw new Error(`BENCH_SCHEDULER_MODES=${MODES.join(",")}: use off, on and share`);
+
+function startWorker(mode: SchedulerMode): ChildProcess {
   return spawn(workerCommand[0], workerCommand[1], {
     cwd: root,
-    env: { ...process.env, ...app.appEnv, CAIRN_COMPUTE_SCHEDULER: scheduler, CAIRN_WORKER_POLL_MS: "100" },
+    env: { ...process.env, ...app.appEnv, CAIRN_COMPUTE_SCHEDULER: mode === "off" ? "off" : "on", CAIRN_COMPUTE_SHARE: mode === "share" ? "auto" : "off", CAIRN_WORKER_POLL_MS: "100" },
     stdio: ["ignore", "ignore", "inherit"],
   });
 }
@@ -166,6 +172,8 @@ interface Phase {
   stillEmbeddingAtEnd?: boolean;
   schedulerWaitMs?: number;
   workerPausedMs?: number;
+  /** Interactive calls that ran beside the worker (web side of the spare-core policy). */
+  sharedCalls?: number;
   load: [number, number, number];
 }
 const phases: Phase[] = [];
@@ -175,8 +183,8 @@ console.log(`idle: ${JSON.stringify(phases[0]!.asked.map((a) => [round(a.ttftMs,
 loads.afterIdle = loadAverage();
 
 let kwBusy: { ms: number | null; capMs: number } | undefined;
-for (const mode of ["off", "on"] as const) {
-  const bigId = await upload(await makeFixtureTextPdf(BIG_PAGES, mode === "off" ? 1 : 2), `big-${mode}.pdf`);
+for (const mode of MODES) {
+  const bigId = await upload(await makeFixtureTextPdf(BIG_PAGES, mode === "off" ? 1 : mode === "on" ? 2 : 5), `big-${mode}.pdf`);
   const worker = startWorker(mode);
   // Into the embedding stage, past the first batch.
   for (let t = Date.now(); embedded(bigId).done < 16; await sleep(200)) {
@@ -187,6 +195,7 @@ for (const mode of ["off", "on"] as const) {
   await sleep(ALONE_MS);
   const a1 = { t: performance.now(), done: embedded(bigId).done };
   const waitBefore = computeScheduler().stats.interactiveWaitMs;
+  const sharedBefore = computeScheduler().stats.shared;
   const asked = await askAll();
   const a2 = { t: performance.now(), done: embedded(bigId).done };
   const end = embedded(bigId);
@@ -197,6 +206,7 @@ for (const mode of ["off", "on"] as const) {
     chunksPerSecDuring: (a2.done - a1.done) / ((a2.t - a1.t) / 1000),
     stillEmbeddingAtEnd: end.stage === "embedding" && end.status !== "indexed",
     schedulerWaitMs: computeScheduler().stats.interactiveWaitMs - waitBefore,
+    sharedCalls: computeScheduler().stats.shared - sharedBefore,
     load: loadAverage(),
   });
   if (mode === "on") {
@@ -254,6 +264,7 @@ const rows = phases.map((ph) => ({
   "during / alone": ph.chunksPerSecAlone ? round(ph.chunksPerSecDuring! / ph.chunksPerSecAlone, 2) : "-",
   "still embedding at end": ph.stillEmbeddingAtEnd ?? "-",
   "waited for worker ms": ph.schedulerWaitMs === undefined ? "-" : round(ph.schedulerWaitMs, 0),
+  "calls beside worker": ph.sharedCalls ?? "-",
   load1: ph.load[0],
 }));
 const header = {
