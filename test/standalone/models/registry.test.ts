@@ -110,7 +110,7 @@ describe("listModels", () => {
     await writeFile(path.join(cfg.modelsDir, "qwen2.5-1.5b-instruct-q4_k_m.gguf.part"), Buffer.alloc(4096));
     const models = listModels(cfg);
     const by = Object.fromEntries(models.map((m) => [m.name, m]));
-    expect(Object.keys(by)).toEqual(["qwen2.5-1.5b-instruct-q4_k_m", "bge-small-en-v1.5", "qwen2.5-coder-0.5b-instruct-q4_k_m", "all-minilm-l6-v2", "tiny-llm"]);
+    expect(Object.keys(by)).toEqual(["qwen2.5-1.5b-instruct-q4_k_m", "bge-small-en-v1.5", "qwen2.5-coder-0.5b-instruct-q4_k_m", "all-minilm-l6-v2", "all-minilm-l6-v2-q8_0", "qwen2.5-coder-1.5b-instruct-q4_k_m", "tiny-llm"]);
     expect(by["qwen2.5-1.5b-instruct-q4_k_m"]).toMatchObject({
       installed: false,
       partialBytes: 4096,
