@@ -67,8 +67,8 @@ export const stripMarkers = (s: string) => s.replace(markerRegex(), "");
 
 interface Claim {
   surface: string;
-  /** A figure: the number, and the unit word after it when there is one. */
-  figure?: { value: string; unit?: string };
+  /** A figure: the number, and the unit word after it when there is one; `reference` when the sentence says it as a section's number. */
+  figure?: { value: string; unit?: string; reference?: boolean };
   /** A name or rare term: its alternatives. */
   term?: string[][];
   /** Capitalised inside the sentence: a name. */
@@ -93,7 +93,8 @@ function claimsOf(sentence: string, words: TextWord[], phrasing: ReadonlySet<str
       // The word after a number says what it counts ("1 user", "81 traces"): it must follow the number in the passage too.
       const unit = unitAfter(sentence, words, i);
       const k = `#${w.w} ${unit ?? ""}`;
-      if (!seen.has(k)) out.push({ surface: unit ? sentence.slice(w.start, words[i + 1].end) : surface, figure: { value: w.w, unit } });
+      const reference = i > 0 && REFERENCE_WORDS.has(words[i - 1].w);
+      if (!seen.has(k)) out.push({ surface: unit ? sentence.slice(w.start, words[i + 1].end) : surface, figure: { value: w.w, unit, reference } });
       seen.add(k);
       return;
     }
@@ -110,9 +111,27 @@ function claimsOf(sentence: string, words: TextWord[], phrasing: ReadonlySet<str
   return out;
 }
 
-/** A figure is stated when the number occurs and, if it has a unit, that unit follows within three words. */
-function findFigure(index: WordIndex, f: { value: string; unit?: string }): { start: number; end: number } | null {
+/** Words that make the number after them a reference to a part of the document ("Section 5.01"), not a value. */
+const REFERENCE_WORDS = new Set(["section", "sections", "article", "articles", "clause", "clauses", "paragraph", "schedule", "exhibit", "page", "§"].map((w) => textWords(w)[0]?.w ?? w));
+
+/** The number at word i numbers a part of the text: after "Section", or a heading's number at the start of a line ("5.01.  Products Warranty"). */
+function isEnumerator(index: WordIndex, i: number): boolean {
+  const prev = index.words[i - 1];
+  if (prev && REFERENCE_WORDS.has(prev.w)) return true;
+  const text = index.text;
+  if (text === undefined) return false;
+  const lineStart = text.lastIndexOf("\n", index.words[i].start - 1) + 1;
+  return /^\s*$/.test(text.slice(lineStart, index.words[i].start)) && /^\.?\)?\s+\p{Lu}/u.test(text.slice(index.words[i].end, index.words[i].end + 40));
+}
+
+/**
+ * A figure is stated when the number occurs and, if it has a unit, that unit follows within three words.
+ * A bare number must be a value there, not a section's or heading's number — unless the sentence too
+ * says it as a reference ("under Section 5.01"). `loose` counts any occurrence (to tell misread from invented).
+ */
+function findFigure(index: WordIndex, f: { value: string; unit?: string; reference?: boolean }, loose = false): { start: number; end: number } | null {
   for (const i of index.at.get(f.value) ?? []) {
+    if (!f.unit && !loose && !f.reference && isEnumerator(index, i)) continue;
     if (!f.unit) return { start: index.words[i].start, end: index.words[i].end };
     const units = new Set(alternativesOf([f.unit]).filter((a) => a.length === 1).map((a) => a[0]));
     for (let k = 1; k <= 3; k++) {
@@ -123,8 +142,8 @@ function findFigure(index: WordIndex, f: { value: string; unit?: string }): { st
   return null;
 }
 
-function findClaim(index: WordIndex, c: Claim): { start: number; end: number } | null {
-  if (c.figure) return findFigure(index, c.figure);
+function findClaim(index: WordIndex, c: Claim, loose = false): { start: number; end: number } | null {
+  if (c.figure) return findFigure(index, c.figure, loose);
   for (const alt of c.term!) {
     const at = findPhrase(index, alt);
     if (at) return at;
@@ -164,7 +183,7 @@ export function checkSentence(
   // A rare term counts like a name: "diabetes" in an answer about an Alzheimer report that never says it.
   // The question's own words are the user's, not the model's invention.
   const invented = claims
-    .filter((c) => !passages.some((p) => findClaim(p.text, c) || (c.term && findClaim(p.label, c))))
+    .filter((c) => !passages.some((p) => findClaim(p.text, c, true) || (c.term && findClaim(p.label, c))))
     .filter((c) => c.figure || !findClaim(questionIndex, c))
     .map((c) => c.surface);
 

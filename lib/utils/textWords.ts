@@ -97,6 +97,8 @@ export interface WordIndex {
   words: TextWord[];
   /** Positions of each normalised word. */
   at: Map<string, number[]>;
+  /** The text indexed: the words' offsets point into it. */
+  text?: string;
 }
 
 export function indexWords(text: string): WordIndex {
@@ -107,7 +109,7 @@ export function indexWords(text: string): WordIndex {
     if (list) list.push(i);
     else at.set(t.w, [i]);
   });
-  return { words, at };
+  return { words, at, text };
 }
 
 /** Long words whose stems differ only at the end ("anastomos" / "anastomosi", which Porter leaves apart). */

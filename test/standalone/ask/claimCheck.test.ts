@@ -330,3 +330,28 @@ describe("checkSentence: figures recombined, and sentences that state nothing sp
     expect(checkSentence("His wife noted he was forgetful of common household tasks [1].", [1], report).verdict).toBe("verified");
   });
 });
+
+describe("checkSentence: a section's number is no value", () => {
+  const warranty = preparePassages([
+    {
+      n: 1,
+      text:
+        "5.01.  Products Warranty. Company warrants to Distributor all Products to be free from defects in material or workmanship for a period of ninety (90) days from the date of delivery, " +
+        "subject to the limits of Section 1.03.",
+    },
+  ]);
+  const question = "What product warranty does the distributor agreement give?";
+
+  it("does not verify a heading's or a reference's number offered as the value", () => {
+    const v = checkSentence("The product warranty under the distributor agreement is 5.01 [1].", [1], warranty, question);
+    expect(v.verdict).toBe("not_in_cited");
+    // It is in the passage, as a number of a section: misread, not invented.
+    expect(v.invented).toEqual([]);
+    expect(checkSentence("The product warranty is limited by 1.03 [1].", [1], warranty, question).verdict).toBe("not_in_cited");
+  });
+
+  it("verifies the number said as a reference, and the clause's own value", () => {
+    expect(checkSentence("The product warranty is set out in Section 5.01 [1].", [1], warranty, question).verdict).toBe("verified");
+    expect(checkSentence("Products are warranted free from defects for ninety (90) days from delivery [1].", [1], warranty, question).verdict).toBe("verified");
+  });
+});
