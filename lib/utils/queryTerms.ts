@@ -55,9 +55,11 @@ export function wordSpans(text: string): WordSpan[] {
 export function contentTerms(text: string): string[] {
   const terms = new Set<string>();
   for (const m of text.matchAll(COMPOUND)) {
-    const lower = m[0].normalize("NFKC").toLowerCase();
+    // A possessive is its word: "the priest's weight" asks about the priest (a passage's "priest's" splits into "priest" too).
+    const word = m[0].replace(/['’]s$/i, "");
+    const lower = word.normalize("NFKC").toLowerCase();
     // Compounds stay whole: "P-101" in a query must not match every "101" in the corpus.
-    if (isContentWord(lower)) terms.add(normalizeTerm(m[0]));
+    if (isContentWord(lower)) terms.add(normalizeTerm(word));
   }
   return [...terms];
 }
