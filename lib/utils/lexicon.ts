@@ -36,6 +36,7 @@ const SYNONYM_GROUPS: readonly string[][] = [
   ["customer", "buyer", "purchaser"],
   // Clinical report abbreviations (single words; phrases are in PHRASE_ABBREVIATIONS).
   ["weight", "wt", "weighed", "weighs"],
+  ["examination", "exam", "exams", "examinations"],
   ["height", "ht"],
   ["temperature", "temp", "tmax"],
   ["history", "hx", "h/o"],

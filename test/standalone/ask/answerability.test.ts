@@ -115,6 +115,8 @@ describe("judgeAnswerability: lexical variants", () => {
     expect(answerable("What was the respiratory rate?")).toBe(true);
     expect(answerable("What temperature was recorded?")).toBe(true);
     expect(answerable("What history of hypertension does the patient have?")).toBe(true);
+    // "EXAM:" is the report's heading for the examination.
+    expect(questionTerms("What was found on examination?").find((t) => t.surface === "examination")!.alternatives).toContainEqual(["exam"]);
     // The measure the report does not give stays missing.
     expect(answerable("What was the patient's height on examination?")).toBe(false);
   });
