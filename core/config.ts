@@ -74,7 +74,7 @@ const schema = z.object({
   CAIRN_ASK_SEARCH_LIMIT: intFrom(8, 1),
   CAIRN_ASK_ANSWER_TOKENS: intFrom(512, 16),
   /** Time to first token the answer's prompt is sized to: passages are packed (and trimmed) to what the LLM evaluates in this long; 0 = off (context size only). */
-  CAIRN_FIRST_TOKEN_BUDGET_MS: intFrom(2000, 0),
+  CAIRN_FIRST_TOKEN_BUDGET_MS: intFrom(2500, 0),
   /** Pins the LLM's prompt-processing speed (tokens/s) instead of measuring it, for reproducible prompts (benches); 0 = measure. */
   CAIRN_PROMPT_TOKENS_PER_SECOND: z.coerce.number().min(0).default(0),
   /** Chunks before vector search switches from exact to an ANN index (vectorstore/indexes.ts). */

@@ -256,9 +256,13 @@ export async function ask(input: AskInput): Promise<AskResult> {
   // Answerability: the question's subject terms must be in the document the answer would come from.
   // The current turn's words, not the condensed query: earlier turns were already answered.
   const stats = deps.termStats ? await deps.termStats(questionTerms(question), input.collections) : null;
-  let answerability = judgeAnswerability(question, packed.used.map((u) => u.hit), stats);
+  // A passage trimmed to the first-token budget is judged as the chunk it came from: the subject
+  // term may be in a sentence cut for time, and the gate asks whether the document has it.
+  const chunkOf = new Map<string, PromptPassage>(relevantNamed.map((h) => [h.id, h]));
+  const givenChunks = () => packed.used.map((u) => chunkOf.get(u.hit.id) ?? u.hit);
+  let answerability = judgeAnswerability(question, givenChunks(), stats);
   // The document holds a subject term its given passages all miss: its passages holding it go first.
-  const missing = termsMissingFromGiven(question, answerability, packed.used.map((u) => u.hit));
+  const missing = termsMissingFromGiven(question, answerability, givenChunks());
   if (missing.length > 0) {
     t = performance.now();
     const extra = await documentPassages({
@@ -273,8 +277,13 @@ export async function ask(input: AskInput): Promise<AskResult> {
     });
     timings.searchMs += performance.now() - t;
     if (extra.length > 0) {
-      packed = pack([...(await withFileNames(extra, deps)), ...relevantNamed]);
-      answerability = judgeAnswerability(question, packed.used.map((u) => u.hit), stats);
+      const extraNamed = await withFileNames(extra, deps);
+      for (const h of extraNamed) chunkOf.set(h.id, h);
+      // Under a first-token budget the passages already given keep their place: first, the extras would take the room.
+      const head = budget ? givenChunks() : [];
+      const headIds = new Set(head.map((h) => h.id));
+      packed = pack([...head, ...extraNamed, ...relevantNamed.filter((h) => !headIds.has(h.id))]);
+      answerability = judgeAnswerability(question, givenChunks(), stats);
     }
   }
   const retrieval = {

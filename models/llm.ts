@@ -3,7 +3,7 @@ import { LlamaChat, type ChatHistoryItem, type LlamaContext, type LlamaModel } f
 import { CairnError } from "@/core/errors";
 import { CALIBRATION_TEXT, PromptSpeedMeter } from "./promptSpeed";
 import { ModelQueue } from "./queue";
-import type { ChatMessage, GenerateOptions, GenerationResult, LanguageModel } from "./types";
+import type { ChatMessage, GenerateOptions, GenerationResult, LanguageModel, PromptSpeed } from "./types";
 import { getLlamaInstance } from "./utils/llamaInstance";
 
 // The in-process LLM: one model, one context, one sequence, served one request at a time.
@@ -22,6 +22,8 @@ export interface LoadLanguageModelOptions {
 }
 
 export interface LocalLanguageModel extends LanguageModel {
+  /** Measured at load and from every generation, or pinned (never absent for the in-process model). */
+  promptSpeed(): PromptSpeed | null;
   /** The same weights with a context of `contextSize` tokens (capped at the trained context; this one if not larger). */
   withContextSize(contextSize: number): Promise<LanguageModel>;
   dispose(): Promise<void>;

@@ -148,7 +148,7 @@ await askOne(questions[0]!);
 
 if (PHASES !== "contention") {
   // Budget on: the configured one, or the default when the env turns it off for the other phases.
-  const budgetMs = app.cfg.firstTokenBudgetMs || 2000;
+  const budgetMs = app.cfg.firstTokenBudgetMs || 2500;
   const r = await compareFirstTokenBudget(app.ask, deps, app.collections, questions, budgetMs);
   const speed = deps.llm.promptSpeed?.();
   console.log(`\nfirst-token budget: ${questions.length} questions, each asked budget off and on (order alternating); ${path.basename(app.models.llm)}, ${await app.threads()} threads`);
