@@ -63,8 +63,8 @@ const schema = z.object({
   CAIRN_MODEL_THREADS: intFrom(0, 0),
   /** "on": answers and query embeddings pause the worker's bulk embedding (a lease in the metadata db); "off": both compute at once. */
   CAIRN_COMPUTE_SCHEDULER: z.enum(["on", "off"]).default("on"),
-  /** "auto": with the scheduler on and CAIRN_MODEL_THREADS=1, bulk embedding goes on beside an answer while the load average leaves a core for each; "off": it always pauses. */
-  CAIRN_COMPUTE_SHARE: z.enum(["auto", "off"]).default("auto"),
+  /** "auto": with the scheduler on and CAIRN_MODEL_THREADS=1, bulk embedding goes on beside an answer while the load average leaves a core for each; "always": whatever the load; "off": it always pauses. */
+  CAIRN_COMPUTE_SHARE: z.enum(["auto", "always", "off"]).default("auto"),
   /** "on": the web server loads its models in the background at start, so the first question does not wait for the load. */
   CAIRN_WARM_START: z.enum(["on", "off"]).default("on"),
   /** Relevance gate for answers: vector distance (cosine) at most this counts as relevant. */
@@ -152,7 +152,7 @@ export type CairnConfig = {
   workerPollMs: number;
   modelThreads: number;
   computeScheduler: boolean;
-  computeShare: boolean;
+  computeShare: "auto" | "always" | "off";
   warmStart: boolean;
   askMaxVectorDistance: number;
   askMinKeywordCoverage: number;
@@ -219,7 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CairnConfig {
     workerPollMs: e.CAIRN_WORKER_POLL_MS,
     modelThreads: e.CAIRN_MODEL_THREADS,
     computeScheduler: e.CAIRN_COMPUTE_SCHEDULER === "on",
-    computeShare: e.CAIRN_COMPUTE_SHARE === "auto",
+    computeShare: e.CAIRN_COMPUTE_SHARE,
     warmStart: e.CAIRN_WARM_START === "on",
     askMaxVectorDistance: e.CAIRN_ASK_MAX_VECTOR_DISTANCE,
     askMinKeywordCoverage: e.CAIRN_ASK_MIN_KEYWORD_COVERAGE,
