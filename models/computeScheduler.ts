@@ -223,9 +223,12 @@ export function computeScheduler(): ComputeScheduler {
   let s = schedulers.get(cfg.dbPath);
   if (!s) {
     const cores = os.availableParallelism();
-    const share = cfg.computeShare
-      ? (side: "interactive" | "bulk") => spareCoreFree({ threads: cfg.modelThreads, cores, load1: os.loadavg()[0]!, margin: SHARE_MARGIN[side] })
-      : undefined;
+    // "always" keeps the thread-count condition and drops the load one.
+    const share =
+      cfg.computeShare === "off"
+        ? undefined
+        : (side: "interactive" | "bulk") =>
+            spareCoreFree({ threads: cfg.modelThreads, cores, load1: cfg.computeShare === "always" ? 0 : os.loadavg()[0]!, margin: SHARE_MARGIN[side] });
     s = new ComputeScheduler({ db: openDb(cfg.dbPath), enabled: cfg.computeScheduler, share });
     schedulers.set(cfg.dbPath, s);
   }

@@ -10,7 +10,8 @@
 // BENCH_PHASES=contention only the rest. CAIRN_PROMPT_TOKENS_PER_SECOND pins the speed (reproducible prompts).
 // Run: npm run bench -- contention   (BENCH_QUESTIONS=n, BENCH_BIG_PAGES=n, BENCH_ALONE_MS=ms, BENCH_ANSWER_TOKENS=n, BENCH_PHASES=all|contention|budget,
 // BENCH_SCHEDULER_MODES=off,on,share: "on" is the scheduler with the worker always pausing
-// (CAIRN_COMPUTE_SHARE=off), "share" lets it keep embedding beside an answer while a core is free)
+// (CAIRN_COMPUTE_SHARE=off), "share" lets it keep embedding beside an answer while a core is free;
+// CAIRN_COMPUTE_SHARE=always for both sides shares whatever the load, to measure what sharing costs)
 // The machine is shared (load 8–14): absolute times are meaningless, ratios within the run are not.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -63,7 +64,7 @@ if (MODES.some((m) => !["off", "on", "share"].includes(m))) throw new Error(`BEN
 function startWorker(mode: SchedulerMode): ChildProcess {
   return spawn(workerCommand[0], workerCommand[1], {
     cwd: root,
-    env: { ...process.env, ...app.appEnv, CAIRN_COMPUTE_SCHEDULER: mode === "off" ? "off" : "on", CAIRN_COMPUTE_SHARE: mode === "share" ? "auto" : "off", CAIRN_WORKER_POLL_MS: "100" },
+    env: { ...process.env, ...app.appEnv, CAIRN_COMPUTE_SCHEDULER: mode === "off" ? "off" : "on", CAIRN_COMPUTE_SHARE: mode === "share" ? (process.env.CAIRN_COMPUTE_SHARE ?? "auto") : "off", CAIRN_WORKER_POLL_MS: "100" },
     stdio: ["ignore", "ignore", "inherit"],
   });
 }

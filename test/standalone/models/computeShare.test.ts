@@ -45,7 +45,8 @@ describe("compute scheduler with a spare core", () => {
   it("while sharing, an answer does not wait for the worker's lease and the worker keeps its turn during the answer", async () => {
     sharing = true;
     const bulk = scheduler.bulk();
-    expect(await bulk.turn()).toBe(0);
+    // Nothing to wait for: only the lease's own write (a few ms on a loaded machine).
+    expect(await bulk.turn()).toBeLessThan(200);
     expect(scheduler.bulkActive()).toBe(1);
     const sharedBefore = scheduler.stats.shared;
     let turnsInside = 0;
