@@ -188,8 +188,11 @@ export function answeringSentence(
   // says what was done in its own words, or in none ("TUBES AND DRAINS: An 8-French Zaontz catheter.").
   const passiveVerb = (t: QuestionTerm) =>
     /\b(?:was|were|is|are|been|be)\b/i.test(question.slice(whAt, at(t))) && (/ed$/i.test(t.surface) || IRREGULAR_PARTICIPLE.has(t.surface.toLowerCase()));
+  // Whose the asked-about thing is ("the Catholic priest's weight", "the Licensee's use") says which
+  // patient or party, as a name does: the sentence that answers need not repeat it.
+  const possessor = (t: QuestionTerm) => t !== focus && new RegExp(`\\b${escape(t.surface)}['’]s\\b`, "i").test(question);
   // Names and defined terms ("Detto", "the Customer") identify the document more than the sentence.
-  const weight = (t: QuestionTerm) => (t === focus ? 1 : t === category ? 0.4 : isName(t) || at(t) > contextAt || shape(t) || passiveVerb(t) ? 0.25 : 1);
+  const weight = (t: QuestionTerm) => (t === focus ? 1 : t === category ? 0.4 : isName(t) || at(t) > contextAt || shape(t) || passiveVerb(t) || possessor(t) ? 0.25 : 1);
   const total = terms.reduce((sum, t) => sum + weight(t), 0);
   const expect = expectedAnswer(question);
   // A clause type asked about ("audit") must be in the sentence: a records-keeping sentence is no audit right.

@@ -183,3 +183,10 @@ describe("answeringSentence: a clause type asked about", () => {
     expect(v.absentEverywhere).toEqual(["audit"]);
   });
 });
+
+describe("answeringSentence: whose the asked-about thing is", () => {
+  it("weighs the possessor lightly ('the Catholic priest's weight'): the exam line need not repeat who", () => {
+    const exam = hit("SHX:, Catholic priest. Denied tobacco use.,EXAM:,  BP131/74, HR78, Wt. 77kg, Ht. 178cm.", { documentId: "alz", fileName: "Alzheimer Disease.txt" });
+    expect(answer("What was the Catholic priest's weight on examination?", [exam])?.text).toContain("Wt. 77kg");
+  });
+});
