@@ -1,4 +1,4 @@
-import type { PromptPassage, UsedPassage } from "./prompt";
+import type { PromptPassage, UsedPassage } from "./passageTypes";
 import {
   CitationStreamFilter,
   findMarkers,

@@ -1,6 +1,6 @@
 import { CairnError } from "@/core/errors";
 import type { ChatMessage, LanguageModel } from "@/models/types";
-import type { SearchHit } from "@/vectorstore/types";
+import type { PromptPassage, UsedPassage } from "./passageTypes";
 import { passageSentences } from "./supportSpans";
 import { containsTerm, questionTerms, type QuestionTerm } from "./utils/answerability";
 import { expectedAnswer } from "./utils/passageAnswer";
@@ -14,17 +14,7 @@ import { rewriteMarkers } from "./utils/citationMarkers";
 // best matches the question (never below one sentence); the trimmed passage is a slice of the
 // chunk's page text, its offsets moved with it, so citations still point at the exact words.
 
-/** A search hit with the file name it came from (names live in the metadata db). */
-export type PromptPassage = SearchHit & {
-  fileName?: string;
-  /** Set when the passage was trimmed to fit the time budget: the whole chunk's page-text offsets. */
-  trimmedFrom?: { charStart: number; charEnd: number };
-};
-
-export interface UsedPassage {
-  n: number;
-  hit: PromptPassage;
-}
+export type { PromptPassage, UsedPassage } from "./passageTypes";
 
 export type LeftOutReason = "context_full" | "time_budget" | "duplicate" | "not_relevant";
 

@@ -1,5 +1,5 @@
 import { reciteSentences, removeSpans, type Recitation, type ResolvedAnswer } from "./citations";
-import type { UsedPassage } from "./prompt";
+import type { UsedPassage } from "./passageTypes";
 import { checkSentence, preparePassages, stripMarkers, type SentenceVerdict } from "./utils/claimCheck";
 
 // After generation and citation resolution: every sentence gets a verdict against the

@@ -1,4 +1,4 @@
-import type { PromptPassage } from "../prompt";
+import type { PromptPassage } from "../passageTypes";
 import { isClauseType, isEnglishWord, isEverydayWord, isQuestionShape, phraseAbbreviationsIn, questionAlternativesOf, questionSearchWords } from "./lexicon";
 import { isContentWord } from "./queryTerms";
 import { findPhrase, indexWords, type WordIndex } from "./textWords";
