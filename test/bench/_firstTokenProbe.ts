@@ -2,14 +2,14 @@
 // question, is the gold value in the prompt ask() would send, budget off vs on at a pinned speed?
 // Run: BENCH_SPEED=80 BENCH_BUDGETS=2000,3000 node --import tsx test/bench/_firstTokenProbe.ts
 import type { ChatMessage, LanguageModel } from "@/models/types";
-import { loadAnswerabilityQuestions } from "../utils/answerabilityQuestions";
+import { benchQuestionSet, loadAnswerabilityQuestions } from "../utils/answerabilityQuestions";
 import { openBenchApp } from "./utils/benchApp";
 
 const SPEED = Number(process.env.BENCH_SPEED) || 80;
 const BUDGETS = (process.env.BENCH_BUDGETS ?? "0,2000,2500,3000").split(",").map(Number);
 const app = await openBenchApp("answerability");
 const deps = await app.realAskDeps();
-const questions = loadAnswerabilityQuestions("tuned").filter((x) => x.kind === "answerable").slice(0, Number(process.env.BENCH_QUESTIONS) || 20);
+const questions = loadAnswerabilityQuestions(benchQuestionSet()).filter((x) => x.kind === "answerable").slice(0, Number(process.env.BENCH_QUESTIONS) || 20);
 const hits: Record<number, number> = {};
 const tokens: Record<number, number[]> = {};
 for (const q of questions) {

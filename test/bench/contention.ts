@@ -8,7 +8,7 @@
 // Then the prompt sized to a first-token budget: the same questions idle, budget off vs on,
 // interleaved per question (./utils/firstTokenBudget.ts). BENCH_PHASES=budget runs only that,
 // BENCH_PHASES=contention only the rest. CAIRN_PROMPT_TOKENS_PER_SECOND pins the speed (reproducible prompts).
-// Run: npm run bench -- contention   (BENCH_QUESTIONS=n, BENCH_BIG_PAGES=n, BENCH_ALONE_MS=ms, BENCH_ANSWER_TOKENS=n, BENCH_PHASES=all|contention|budget,
+// Run: npm run bench -- contention   (BENCH_QUESTIONS=n, BENCH_BIG_PAGES=n, BENCH_ALONE_MS=ms, BENCH_ANSWER_TOKENS=n, BENCH_PHASES=all|contention|budget, BENCH_SET=tuned|heldout|heldout2,
 // BENCH_SCHEDULER_MODES=off,on,share: "on" is the scheduler with the worker always pausing
 // (CAIRN_COMPUTE_SHARE=off), "share" lets it keep embedding beside an answer while a core is free;
 // CAIRN_COMPUTE_SHARE=always for both sides shares whatever the load, to measure what sharing costs)
@@ -19,7 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import type { LanguageModel } from "@/models/types";
 import { root, workerCommand } from "../../scripts/lib.mjs";
-import { loadAnswerabilityQuestions } from "../utils/answerabilityQuestions";
+import { benchQuestionSet, loadAnswerabilityQuestions } from "../utils/answerabilityQuestions";
 import { openBenchApp } from "./utils/benchApp";
 import { compareFirstTokenBudget } from "./utils/firstTokenBudget";
 import { makeFixtureTextPdf } from "./utils/fixtureTextPdf";
@@ -83,7 +83,7 @@ const embedded = (id: string) => {
 };
 
 // ---- the questions ----
-const questions = loadAnswerabilityQuestions("tuned")
+const questions = loadAnswerabilityQuestions(benchQuestionSet())
   .filter((x) => x.kind === "answerable")
   .slice(0, N);
 const deps = await app.realAskDeps();
