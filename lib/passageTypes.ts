@@ -6,8 +6,8 @@ import type { SearchHit } from "@/vectorstore/types";
 /** A search hit with the file name it came from (names live in the metadata db). */
 export type PromptPassage = SearchHit & {
   fileName?: string;
-  /** Set when the passage was trimmed to fit the time budget: the whole chunk's page-text offsets. */
-  trimmedFrom?: { charStart: number; charEnd: number };
+  /** Set when the passage was trimmed to fit the time budget: the whole chunk (page-text offsets, text). */
+  trimmedFrom?: { charStart: number; charEnd: number; text: string };
 };
 
 export interface UsedPassage {

@@ -215,7 +215,7 @@ export function slicePassage(hit: PromptPassage, start: number, end: number): Pr
     text: hit.text.slice(start, end),
     charStart: hit.charStart + start,
     charEnd: hit.charStart + end,
-    trimmedFrom: hit.trimmedFrom ?? { charStart: hit.charStart, charEnd: hit.charEnd },
+    trimmedFrom: hit.trimmedFrom ?? { charStart: hit.charStart, charEnd: hit.charEnd, text: hit.text },
   };
 }
 

@@ -73,7 +73,8 @@ export function verifyAnswer(
   /** Single question words the answerability gate judged phrasing, not subject: not claims. */
   phrasing: ReadonlySet<string> = new Set(),
 ): VerifiedAnswer {
-  const passages = preparePassages(used.map((u) => ({ n: u.n, documentId: u.hit.documentId, text: u.hit.text, label: passageLabel(u.hit) })));
+  // Claims are checked against what the model was given; a trimmed passage's whole chunk only vouches for the question's own names.
+  const passages = preparePassages(used.map((u) => ({ n: u.n, documentId: u.hit.documentId, text: u.hit.text, label: passageLabel(u.hit), whole: u.hit.trimmedFrom?.text })));
   const withheld: WithheldSentence[] = [];
   const cut: { start: number; end: number }[] = [];
   for (const s of resolved.sentences) {

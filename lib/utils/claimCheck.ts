@@ -47,6 +47,11 @@ export interface CheckPassage {
   text: string;
   /** Extra text the passage is known by (file name, heading): names count there, offsets don't. */
   label?: string;
+  /**
+   * The whole chunk, when `text` is the part of it the model was given (a first-token budget):
+   * it vouches only for names the question gives — whether the document has them — never for a claim.
+   */
+  whole?: string;
 }
 
 /** Share of a sentence's plain content words its cited passages must hold. */
@@ -157,10 +162,18 @@ interface PreparedPassage {
   raw: string;
   text: WordIndex;
   label: WordIndex;
+  whole: WordIndex | null;
 }
 
 export function preparePassages(passages: readonly CheckPassage[]): PreparedPassage[] {
-  return passages.map((p) => ({ n: p.n, documentId: p.documentId, raw: p.text, text: indexWords(p.text), label: indexWords(p.label ?? "") }));
+  return passages.map((p) => ({
+    n: p.n,
+    documentId: p.documentId,
+    raw: p.text,
+    text: indexWords(p.text),
+    label: indexWords(p.label ?? ""),
+    whole: p.whole === undefined ? null : indexWords(p.whole),
+  }));
 }
 
 /** Checks one answer sentence (markers included or not) against the passages it cites. */
@@ -211,7 +224,9 @@ export function checkSentence(
     // A name the question gives, restated: enough that the cited passage's document has it.
     if (!found && c.term && findClaim(questionIndex, c)) {
       const docs = new Set(citedPassages.map((p) => p.documentId).filter((d) => d !== undefined));
-      found = passages.some((p) => p.documentId !== undefined && docs.has(p.documentId) && (findClaim(p.text, c) || findClaim(p.label, c)));
+      found = passages.some(
+        (p) => p.documentId !== undefined && docs.has(p.documentId) && (findClaim(p.text, c) || findClaim(p.label, c) || (p.whole !== null && findClaim(p.whole, c))),
+      );
     }
     if (!found) missingClaims.push(c.surface);
   }

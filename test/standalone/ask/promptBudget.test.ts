@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { citationFor, resolveCitations } from "@/lib/citations";
-import { budgetTokens, DEFAULT_SYSTEM_PROMPT, firstTokenBudgetFor, packPassages, renderPassage, trimPassage, type PackInput } from "@/lib/prompt";
+import { budgetTokens, DEFAULT_SYSTEM_PROMPT, firstTokenBudgetFor, packPassages, renderPassage, slicePassage, trimPassage, type PackInput } from "@/lib/prompt";
 import { supportRange } from "@/lib/supportSpans";
 import { verifyAnswer } from "@/lib/verifyAnswer";
 import { questionTerms } from "@/lib/utils/answerability";
@@ -94,7 +94,7 @@ describe("packing under a first-token budget", () => {
     const packed = pack({ passages: [h], firstTokenBudget: { tokensPerSecond: room, budgetMs: 1000 } });
     expect(packed.used).toHaveLength(1);
     const given = packed.used[0]!.hit;
-    expect(given.trimmedFrom).toEqual({ charStart: 500, charEnd: 500 + CHUNK.length });
+    expect(given.trimmedFrom).toEqual({ charStart: 500, charEnd: 500 + CHUNK.length, text: CHUNK });
     expect(given.text.length).toBeLessThan(CHUNK.length);
     expect(given.text).toContain("Pump P-101 is isolated by closing valve V-17 on the suction line.");
     // Whole sentences, and a slice of the page at its offsets.
@@ -159,5 +159,23 @@ describe("claims are checked against what the model was given", () => {
     const fullUsed = [{ n: 1, hit: full }];
     const withFull = verifyAnswer(resolveCitations("The pump was serviced in 2019 by Acme Hydraulics [1].", fullUsed), fullUsed, "Who serviced pump P-101?");
     expect(withFull.sentences[0]!.verdict).toBe("verified");
+  });
+
+  it("a name the question gives, cut from the trimmed passage, is vouched for by its whole chunk — a figure cut away is not", () => {
+    const text = "This Distributor Agreement is made with Snotarator LLC. The term of this Agreement shall terminate on May 31, 2015, unless sooner terminated. Renewal takes 60 days notice.";
+    const full = hit(text, { documentId: "bb" });
+    const q = "On what date does the term of the Snotarator distributor agreement end?";
+    const kept = "The term of this Agreement shall terminate on May 31, 2015, unless sooner terminated.";
+    const given = slicePassage(full, text.indexOf(kept), text.indexOf(kept) + kept.length);
+    expect(given.text).toBe(kept);
+    const used = [{ n: 1, hit: given }];
+    const named = verifyAnswer(resolveCitations("The term of the Snotarator distributor agreement ends on May 31, 2015 [1].", used), used, q);
+    expect(named.sentences[0]!.verdict).toBe("verified");
+    // Without the whole chunk the name is nowhere in what was given: not verified.
+    const bare = [{ n: 1, hit: { ...given, trimmedFrom: undefined } }];
+    expect(verifyAnswer(resolveCitations("The term of the Snotarator distributor agreement ends on May 31, 2015 [1].", bare), bare, q).sentences[0]!.verdict).not.toBe("verified");
+    // A figure from the part cut away is still not verified by the whole chunk.
+    const cut = verifyAnswer(resolveCitations("Renewal of the Snotarator agreement takes 60 days notice [1].", used), used, "How much notice does renewal of the Snotarator agreement take?");
+    expect(cut.sentences.some((s) => s.verdict === "verified")).toBe(false);
   });
 });
