@@ -73,8 +73,10 @@ export function verifyAnswer(
   /** Single question words the answerability gate judged phrasing, not subject: not claims. */
   phrasing: ReadonlySet<string> = new Set(),
 ): VerifiedAnswer {
-  // Claims are checked against what the model was given; a trimmed passage's whole chunk only vouches for the question's own names.
-  const passages = preparePassages(used.map((u) => ({ n: u.n, documentId: u.hit.documentId, text: u.hit.text, label: passageLabel(u.hit), whole: u.hit.trimmedFrom?.text })));
+  // Claims are checked against what the model was given; a trimmed passage's whole chunk and its
+  // header (title, parties) only vouch for the question's own names: the rest may be cut for time.
+  const whole = (h: (typeof used)[number]["hit"]) => (h.trimmedFrom ? `${h.context ?? ""}\n${h.trimmedFrom.text}` : undefined);
+  const passages = preparePassages(used.map((u) => ({ n: u.n, documentId: u.hit.documentId, text: u.hit.text, label: passageLabel(u.hit), whole: whole(u.hit) })));
   const withheld: WithheldSentence[] = [];
   const cut: { start: number; end: number }[] = [];
   for (const s of resolved.sentences) {

@@ -174,6 +174,10 @@ describe("claims are checked against what the model was given", () => {
     // Without the whole chunk the name is nowhere in what was given: not verified.
     const bare = [{ n: 1, hit: { ...given, trimmedFrom: undefined } }];
     expect(verifyAnswer(resolveCitations("The term of the Snotarator distributor agreement ends on May 31, 2015 [1].", bare), bare, q).sentences[0]!.verdict).not.toBe("verified");
+    // Nor in the chunk, only in its header (title, parties): the header vouches for it too.
+    const headed = hit("The term of this Agreement shall terminate on May 31, 2015, unless sooner terminated. Renewal takes 60 days notice.", { documentId: "bb", context: "Title: Distributor Agreement\nParties: Snotarator LLC; SMSA Ballinger" });
+    const headedUsed = [{ n: 1, hit: slicePassage(headed, 0, kept.length) }];
+    expect(verifyAnswer(resolveCitations("The term of the Snotarator distributor agreement ends on May 31, 2015 [1].", headedUsed), headedUsed, q).sentences[0]!.verdict).toBe("verified");
     // A figure from the part cut away is still not verified by the whole chunk.
     const cut = verifyAnswer(resolveCitations("Renewal of the Snotarator agreement takes 60 days notice [1].", used), used, "How much notice does renewal of the Snotarator agreement take?");
     expect(cut.sentences.some((s) => s.verdict === "verified")).toBe(false);
