@@ -52,12 +52,16 @@ function tooNew(version: number): CairnError {
 }
 
 function migrate(db: Db): void {
-  const version = db.pragma("user_version", { simple: true }) as number;
-  if (version > migrations.length) throw tooNew(version);
-  for (let v = version; v < migrations.length; v++) {
-    db.transaction(() => {
-      db.exec(migrationSql(migrations[v], "sqlite"));
-      db.pragma(`user_version = ${v + 1}`);
+  for (let done = false; !done; ) {
+    done = db.transaction(() => {
+      // Read under the write lock: the web app, the worker and the admin CLI opening a new
+      // database together would otherwise each apply the same migration ("duplicate column").
+      const version = db.pragma("user_version", { simple: true }) as number;
+      if (version > migrations.length) throw tooNew(version);
+      if (version === migrations.length) return true;
+      db.exec(migrationSql(migrations[version], "sqlite"));
+      db.pragma(`user_version = ${version + 1}`);
+      return false;
     }).immediate();
   }
   seed(db);

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,6 +7,7 @@ import { afterAll, expect, it } from "vitest";
 import { closeDb, openDb } from "@/core/db";
 import { replaceKeywordPassages, searchKeywordPassages } from "@/core/db/queries";
 import { migrations, migrationSql } from "@/core/db/schema";
+import { root } from "@/scripts/lib.mjs";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-dbmigrations-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -63,3 +65,24 @@ it("keyword passages written before context headers stay searchable after the up
   expect(searchKeywordPassages(db, ["casing"], ["default"], 5)).toEqual([]); // replaced, and gone from the index
   closeDb(dbPath);
 });
+
+// The web app, the worker and the admin CLI can open a new database at the same moment (the
+// intranet browser test does): each must find it migrated once, none may apply a step twice.
+it("processes opening a new database together migrate it once, and all succeed", async () => {
+  const dbPath = path.join(dir, "race.db");
+  const script = `const { openDb } = await import(${JSON.stringify(path.join(root, "core/db/index.ts"))}); openDb(process.argv[1]); console.log("ok");`;
+  const runs = Array.from({ length: 4 }, () =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, dbPath], { cwd: root });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (out += d));
+      child.on("close", (code) => resolve({ code, out }));
+    }),
+  );
+  const results = await Promise.all(runs);
+  for (const r of results) expect(r, r.out).toMatchObject({ code: 0 });
+  const db = new Database(dbPath, { readonly: true });
+  expect(db.pragma("user_version", { simple: true })).toBe(migrations.length);
+  db.close();
+}, 60_000);
