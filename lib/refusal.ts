@@ -44,13 +44,19 @@ function closestQuote(question: string, passage: UsedPassage): { text: string; s
     }
   }
   let end = best.end;
-  if (best.text.length > MAX_QUOTE) {
+  // Reports flattened with commas for line breaks number their lists ",2.  Fentanyl": the next
+  // item's number is not part of the quoted sentence.
+  const marker = /,\s*\d{1,2}\.\s*$/.exec(passage.hit.text.slice(best.start, end));
+  if (marker && marker.index > 0) end = best.start + marker.index;
+  let clipped = false;
+  if (end - best.start > MAX_QUOTE) {
     const cut = best.text.lastIndexOf(" ", MAX_QUOTE);
     end = best.start + (cut > 0 ? cut : MAX_QUOTE);
+    clipped = true;
   }
   // Brackets in document text must not read as citation markers of the answer.
   const flat = passage.hit.text.slice(best.start, end).replace(/\s+/g, " ").replace(/\[/g, "(").replace(/\]/g, ")").trim();
-  return { text: end < best.end ? `${flat} …` : flat, start: best.start, end };
+  return { text: clipped ? `${flat} …` : flat, start: best.start, end };
 }
 
 export interface RefusalMessage {
