@@ -257,7 +257,8 @@ export function checkSentence(
       if (focus && t.key === focus.key) continue;
       const inCited = citedPassages.some((p) => containsTerm(p.text, t) || containsTerm(p.label, t));
       if (!inCited && containsTerm(sentenceIndex, t)) missingClaims.push(t.surface);
-      else if (stated.length > 0 && !stated.some((c) => citedPassages.some((p) => nearFocus(p.text, c, t)))) {
+      // A passage under that clause's heading ("Confidentiality") is the clause: beside it throughout.
+      else if (stated.length > 0 && !stated.some((c) => citedPassages.some((p) => nearFocus(p.text, c, t) || (containsTerm(p.label, t) && findClaim(p.text, c))))) {
         for (const c of stated) if (!missingClaims.includes(c.surface)) missingClaims.push(c.surface);
       }
     }

@@ -286,6 +286,17 @@ describe("checkSentence: a clause type the question asks about", () => {
   it("verifies the figure of the clause itself", () => {
     expect(checkSentence("The Licensor may audit the Licensee's use of the mark once every twenty-four (24) months [1].", [1], audited, question).verdict).toBe("verified");
   });
+
+  it("verifies a figure of a passage under the clause's heading, where the text says 'such examination' for it", () => {
+    const headed = preparePassages([
+      { n: 1, label: "Section 9. Audit of Records", text: "Such examination by the Licensor of the Licensee's records may take place no more than once in any twelve (12) month period." },
+    ]);
+    const q = "How often may the Licensor audit the Licensee's records?";
+    expect(checkSentence("The Licensor may audit the Licensee's records once in any twelve (12) month period [1].", [1], headed, q).verdict).toBe("verified");
+    // The same text under another heading does not say it is the audit clause.
+    const other = preparePassages([{ n: 1, label: "Section 4. Reports", text: "Such examination by the Licensor of the Licensee's records may take place no more than once in any twelve (12) month period." }]);
+    expect(checkSentence("The Licensor may audit the Licensee's records once in any twelve (12) month period [1].", [1], other, q).verdict).toBe("not_in_cited");
+  });
 });
 
 describe("checkSentence: figures recombined, and sentences that state nothing specific", () => {
