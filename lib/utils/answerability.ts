@@ -94,6 +94,18 @@ export function questionTerms(question: string): QuestionTerm[] {
       searchText: [surface, ...questionSearchWords(phrase), ...abbr.flatMap((a) => a.written)].join(" "),
     });
   }
+  // A clause type of several words ("most favoured", "change of control") is one subject; the loop
+  // above never forms it, its words being stop words or everyday ones taken one at a time.
+  const norm = qWords.map((w) => w.w);
+  for (let i = 0; i < norm.length; i++) {
+    for (const n of [2, 3]) {
+      const phrase = norm.slice(i, i + n);
+      const k = phrase.join(" ");
+      if (phrase.length < n || out.has(k) || !isClauseType(phrase)) continue;
+      const surface = question.slice(qWords[i]!.start, qWords[i + n - 1]!.end);
+      out.set(k, { key: k, surface, alternatives: questionAlternativesOf(phrase), searchText: [surface, ...questionSearchWords(phrase)].join(" ") });
+    }
+  }
   return [...out.values()];
 }
 

@@ -20,6 +20,7 @@ const SYNONYM_GROUPS: readonly string[][] = [
   ["agreement", "contract"],
   ["law", "laws", "governed", "governing"],
   ["non-compete", "noncompete", "non-competition", "noncompetition", "not compete"],
+  ["most favored", "most favoured", "most-favored", "most-favoured"],
   ["twice daily", "b.i.d.", "bid", "two times a day"],
   ["three times daily", "t.i.d.", "tid"],
   ["once daily", "daily", "q.d.", "qd"],

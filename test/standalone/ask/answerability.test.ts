@@ -31,6 +31,29 @@ describe("questionTerms", () => {
   });
 });
 
+describe("questionTerms: clause types of several words", () => {
+  const supply = hit("Supplier shall sell the Products to Buyer at the prices in Schedule A. Buyer receives a rebate of 2% on orders above 10,000 units.", {
+    documentId: "supply",
+    fileName: "Supply Agreement.txt",
+  });
+  const mfn = hit("Supplier grants Buyer most-favored customer pricing: no other customer shall receive lower prices for the Products.", {
+    documentId: "mfn",
+    fileName: "Supply Agreement.txt",
+  });
+
+  it("forms the phrase although its words are stop words or everyday ones, and the gate requires it", () => {
+    expect(questionTerms("What most favoured customer pricing does the Buyer get?").map((t) => t.surface)).toContain("most favoured");
+    expect(questionTerms("What happens on a change of control of the Supplier?").map((t) => t.surface)).toContain("change of control");
+    const v = judgeAnswerability("What most favoured customer pricing does the Buyer get under the supply agreement?", [supply], null);
+    expect(v.answerable).toBe(false);
+    expect(v.absentEverywhere).toContain("most favoured");
+  });
+
+  it("answers when the agreement has the clause, in either spelling", () => {
+    expect(judgeAnswerability("What most favoured customer pricing does the Buyer get under the supply agreement?", [mfn], null).answerable).toBe(true);
+  });
+});
+
 describe("judgeAnswerability", () => {
   it("refuses a drug that no readable document mentions, naming it", () => {
     const v = judgeAnswerability("What daily dose of lisinopril is the back pain patient taking at discharge?", [backPain], null);

@@ -177,6 +177,23 @@ describe("answeringSentence: a clause type asked about", () => {
     expect(answeringSentence(kept, judgeAnswerability(kept, [dev], null), [dev])?.text).toContain("three (3) years");
   });
 
+  it("takes the clause type from the sentence before, which the answering one continues ('If such period exceeds …')", () => {
+    const supply = hit(
+      'Neither Party is liable for delay caused by circumstances beyond its reasonable control ("Storm Event"). ' +
+        "If either Party is prevented from carrying out its obligations due to an event of force majeure, this Agreement shall be suspended. " +
+        "If such period exceeds 2 months, either Party may terminate this Agreement on giving written notice.",
+      { documentId: "supply", fileName: "Supply Agreement.txt" },
+    );
+    const q = "How long must a Force Majeure last before either party may terminate the supply agreement?";
+    expect(answeringSentence(q, judgeAnswerability(q, [supply], null), [supply])?.text).toContain("2 months");
+    // Two sentences away it no longer counts: the first sentence's clause is not the third's.
+    const apart = hit(
+      "A Force Majeure suspends this Agreement. The Parties shall meet monthly. If such period exceeds 2 months, either Party may terminate this Agreement.",
+      { documentId: "supply", fileName: "Supply Agreement.txt" },
+    );
+    expect(answeringSentence(q, { ...judgeAnswerability(q, [apart], null), answerable: true }, [apart])).toBeNull();
+  });
+
   it("makes the gate refuse a clause type the document never names, everyday word though it is", () => {
     const v = judgeAnswerability("How often may CNS audit WPD's records under the development agreement?", [dev], null);
     expect(v.answerable).toBe(false);
