@@ -192,16 +192,16 @@ export function answeringSentence(
   // patient or party, as a name does: the sentence that answers need not repeat it.
   const possessor = (t: QuestionTerm) => t !== focus && new RegExp(`\\b${escape(t.surface)}['’]s\\b`, "i").test(question);
   // Names and defined terms ("Detto", "the Customer") identify the document more than the sentence.
-  // A clause type of several words ("force majeure") is required below; its words already count one by one.
+  // A clause type asked about ("audit") must be in the sentence, or in the one before it that the sentence
+  // continues ("… due to a Force Majeure … If such period exceeds 1 month"): a records-keeping sentence is no audit right.
+  const clauseAsked = clauseTerms(terms);
+  // A clause type of several words ("force majeure") is required there; its words already count one by one.
   const weight = (t: QuestionTerm) =>
-    t !== focus && t.key.includes(" ") && clauseTerms([t]).length > 0
+    t !== focus && t.key.includes(" ") && clauseAsked.includes(t)
       ? 0
       : t === focus ? 1 : t === category ? 0.4 : isName(t) || at(t) > contextAt || shape(t) || passiveVerb(t) || possessor(t) ? 0.25 : 1;
   const total = terms.reduce((sum, t) => sum + weight(t), 0);
   const expect = expectedAnswer(question);
-  // A clause type asked about ("audit") must be in the sentence, or in the one before it that the sentence
-  // continues ("… due to a Force Majeure … If such period exceeds 1 month"): a records-keeping sentence is no audit right.
-  const clauseAsked = clauseTerms(terms);
   const countOf = new RegExp(`\\bhow many\\s+${escape(focus.surface)}\\b`, "i").test(question);
   explain?.(`terms ${terms.map((t) => `${t.key}:${weight(t)}`).join(", ")}; focus ${focus.key}; expect ${expect}`);
 

@@ -1,31 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { UsedPassage } from "@/lib/passageTypes";
 import { refusalMessage } from "@/lib/refusal";
+import { hit } from "./fixtures";
 
 // The closest passage Cairn quotes when it will not answer: a whole sentence, verbatim, with the
 // page-text offsets its citation highlights.
 const TEXT = "FLUOROSCOPY TIME: , 2.6 minutes.,MEDICATIONS AT THE TIME OF STUDY,1.  Versed 2.5 mg.,2.  Fentanyl 150 mcg.,3.  Benadryl 50 mg.";
 const page = `${"x".repeat(40)}${TEXT}`;
-const used: UsedPassage[] = [
-  {
-    n: 1,
-    hit: {
-      id: "c1",
-      documentId: "d1",
-      collectionId: "default",
-      documentSha256: "a".repeat(64),
-      ordinal: 0,
-      page: 1,
-      headingPath: "",
-      charStart: 40,
-      charEnd: 40 + TEXT.length,
-      tokenCount: 40,
-      text: TEXT,
-      score: 1,
-      fileName: "pacemaker.txt",
-    },
-  },
-];
+const used: UsedPassage[] = [{ n: 1, hit: hit(TEXT, { charStart: 40, charEnd: 40 + TEXT.length, fileName: "pacemaker.txt" }) }];
 
 describe("refusal quote", () => {
   it("stops before the next list item's number in a report flattened with commas", () => {
