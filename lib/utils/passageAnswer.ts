@@ -56,7 +56,9 @@ function expectedValues(sentence: string, words: readonly TextWord[], expect: Ex
   const raw = (i: number) => sentence.slice(words[i].start, words[i].end);
   // "…,2." in a transcribed list numbers an item; it is no value.
   const enumerator = (i: number) => i === words.length - 1 && /^\s*\.?\s*$/.test(sentence.slice(words[i].end));
-  const isNumber = (i: number) => /^\d/.test(words[i].w) && !asked.has(words[i].w) && !enumerator(i);
+  // "Section 5.1 (a)", "5.2 On any termination …": the number of a provision, said where it begins or referred to, is no value.
+  const reference = (i: number) => (i > 0 && REFERENCE_WORD.test(words[i - 1].w)) || (i === 0 && /^\s*\d+\.(?:\d+\.?)*\s+(?:\p{Lu}|\()/u.test(sentence.slice(words[0].start)));
+  const isNumber = (i: number) => /^\d/.test(words[i].w) && !asked.has(words[i].w) && !enumerator(i) && !reference(i);
   const out: number[] = [];
   words.forEach((w, i) => {
     let ok: boolean;
@@ -68,6 +70,11 @@ function expectedValues(sentence: string, words: readonly TextWord[], expect: Ex
   });
   return out;
 }
+
+/** Words naming a part of the document, as normalised: the number after them refers to it. */
+const REFERENCE_WORD = /^(?:section|article|paragraph|claus|exhibit|schedul|item|§)s?$/;
+/** Possessive and personal pronouns stand for a name the sentence need not repeat ("its inventory", "his weight"). */
+const PRONOUN = /^(?:it|its|his|her|hers|their|theirs|our|ours|your|yours|my|him|them|they|he|she|we|you)$/i;
 
 const NOT_A_NAME = /^(?:The|This|That|These|Such|Each|Any|All|Agreement|Party|Parties|Section|Article|Exhibit|Schedule)$/;
 
@@ -164,7 +171,7 @@ export function answeringSentence(
   const wh = WH_WORD.exec(question);
   const whAt = wh?.index ?? 0;
   const naming = documentNaming(fileName, passages, docId);
-  const terms = questionTerms(question).filter((t) => !namesDocument(t, naming, fileName) && !AUXILIARY.has(t.surface.toLowerCase()));
+  const terms = questionTerms(question).filter((t) => !namesDocument(t, naming, fileName) && !AUXILIARY.has(t.surface.toLowerCase()) && !PRONOUN.test(t.surface));
   if (terms.length === 0) return null;
   const at = (t: QuestionTerm) => question.indexOf(t.surface);
   // "Which levels …", "What graft …": the word right after the wh-word is the kind of answer, which the sentence instantiates.
@@ -202,7 +209,8 @@ export function answeringSentence(
       : t === focus ? 1 : t === category ? 0.4 : isName(t) || at(t) > contextAt || shape(t) || passiveVerb(t) || possessor(t) ? 0.25 : 1;
   const total = terms.reduce((sum, t) => sum + weight(t), 0);
   const expect = expectedAnswer(question);
-  const countOf = new RegExp(`\\bhow many\\s+${escape(focus.surface)}\\b`, "i").test(question);
+  // "How many stock options …": the words between "how many" and the focus qualify what is counted.
+  const countOf = new RegExp(`\\bhow many\\s+(?:[\\p{L}-]+\\s+){0,2}${escape(focus.surface)}\\b`, "iu").test(question);
   explain?.(`terms ${terms.map((t) => `${t.key}:${weight(t)}`).join(", ")}; focus ${focus.key}; expect ${expect}`);
 
   let best: (PassageSentence & { score: number }) | null = null;

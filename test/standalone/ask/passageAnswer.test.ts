@@ -207,3 +207,35 @@ describe("answeringSentence: whose the asked-about thing is", () => {
     expect(answer("What was the Catholic priest's weight on examination?", [exam])?.text).toContain("Wt. 77kg");
   });
 });
+
+describe("answeringSentence: what the question's words stand for (14c)", () => {
+  it("takes no provision's number for the figure asked for ('5.2 On any termination …', 'Section 5.1 (a)')", () => {
+    const consulting = hit(
+      "5.2 On any termination of this Agreement under Section 5.1 (a), (b), or (c) all outstanding stock options granted to the Consultant shall be exercisable in accordance with the option agreements.",
+      { documentId: "coral", fileName: "Consulting Agreement.txt" },
+    );
+    const q = "How many stock options were granted to the Consultant under the consulting agreement?";
+    expect(answeringSentence(q, { ...judgeAnswerability(q, [consulting], null), answerable: true }, [consulting])).toBeNull();
+    // The count, when the sentence gives one, is the answer.
+    const granted = hit("The Company granted the Consultant 250,000 stock options on the Effective Date.", { documentId: "coral", fileName: "Consulting Agreement.txt" });
+    expect(answeringSentence(q, judgeAnswerability(q, [granted], null), [granted])?.text).toContain("250,000");
+  });
+
+  it("counts what 'how many' qualifies: the number must stand by the counted noun even with a modifier between ('how many stock options')", () => {
+    const far = hit(
+      "The Company granted options to the Consultant under its stock plan, which vest over 36 months.",
+      { documentId: "coral", fileName: "Consulting Agreement.txt" },
+    );
+    const q = "How many stock options were granted to the Consultant under the consulting agreement?";
+    expect(answeringSentence(q, { ...judgeAnswerability(q, [far], null), answerable: true }, [far])).toBeNull();
+  });
+
+  it("needs no pronoun of the question in the sentence ('keep its books'): it stands for a name", () => {
+    const endorsement = hit(
+      "All books and records relative to Bizzingo's obligations hereunder shall be maintained and made accessible to Theismann for inspection for at least one year after termination of this Agreement.",
+      { documentId: "bizz", fileName: "Endorsement Agreement.txt" },
+    );
+    const q = "For how long after termination must Bizzingo keep its books open for Theismann to inspect?";
+    expect(answeringSentence(q, judgeAnswerability(q, [endorsement], null), [endorsement])?.text).toContain("one year after termination");
+  });
+});
