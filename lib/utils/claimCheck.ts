@@ -1,5 +1,5 @@
 import { eng } from "stopword";
-import { alternativesOf, isEverydayWord } from "./lexicon";
+import { alternativesOf, isEverydayWord, isQuestionShape } from "./lexicon";
 import { markerRegex } from "./citationMarkers";
 import { clauseTerms, containsTerm, focusTerm, questionTerms, type QuestionTerm } from "./answerability";
 import { passageSentences } from "./passageAnswer";
@@ -78,6 +78,8 @@ interface Claim {
   term?: string[][];
   /** Capitalised inside the sentence: a name. */
   name?: boolean;
+  /** Word position in the sentence. */
+  at: number;
 }
 
 /** The word after a number that says what it counts ("1 user", "81 traces", "20 fractions"), or undefined. */
@@ -99,7 +101,7 @@ function claimsOf(sentence: string, words: TextWord[], phrasing: ReadonlySet<str
       const unit = unitAfter(sentence, words, i);
       const k = `#${w.w} ${unit ?? ""}`;
       const reference = i > 0 && REFERENCE_WORDS.has(words[i - 1].w);
-      if (!seen.has(k)) out.push({ surface: unit ? sentence.slice(w.start, words[i + 1].end) : surface, figure: { value: w.w, unit, reference } });
+      if (!seen.has(k)) out.push({ surface: unit ? sentence.slice(w.start, words[i + 1].end) : surface, figure: { value: w.w, unit, reference }, at: i });
       seen.add(k);
       return;
     }
@@ -110,7 +112,7 @@ function claimsOf(sentence: string, words: TextWord[], phrasing: ReadonlySet<str
     // A question word the answerability gate judged phrasing ("largest", "anticoagulant") is not a claim.
     if (!capitalised && phrasing.has(w.w)) return;
     const k = `@${w.w}`;
-    if (!seen.has(k)) out.push({ surface, term: alternativesOf([w.w]), name: capitalised });
+    if (!seen.has(k)) out.push({ surface, term: alternativesOf([w.w]), name: capitalised, at: i });
     seen.add(k);
   });
   return out;
@@ -186,9 +188,12 @@ export function checkSentence(
 ): ClaimCheck {
   const plain = stripMarkers(sentence);
   const words = textWords(plain);
-  const claims = claimsOf(plain, words, phrasing);
-  const lastWord = plain.replace(/[\s.!?…:;,"'”’)\]]+$/u, "").split(/\s+/).pop()?.toLowerCase() ?? "";
   const questionIndex = indexWords(question);
+  // A word that only shapes the question ("smallest", "maximum"), restated in the answer, is the question's phrasing.
+  const shaping = new Set([...phrasing, ...questionIndex.words.map((w) => w.w).filter((w) => isQuestionShape([w]))]);
+  const claims = claimsOf(plain, words, shaping);
+  const questionNames = questionNameRuns(plain, words, questionIndex);
+  const lastWord = plain.replace(/[\s.!?…:;,"'”’)\]]+$/u, "").split(/\s+/).pop()?.toLowerCase() ?? "";
   // "What size tear was made?" → "The size tear was made [1]." restates the question: nothing was answered.
   const echoes = WH_QUESTION.test(question) && words.every((w) => STOP.has(plain.slice(w.start, w.end).toLowerCase()) || questionIndex.at.has(w.w));
   // A question is not an answer ("Within how many days must … pay? [1]").
@@ -221,8 +226,9 @@ export function checkSentence(
         break;
       }
     }
-    // A name the question gives, restated: enough that the cited passage's document has it.
-    if (!found && c.term && findClaim(questionIndex, c)) {
+    // A name the question gives, restated — or written out in full ("Inde Living Holdings, Inc." for the
+    // question's "Inde Living"): enough that the cited passage's document has it.
+    if (!found && c.term && (findClaim(questionIndex, c) || (c.name && questionNames.has(c.at)))) {
       const docs = new Set(citedPassages.map((p) => p.documentId).filter((d) => d !== undefined));
       found = passages.some(
         (p) => p.documentId !== undefined && docs.has(p.documentId) && (findClaim(p.text, c) || findClaim(p.label, c) || (p.whole !== null && findClaim(p.whole, c))),
@@ -303,6 +309,31 @@ export function checkSentence(
     incomplete,
     support: verified ? mergeSpans(support) : [],
   };
+}
+
+/**
+ * Word positions of the sentence's capitalised runs ("Inde Living Holdings, Inc.") that hold a
+ * capitalised word of the question: the question's name, as the document writes it in full.
+ */
+function questionNameRuns(sentence: string, words: readonly TextWord[], question: WordIndex): Set<number> {
+  const out = new Set<number>();
+  const capitalised = (i: number) => /^\p{Lu}/u.test(sentence.slice(words[i].start, words[i].end));
+  const namedInQuestion = (i: number) =>
+    (question.at.get(words[i].w) ?? []).some((j) => question.text !== undefined && /^\p{Lu}/u.test(question.text.slice(question.words[j].start, question.words[j].end)));
+  let i = 0;
+  while (i < words.length) {
+    if (!capitalised(i)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    // A run goes on over spaces, and over a comma or stop before a corporate suffix ("Holdings, Inc.").
+    while (j + 1 < words.length && capitalised(j + 1) && /^(?:\s+|[.,]?\s+|\.)$/.test(sentence.slice(words[j].end, words[j + 1].start))) j++;
+    const run = Array.from({ length: j - i + 1 }, (_, k) => i + k);
+    if (run.length > 1 && run.some(namedInQuestion)) for (const k of run) out.add(k);
+    i = j + 1;
+  }
+  return out;
 }
 
 interface FigurePair {

@@ -104,9 +104,12 @@ describe("checkSentence", () => {
   it("a bare answer's capitalised word is a claim; a question word the gate judged phrasing is not", () => {
     expect(check("Delaware [2].", [2]).claims).toEqual(["Delaware"]);
     expect(check("Texas [2].", [2]).verdict).toBe("not_in_cited");
-    const q = "What is the largest notice period in the agreement?";
-    expect(check("The largest notice is 30 days [2].", [2], q).verdict).toBe("not_in_cited");
-    expect(checkSentence("The largest notice is 30 days [2].", [2], passages, q, new Set(["largest"])).verdict).toBe("verified");
+    const q = "What is the longest notice period in the agreement?";
+    expect(check("The longest notice is 30 days [2].", [2], "What notice period applies?").verdict).toBe("not_in_cited");
+    // Restated from the question, a word that only shapes it is phrasing (see the 14c tests below); so is one the gate judged phrasing.
+    expect(check("The longest notice is 30 days [2].", [2], q).verdict).toBe("verified");
+    expect(check("The cumulative notice is 30 days [2].", [2], "What cumulative notice period applies?").verdict).toBe("not_in_cited");
+    expect(checkSentence("The cumulative notice is 30 days [2].", [2], passages, "What cumulative notice period applies?", new Set(["cumul"])).verdict).toBe("verified");
   });
 
   it("a sentence without a citation is uncited whatever it says", () => {
@@ -364,5 +367,34 @@ describe("checkSentence: a section's number is no value", () => {
   it("verifies the number said as a reference, and the clause's own value", () => {
     expect(checkSentence("The product warranty is set out in Section 5.01 [1].", [1], warranty, question).verdict).toBe("verified");
     expect(checkSentence("Products are warranted free from defects for ninety (90) days from delivery [1].", [1], warranty, question).verdict).toBe("verified");
+  });
+});
+
+describe("checkSentence: the question's own wording restated (14c)", () => {
+  const exhibit = preparePassages([{ n: 1, documentId: "bb", text: "EXHIBIT A: Distributor price list. Price per Unit 1,000 to 5,000 Units - $4.50 per unit. *Minimum order of 1,000 Units" }]);
+
+  it("a word that only shapes the question ('smallest') is no claim of the answer's", () => {
+    const q = "What is the smallest order the Distributor may place?";
+    expect(checkSentence("The smallest order the Distributor may place is 1,000 Units [1].", [1], exhibit, q).verdict).toBe("verified");
+    // Its figure is still checked: 500 Units is in no passage.
+    expect(checkSentence("The smallest order the Distributor may place is 500 Units [1].", [1], exhibit, q).verdict).toBe("not_in_cited");
+    // Without the question using it, the superlative is the model's own claim.
+    expect(checkSentence("The smallest order is 1,000 Units [1].", [1], exhibit, "What order may the Distributor place?").verdict).toBe("not_in_cited");
+  });
+
+  it("a question's name written out in full ('Inde Living Holdings, Inc.') counts as the question's when the document has it", () => {
+    const reseller = preparePassages([
+      { n: 1, documentId: "hit", text: "This Reseller Agreement is made between Vayyar Imaging Ltd. and Inde Living Holdings, Inc. (\"Reseller\")." },
+      { n: 2, documentId: "hit", text: "the last Product in Reseller's inventory is sold, or (ii) 1 year from the date of the termination of this Agreement." },
+      { n: 3, documentId: "other", text: "Acme Holdings may sell its inventory for 1 year after the termination of this Agreement." },
+    ]);
+    const q = "For how long after termination may Inde Living keep selling units left in its inventory?";
+    const s = "Inde Living Holdings, Inc. may keep selling the units left in its inventory for 1 year from the date of termination [2].";
+    expect(checkSentence(s, [2], reseller, q).verdict).toBe("verified");
+    // A name the question never gives is still a claim its cited passage must hold.
+    expect(checkSentence("Vayyar Imaging may keep selling the units left in its inventory for 1 year from the date of termination [2].", [2], reseller, q).verdict).toBe("not_in_cited");
+    // And the full name must be the document's: another document's "Holdings" does not vouch for it.
+    const alone = preparePassages([reseller[1]!, reseller[2]!].map((p) => ({ n: p.n, documentId: p.documentId, text: p.raw })));
+    expect(checkSentence(s, [2], alone, q).verdict).toBe("not_in_cited");
   });
 });
