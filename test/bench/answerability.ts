@@ -11,7 +11,7 @@
 //   than the gold value (one some passage holds), and answers citing a document other than the one
 //   the question names.
 // Refusals count whatever Cairn says in its own words (AskResult.refusal); near-miss ones where the
-// LLM was never called are shown apart. Run: npm run bench -- answerability   (BENCH_REBUILD=1 re-ingests; BENCH_ONLY=<id prefix>[,<prefix>…]; BENCH_KIND=answerable|near_miss; BENCH_SET=heldout for the held-out set (test/fixtures/answerability/heldout.json, never tuned on), BENCH_SET=heldout2 for the second one (heldout2.json, written without reading the checks); BENCH_LIMIT=n per kind; BENCH_GEN_CACHE=<dir> replays generations of prompts seen before)
+// LLM was never called are shown apart. Run: npm run bench -- answerability   (BENCH_REBUILD=1 re-ingests; BENCH_ONLY=<id prefix>[,<prefix>…]; BENCH_KIND=answerable|near_miss; BENCH_SET=heldout for the held-out set (test/fixtures/answerability/heldout.json, never tuned on), BENCH_SET=heldout2 for the second one (heldout2.json, written without reading the checks), BENCH_SET=heldout3 for the third (heldout3.json, written blind); BENCH_LIMIT=n per kind; BENCH_GEN_CACHE=<dir> replays generations of prompts seen before)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";

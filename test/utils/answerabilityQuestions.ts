@@ -12,11 +12,18 @@ export const questionsPath = path.resolve(repoRoot, "test/fixtures/answerability
 export const heldoutQuestionsPath = path.resolve(repoRoot, "test/fixtures/answerability/heldout.json");
 /** A second held-out set, written by someone who had not read the gate or claim-check code: never tune on it either. */
 export const heldout2QuestionsPath = path.resolve(repoRoot, "test/fixtures/answerability/heldout2.json");
+/** A third held-out set, written blind this session: never tune on it. */
+export const heldout3QuestionsPath = path.resolve(repoRoot, "test/fixtures/answerability/heldout3.json");
 
-/** "tuned": the set the checks were developed on; "heldout", "heldout2": later sets kept for measuring generalisation. */
-export type QuestionSet = "tuned" | "heldout" | "heldout2";
-export const questionSets: readonly QuestionSet[] = ["tuned", "heldout", "heldout2"];
-const questionPaths: Record<QuestionSet, string> = { tuned: questionsPath, heldout: heldoutQuestionsPath, heldout2: heldout2QuestionsPath };
+/** "tuned": the set the checks were developed on; "heldout", "heldout2", "heldout3": later sets kept for measuring generalisation. */
+export type QuestionSet = "tuned" | "heldout" | "heldout2" | "heldout3";
+export const questionSets: readonly QuestionSet[] = ["tuned", "heldout", "heldout2", "heldout3"];
+const questionPaths: Record<QuestionSet, string> = {
+  tuned: questionsPath,
+  heldout: heldoutQuestionsPath,
+  heldout2: heldout2QuestionsPath,
+  heldout3: heldout3QuestionsPath,
+};
 
 export type QuestionKind = "answerable" | "near_miss";
 
@@ -38,7 +45,7 @@ export function loadAnswerabilityQuestions(set: QuestionSet = "tuned"): Answerab
   return JSON.parse(readFileSync(questionPaths[set], "utf8")) as AnswerabilityQuestion[];
 }
 
-/** The set a bench or dev loop runs on: BENCH_SET=heldout or heldout2, else the tuned set. */
+/** The set a bench or dev loop runs on: BENCH_SET=heldout, heldout2 or heldout3, else the tuned set. */
 export function benchQuestionSet(): QuestionSet {
   const set = process.env.BENCH_SET ?? "tuned";
   if (!(questionSets as readonly string[]).includes(set)) throw new Error(`BENCH_SET must be one of ${questionSets.join(", ")}, not "${set}"`);
