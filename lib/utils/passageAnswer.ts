@@ -1,5 +1,7 @@
 import type { Answerability } from "./answerability";
 import { clauseTerms, containsTerm, focusTerm, IRREGULAR_PARTICIPLE, questionTerms, type QuestionTerm } from "./answerability";
+import { createRequire } from "node:module";
+import { isEverydayWord } from "./lexicon";
 import { sentenceSpans } from "./sentences";
 import { indexWords, textWords, wordPositions, type TextWord, type WordIndex } from "./textWords";
 
@@ -146,9 +148,20 @@ function hitsIn(index: WordIndex, terms: readonly QuestionTerm[], focus: Questio
   return { hits, focusAt };
 }
 
+let partsOfSpeech: Record<string, string[] | undefined> | null = null;
+
+/** Tagged a verb first in wink-lexicon (its tags come most frequent first): "made", "hear", "keep" — not "place", "order". */
+function usuallyVerb(word: string): boolean {
+  partsOfSpeech ??= (createRequire(import.meta.url)("wink-lexicon") as { lexicon: Record<string, string[] | undefined> }).lexicon;
+  return partsOfSpeech[word.toLowerCase()]?.[0]?.startsWith("VB") ?? false;
+}
+
+/** A yes/no question: it opens with its auxiliary ("Does the Licensee pay a royalty …?"). */
+const POLAR = /^\s*(?:does|do|did|is|are|was|were|can|may|must|will|shall|has|have|had|should|could|would)\b/i;
+
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const AUXILIARY = new Set(["does", "did", "do", "is", "are", "was", "were", "has", "have", "had", "must", "shall", "will", "would", "should", "can", "could", "may"]);
-const CONTEXT_PREPOSITION = /\s(?:in|for|under|during|after|before|at|on|with|between|from|within|following|according to)\s/i;
+const CONTEXT_PREPOSITION = /\s(?:in|for|under|during|after|before|at|on|with|between|from|within|following|according to|over|into|through|along|across)\s/i;
 /** Share of the question's weighted terms the sentence must hold. */
 const MIN_COVERAGE = 0.55;
 const WH_WORD = /\b(?:what|which|who|whom|whose|when|where|why|how)\b/i;
@@ -182,7 +195,10 @@ export function answeringSentence(
   // What the question asks about, as the gate and the claim check see it (the head of the noun phrase
   // after the wh-word: "What screw fixed …" → screw, not the verb); else the first plain word after it.
   const asked = focusTerm(question, questionTerms(question));
+  // A yes/no question asks whether its subject ("a royalty") holds; its verb ("pay") may go unsaid ("royalty-free").
+  const polarSubject = POLAR.test(question) ? terms.find((t) => !isName(t) && answerability.terms.some((v) => v.key === t.key && v.subject)) : undefined;
   const focus =
+    polarSubject ??
     terms.find((t) => asked !== null && t.key === asked.key) ??
     terms.find((t) => t !== category && !isName(t) && !shape(t) && at(t) >= whAt) ??
     terms.find((t) => t !== category && at(t) >= whAt) ??
@@ -202,11 +218,14 @@ export function answeringSentence(
   // A clause type asked about ("audit") must be in the sentence, or in the one before it that the sentence
   // continues ("… due to a Force Majeure … If such period exceeds 1 month"): a records-keeping sentence is no audit right.
   const clauseAsked = clauseTerms(terms);
+  // An everyday verb says the relation in the user's words ("What blade made the incisions" — "were created with";
+  // "Which courts hear disputes" — "shall be brought before"); a rare one ("audit", "indemnify") is a term of art.
+  const everydayVerb = (t: QuestionTerm) => !t.key.includes(" ") && !clauseAsked.includes(t) && usuallyVerb(t.surface) && isEverydayWord(t.key);
   // A clause type of several words ("force majeure") is required there; its words already count one by one.
   const weight = (t: QuestionTerm) =>
     t !== focus && t.key.includes(" ") && clauseAsked.includes(t)
       ? 0
-      : t === focus ? 1 : t === category ? 0.4 : isName(t) || at(t) > contextAt || shape(t) || passiveVerb(t) || possessor(t) ? 0.25 : 1;
+      : t === focus ? 1 : t === category ? 0.4 : isName(t) || at(t) > contextAt || shape(t) || passiveVerb(t) || possessor(t) || everydayVerb(t) ? 0.25 : 1;
   const total = terms.reduce((sum, t) => sum + weight(t), 0);
   const expect = expectedAnswer(question);
   // "How many stock options …": the words between "how many" and the focus qualify what is counted.

@@ -239,3 +239,30 @@ describe("answeringSentence: what the question's words stand for (14c)", () => {
     expect(answeringSentence(q, judgeAnswerability(q, [endorsement], null), [endorsement])?.text).toContain("one year after termination");
   });
 });
+
+describe("answeringSentence: the question's verb and a yes/no question (14c)", () => {
+  it("weighs an everyday verb of the question lightly: the report says what was done in its own words ('closed' — 'approximated')", () => {
+    const op = hit(
+      "Attention was turned to the wound over the lateral malleolus of the right ankle. The skin edges were approximated with 4-0 nylon sutures in a vertical mattress fashion.",
+      { documentId: "orif", fileName: "ORIF Ankle.txt" },
+    );
+    const q = "What suture closed the skin edges over the lateral malleolus?";
+    expect(answeringSentence(q, judgeAnswerability(q, [op], null), [op])?.text).toContain("4-0 nylon");
+    // A rare verb is a term of art and still counts in full: no sentence says "sublicense".
+    const licence = hit("The Licensee may grant rights in the Licensed Mark to its affiliates for a fee of 5% of net sales.", { documentId: "lic", fileName: "Licence.txt" });
+    const rare = "What fee applies when the Licensee sublicenses the trademark to affiliates?";
+    expect(answeringSentence(rare, { ...judgeAnswerability(rare, [licence], null), answerable: true }, [licence])).toBeNull();
+  });
+
+  it("answers a yes/no question with the sentence stating its subject, though it leaves the verb unsaid ('royalty-free')", () => {
+    const licence = hit(
+      "1.1. License. The Licensor hereby grants to the Licensee a personal, non-exclusive, royalty-free right and license to use the Licensed Mark in the Territory.",
+      { documentId: "nmf", fileName: "Trademark License Agreement.txt" },
+    );
+    const q = "Does the Licensee pay a royalty for using the NMF mark?";
+    expect(answeringSentence(q, { ...judgeAnswerability(q, [licence], null), answerable: true }, [licence])?.text).toContain("royalty-free right");
+    // The subject must be there: a sentence about paying something else is no answer.
+    const taxes = hit("The Licensee shall pay all taxes arising from its use of the Licensed Mark.", { documentId: "nmf", fileName: "Trademark License Agreement.txt" });
+    expect(answeringSentence(q, { ...judgeAnswerability(q, [taxes], null), answerable: true }, [taxes])).toBeNull();
+  });
+});
