@@ -109,6 +109,8 @@ function claimsOf(sentence: string, words: TextWord[], phrasing: ReadonlySet<str
     if (STOP.has(lower) || lower.length < 2 || UNIT_WORDS.has(w.w)) return;
     const capitalised = (i > 0 || bare) && /^\p{Lu}/u.test(surface);
     if (!capitalised && isEverydayWord(w.w)) return;
+    // The model speaking of its sources ("The passage states: …") claims nothing about them.
+    if (SOURCE_WORDS.has(w.w)) return;
     // A question word the answerability gate judged phrasing ("largest", "anticoagulant") is not a claim.
     if (!capitalised && phrasing.has(w.w)) return;
     const k = `@${w.w}`;
@@ -117,6 +119,8 @@ function claimsOf(sentence: string, words: TextWord[], phrasing: ReadonlySet<str
   });
   return out;
 }
+
+const SOURCE_WORDS = new Set(["passage", "passages", "excerpt", "excerpts", "context"].map((w) => textWords(w)[0]!.w));
 
 /** Words that make the number after them a reference to a part of the document ("Section 5.01"), not a value. */
 const REFERENCE_WORDS = new Set(["section", "sections", "article", "articles", "clause", "clauses", "paragraph", "schedule", "exhibit", "page", "§"].map((w) => textWords(w)[0]?.w ?? w));
@@ -195,7 +199,9 @@ export function checkSentence(
   const questionNames = questionNameRuns(plain, words, questionIndex);
   const lastWord = plain.replace(/[\s.!?…:;,"'”’)\]]+$/u, "").split(/\s+/).pop()?.toLowerCase() ?? "";
   // "What size tear was made?" → "The size tear was made [1]." restates the question: nothing was answered.
-  const echoes = WH_QUESTION.test(question) && words.every((w) => STOP.has(plain.slice(w.start, w.end).toLowerCase()) || questionIndex.at.has(w.w));
+  // Words that only shape a question ("used", "given") restate it too: "The needle was used to cannulate the artery."
+  const echoes =
+    WH_QUESTION.test(question) && words.every((w) => STOP.has(plain.slice(w.start, w.end).toLowerCase()) || questionIndex.at.has(w.w) || isQuestionShape([w.w]));
   // A question is not an answer ("Within how many days must … pay? [1]").
   const incomplete = words.length === 0 || DANGLING.has(lastWord) || /[:?]\s*$/.test(plain.trim()) || echoes;
   // A rare term counts like a name: "diabetes" in an answer about an Alzheimer report that never says it.
@@ -212,6 +218,8 @@ export function checkSentence(
 
   const support: SupportSpan[] = [];
   const missingClaims: string[] = [];
+  /** Claims found only in another passage of the cited passage's document. */
+  const elsewhere: Claim[] = [];
   for (const c of claims) {
     let found = false;
     for (const p of citedPassages) {
@@ -233,8 +241,28 @@ export function checkSentence(
       found = passages.some(
         (p) => p.documentId !== undefined && docs.has(p.documentId) && (findClaim(p.text, c) || findClaim(p.label, c) || (p.whole !== null && findClaim(p.whole, c))),
       );
+      if (found) elsewhere.push(c);
     }
     if (!found) missingClaims.push(c.surface);
+  }
+  // A figure is said of something. When the question's words for it ("the first obtuse marginal branch"), restated,
+  // are not in the passage giving the figure, while another given passage of the document says them in one sentence
+  // with what the question asks about and a figure, that sentence measures it: the LAD's 90% is not the marginal
+  // branch's 70%. Words that only identify the document ("the hemangioblastoma patient") have no such rival.
+  const askedAbout = question ? focusTerm(question, questionTerms(question)) : null;
+  if (askedAbout && claims.some((c) => c.figure && !missingClaims.includes(c.surface))) {
+    const docs = new Set(citedPassages.map((p) => p.documentId).filter((d) => d !== undefined));
+    const others = passages.filter((p) => !cited.includes(p.n) && p.documentId !== undefined && docs.has(p.documentId));
+    for (const c of elsewhere) {
+      if (c.name) continue;
+      const rival = others.some((p) =>
+        passageSentences(p.raw).some((s) => {
+          const index = indexWords(s.text);
+          return findClaim(index, c) !== null && containsTerm(index, askedAbout) && index.words.some((w) => /^\d/.test(w.w));
+        }),
+      );
+      if (rival) missingClaims.push(c.surface);
+    }
   }
 
   // What a sentence states about what the question asks — a figure, a name the question does not give —

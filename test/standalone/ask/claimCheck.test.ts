@@ -398,3 +398,38 @@ describe("checkSentence: the question's own wording restated (14c)", () => {
     expect(checkSentence(s, [2], alone, q).verdict).toBe("not_in_cited");
   });
 });
+
+describe("checkSentence: what a figure measures, restatements and source talk (14c)", () => {
+  const cath = preparePassages([
+    { n: 1, documentId: "cath", text: "There is a greater than 70% stenosis in the proximal portion of the first large obtuse marginal branch." },
+    { n: 2, documentId: "cath", text: "There is a 90% stenosis in the proximal portion of the left anterior descending artery." },
+  ]);
+  const q = "What stenosis does the first obtuse marginal branch have?";
+
+  it("does not verify a figure against a passage that never names what the question says it measures, when another passage measures that", () => {
+    expect(checkSentence("The first obtuse marginal branch has a 90% stenosis [2].", [2], cath, q).verdict).toBe("not_in_cited");
+    expect(checkSentence("The first obtuse marginal branch has a greater than 70% stenosis [1].", [1], cath, q).verdict).toBe("verified");
+  });
+
+  it("lets words that only identify the document stay elsewhere in it: no other passage measures them", () => {
+    const mri = preparePassages([
+      { n: 1, documentId: "mri", text: "HX: This 57 y/o male had a history of hemangioblastoma of the cerebellum." },
+      { n: 2, documentId: "mri", text: "SHX: retired truck driver. Smokes 1-3 packs of cigarettes per day." },
+    ]);
+    expect(checkSentence("The hemangioblastoma patient smokes 1-3 packs of cigarettes per day [2].", [2], mri, "How many packs of cigarettes a day does the hemangioblastoma patient smoke?").verdict).toBe("verified");
+  });
+
+  it("restating the question with its shaping words ('was used to') answers nothing", () => {
+    const needle = preparePassages([{ n: 1, text: "A thin-walled Argon needle was used to cannulate the right femoral artery." }]);
+    const which = "Which needle cannulated the right femoral artery?";
+    expect(checkSentence("The needle was used to cannulate the right femoral artery [1].", [1], needle, which).incomplete).toBe(true);
+    expect(checkSentence("An Argon needle was used to cannulate the right femoral artery [1].", [1], needle, which).verdict).toBe("verified");
+  });
+
+  it("the model speaking of 'the passage' invents nothing", () => {
+    const meds = preparePassages([{ n: 1, text: "MEDICATIONS AT THE TIME OF STUDY: Versed 2.5 mg. Fentanyl 150 mcg." }]);
+    const c = checkSentence('The passage states: "Fentanyl 150 mcg" [1].', [1], meds, "How much fentanyl was given?");
+    expect(c.invented).toEqual([]);
+    expect(c.verdict).toBe("verified");
+  });
+});
