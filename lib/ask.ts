@@ -16,7 +16,7 @@ import { refusalMessage, type Refusal, type RefusalReason } from "./refusal";
 import { judgeAnswerability, questionTerms, type Answerability, type LibraryTermStats, type QuestionTerm } from "./utils/answerability";
 import { condenseQuery } from "./utils/followUp";
 import { isDecline, verifyAnswer, type RecitedSentence, type VerifiedSentence, type WithheldSentence } from "./verifyAnswer";
-import { answeringSentence, type PassageSentence } from "./utils/passageAnswer";
+import { answeringSentence, asksForQuantity, statesNumber, type PassageSentence } from "./utils/passageAnswer";
 import { documentPassages, termsInDocument, termsMissingFromGiven } from "./documentPassages";
 import { partitionByRelevance, type RelevanceOptions } from "./utils/relevance";
 import type { ChatMessage, Embedder, LanguageModel } from "@/models/types";
@@ -341,7 +341,9 @@ export async function ask(input: AskInput): Promise<AskResult> {
     // The model's own "the documents do not say", or nothing left that a passage backs: Cairn's words
     // instead — the document's own sentence when one answers the question, else a refusal.
     const declined = attributed.sentences.length > 0 && isDecline(attributed.sentences[0].text);
-    if (declined || !verified.sentences.some((s) => s.verdict === "verified")) {
+    // Asked how much, an answer whose verified sentences state no number answers something else.
+    const answersNothing = asksForQuantity(question) && !verified.sentences.some((s) => s.verdict === "verified" && statesNumber(s.text));
+    if (declined || !verified.sentences.some((s) => s.verdict === "verified") || answersNothing) {
       const reason = declined ? "model_declined" : "nothing_verified";
       let used = packed.used;
       let found = answeringSentence(question, answerability, used.map((u) => u.hit));

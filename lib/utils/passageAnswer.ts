@@ -1,6 +1,7 @@
 import type { Answerability } from "./answerability";
 import { clauseTerms, containsTerm, focusTerm, IRREGULAR_PARTICIPLE, questionTerms, type QuestionTerm } from "./answerability";
 import { createRequire } from "node:module";
+import { markerRegex } from "./citationMarkers";
 import { isEverydayWord } from "./lexicon";
 import { sentenceSpans } from "./sentences";
 import { indexWords, textWords, wordPositions, type TextWord, type WordIndex } from "./textWords";
@@ -38,6 +39,18 @@ const FIGURE_NOUN =
   /\b(?:fee|fees|rate|price|cost|payment|amount|dose|dosage|percentage|percent|score|value|size|weight|volume|speedup|salary|royalty|deposit|interest|penalty|charge|limit|cap|age|date|deadline|blood loss|temperature|pressure)\b/i;
 const DATE_Q = /\bwhen\b|\bwhat (?:date|day|year|month|time)\b|\bby what\b|\bon what date\b|\bto what date\b/i;
 const NAME_Q = /\bwhich (?:state|country|court|courts|law|laws|jurisdiction|party|company|city|county|province|firm|bank)\b|\bwho\b|\bwhom\b|\bwhose\b|\bwhere\b|\bwhat (?:state|country|company|city|jurisdiction)\b/i;
+
+/** Asked for a quantity ("How much blood …", "What dose …"): an answer states a number, or answers nothing. Not "how often" or "when" ("quarterly", "upon delivery"). */
+const QUANTITY_Q = /\bhow (?:many|much|long|old)\b|\bwhat (?:percentage|percent|dose|dosage|amount|sum|price|number|volume|weight|fee)\b/i;
+
+export function asksForQuantity(question: string): boolean {
+  return QUANTITY_Q.test(question);
+}
+
+/** The text states a number (digits, or number words: "thirty (30) days", "ten"). */
+export function statesNumber(text: string): boolean {
+  return textWords(text.replace(markerRegex(), "")).some((w) => /^\d/.test(w.w));
+}
 
 export function expectedAnswer(question: string): Expect {
   if (DURATION_Q.test(question)) return "duration";

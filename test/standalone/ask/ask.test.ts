@@ -212,6 +212,20 @@ describe("ask", () => {
     }
   });
 
+  it("asked how much, sets aside an answer whose verified sentences state no number (14c): the document's figure is quoted instead", async () => {
+    const report = hit("DESCRIPTION OF OPERATION: The patient was taken to the operating room. ESTIMATED BLOOD LOSS: 10 mL.", { vectorDistance: 0.3 });
+    const { llm } = recordingLlm(["The patient was taken to the operating room [1]."]);
+    const { deps: d } = deps([report], llm);
+    const r = await ask({ question: "How much blood was lost during the operation?", collections: ["col-a"], deps: d, options });
+    expect(r.quoted?.reason).toBe("nothing_verified");
+    expect(r.answer).toContain("10 mL");
+    // The same verified sentence answers a question that asks for no quantity.
+    const { llm: again } = recordingLlm(["The patient was taken to the operating room [1]."]);
+    const r2 = await ask({ question: "Where was the patient taken for the operation?", collections: ["col-a"], deps: deps([report], again).deps, options });
+    expect(r2.quoted ?? null).toBeNull();
+    expect(r2.answer).toBe("The patient was taken to the operating room [1].");
+  });
+
   it("rejects an empty question with a clear error", async () => {
     const { llm } = recordingLlm();
     const { deps: d } = deps([], llm);
