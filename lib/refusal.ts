@@ -73,6 +73,8 @@ export function refusalMessage(reason: RefusalReason, answerability: Answerabili
     const named = mostTelling(answerability.absentEverywhere).some((t) => phraseOf(t).some((w) => !isEnglishWord(w)));
     const fromDocument = named ? answerability.absentFromDocument.filter((t) => phraseOf(t).some((w) => !isEnglishWord(w))) : answerability.absentFromDocument;
     if (fromDocument.length) lead.push(`${answerability.document?.fileName ?? "The closest document"} doesn't mention ${list(fromDocument)}.`);
+    const figure = answerability.figureMissing;
+    if (figure) lead.push(`${answerability.document?.fileName ?? "The closest document"} mentions “${figure.of}” but gives no ${figure.measure ?? "figure"} for it.`);
   } else if (reason === "nothing_verified") {
     lead.push("The model's answer could not be checked against the passages, so it is not shown.");
   } else {

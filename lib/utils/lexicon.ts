@@ -15,7 +15,8 @@ const SYNONYM_GROUPS: readonly string[][] = [
   ["notice", "notify", "notification"],
   ["renew", "renewal", "renewed", "extend", "extension"],
   ["expire", "expiry", "expiration"],
-  ["pay", "payment", "payable", "paid"],
+  ["pay", "payment", "payable", "paid", "reimburse", "reimburses", "reimbursed", "reimbursement"],
+  ["photo", "photos", "photograph", "photographs", "photographic"],
   ["fee", "fees", "price", "charge", "charges", "compensation"],
   ["agreement", "contract"],
   ["law", "laws", "governed", "governing"],
@@ -31,6 +32,8 @@ const SYNONYM_GROUPS: readonly string[][] = [
   ["blood pressure", "bp"],
   ["heart rate", "pulse"],
   ["surgery", "operation", "procedure", "operative"],
+  // Reports from some US hospitals "dismiss" a patient where others "discharge" one.
+  ["discharge", "discharged", "dismiss", "dismissed", "dismissal"],
   ["diagnosis", "diagnoses", "impression", "dx"],
   ["anesthesia", "anaesthesia", "anesthetic"],
   ["supplier", "vendor", "seller"],
@@ -93,6 +96,12 @@ const PHRASE_ABBREVIATIONS: readonly string[][] = [
   ["emergency room", "er", "ed"],
   ["emergency department", "er", "ed"],
   ["intensive care unit", "icu"],
+  ["nasogastric tube", "ngt", "ng tube"],
+  ["deep vein thrombosis", "dvt"],
+  ["coronary artery disease", "cad"],
+  ["left anterior descending", "lad"],
+  ["congestive heart failure", "chf"],
+  ["urinary tract infection", "uti"],
   ["range of motion", "rom"],
   ["computed tomography", "ct"],
   ["magnetic resonance imaging", "mri"],
@@ -117,6 +126,7 @@ const KINDS: Readonly<Record<string, readonly string[]>> = {
   anesthetic: ["anesthetic", "anaesthetic", "lidocaine", "xylocaine", "marcaine", "bupivacaine", "sensorcaine", "ropivacaine", "propofol"],
   sedative: ["sedative", "sedation", "versed", "midazolam", "ativan", "lorazepam", "valium", "diazepam", "propofol"],
   chemotherapy: ["chemotherapy", "chemo", "cyclophosphamide", "cytoxan", "doxorubicin", "adriamycin", "vincristine", "rituximab", "rituxan", "cisplatin", "carboplatin", "methotrexate", "r-chop", "chop", "hyper-cvad"],
+  sealant: ["sealant", "sealants", "sealer", "glue", "duraseal", "tisseel", "bioglue", "fibrin glue", "evicel"],
   radiation: ["radiation", "radiotherapy", "irradiation", "xrt", "gy", "cgy"],
   overdue: ["overdue", "past due", "outstanding", "late", "delinquent"],
 };
@@ -152,7 +162,23 @@ const QUESTION_SHAPE = [
   "cite", "cited", "cites", "according", "refer", "referred", "mentioned", "reported", "reports",
 ];
 
+/**
+ * Measures: what a figure is of. A report writes "R-waves measured 6.0 millivolts", "0.25% Marcaine",
+ * seldom the measure's name, so a question's measure word is the kind of answer unless it is all the
+ * question asks about ("What was the patient's height?").
+ */
+const MEASURE_WORDS = [
+  "amplitude", "strength", "concentration", "magnitude", "height", "width", "length", "depth", "diameter", "thickness",
+  "volume", "duration", "frequency", "speed", "velocity", "intensity", "severity", "grade", "reading", "measurement", "size",
+];
+
 const key = (phrase: readonly string[]) => phrase.join(" ");
+const measureWords = new Set(MEASURE_WORDS.map((w) => key(phraseOf(w))));
+
+/** A word naming a measure (MEASURE_WORDS), normalised. */
+export function isMeasureWord(normalised: string): boolean {
+  return measureWords.has(normalised);
+}
 
 const synonymIndex = new Map<string, { phrases: string[][]; words: readonly string[] }>();
 for (const group of SYNONYM_GROUPS) {

@@ -26,6 +26,8 @@ const SCALES: Record<string, number> = { hundred: 100, thousand: 1000 };
 const TOKEN = /\d+(?:,\d{3})+(?:\.\d+)?(?![\p{L}\p{N}])|\d+\.\d+(?![\p{L}\p{N}])|[\p{L}\p{N}]+(?:['’]\p{L}+)*/gu;
 /** "10mg", "5ml": a number glued to its unit reads as the two words. */
 const GLUED_UNIT = /^(\d+(?:\.\d+)?)(\p{L}{1,4})$/u;
+/** "BP131/74, HR78": a vital sign's abbreviation glued to its reading (a code like "PB5" stays whole). */
+const GLUED_VITAL = /^(bp|hr|rr|wt|ht|temp)(\d+(?:\.\d+)?)$/i;
 
 /** Irregular forms that are far more often another word in these documents: "left knee", "wound", "saw" (the tool). */
 const NOT_VERB_FORMS = new Set(["left", "wound", "saw", "found", "felt", "ground", "bound", "lay", "rose", "fell", "spoke", "bore", "lead", "lent", "sat", "shed", "tore"]);
@@ -57,7 +59,7 @@ export function normalizeWord(raw: string): string {
 function rawTokens(text: string): { raw: string; start: number; end: number }[] {
   const out: { raw: string; start: number; end: number }[] = [];
   for (const m of text.matchAll(TOKEN)) {
-    const glued = GLUED_UNIT.exec(m[0]);
+    const glued = GLUED_UNIT.exec(m[0]) ?? GLUED_VITAL.exec(m[0]);
     if (glued) {
       const cut = m.index + glued[1].length;
       out.push({ raw: glued[1], start: m.index, end: cut }, { raw: glued[2], start: cut, end: m.index + m[0].length });

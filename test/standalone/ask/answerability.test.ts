@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { judgeAnswerability, questionTerms, type LibraryTermStats, type TermOccurrence } from "@/lib/utils/answerability";
-import { phraseOf } from "@/lib/utils/textWords";
+import { focusTerm, initialismExpansions, judgeAnswerability, questionTerms, type LibraryTermStats, type TermOccurrence } from "@/lib/utils/answerability";
+import { indexWords, phraseOf } from "@/lib/utils/textWords";
 import { hit } from "./fixtures";
 
 // The gate's rules on hand-made passages; its rates on real documents are in `npm run bench -- answerability`.
@@ -159,5 +159,78 @@ describe("judgeAnswerability: lexical variants", () => {
   it("reads a negated form as its prefixed twin: 'unpaid' is 'not paid'", () => {
     expect(answerable("What interest rate is charged on unpaid balances?", invoices)).toBe(true);
     expect(answerable("What interest rate is charged on unpaid balances?", hit("Interest accrues at the rate of 1.5% per month on all invoices.", { documentId: "x", fileName: "X.txt" }))).toBe(false);
+  });
+});
+
+describe("judgeAnswerability: what the question asks about", () => {
+  const vitals = hit("EXAM:,  BP131/74, HR78, RR12, Wt. 77kg, Ht. 178cm. RPR non-reactive.", { documentId: "alz", fileName: "Alzheimer Disease.txt" });
+  const cath = hit("There is a 90% stenosis in the proximal portion of the LAD. The patient was transferred to the intensive care unit in good condition.", {
+    documentId: "cath",
+    fileName: "Heart Cath.txt",
+  });
+  const pacer = hit("Right ventricular lead impedance 900 ohms. R-waves measured 6.0 millivolts. Pacing threshold 1.0 volt at 0.5 milliseconds.", {
+    documentId: "pm",
+    fileName: "Pacemaker (Dual Chamber) - 1.txt",
+  });
+  const graft = hit("OPERATION: Aortobifemoral bypass surgery utilizing a bifurcated Hemashield graft. 0.25% Marcaine dorsal block was given.", {
+    documentId: "abf",
+    fileName: "Aortobifemoral Bypass - 1.txt",
+  });
+  const judge = (q: string, p = vitals) => judgeAnswerability(q, [p], null);
+
+  it("reads the word after 'how' as the kind of answer ('how tall', 'how tight'), never the subject", () => {
+    expect(judge("How tall is the patient?").answerable).toBe(true);
+    expect(focusTerm("How tight is the stenosis in the proximal LAD?", questionTerms("How tight is the stenosis in the proximal LAD?"))?.surface).toBe("stenosis");
+    expect(judge("How tight is the stenosis in the proximal LAD?", cath).answerable).toBe(true);
+  });
+
+  it("takes no focus from the agent of 'when/where did X go', but does after a copula", () => {
+    expect(judge("Where did the patient go after the operation?", cath).answerable).toBe(true);
+    expect(focusTerm("When is the follow-up visit?", questionTerms("When is the follow-up visit?"))?.surface).toBe("visit");
+    expect(judge("When is the follow-up visit?", cath).answerable).toBe(false);
+  });
+
+  it("asks about what a measure is of ('R-wave amplitude', 'strength of Marcaine'), and about a lone measure itself", () => {
+    expect(judge("What R-wave amplitude was measured on the right ventricular lead?", pacer).answerable).toBe(true);
+    expect(judge("What strength of Marcaine was used for the dorsal block?", graft).answerable).toBe(true);
+    // The report gives weight and height but no head circumference: still refused.
+    expect(judge("What was the patient's circumference?").answerable).toBe(false);
+  });
+
+  it("refuses a figure asked of something the document names but gives no figure for", () => {
+    const r = judge("What was the diameter of the bifurcated Hemashield graft?", graft);
+    expect(r.answerable).toBe(false);
+    expect(r.figureMissing).toEqual({ measure: "diameter", of: "bifurcated Hemashield graft" });
+    expect(judge("How many millivolts did the R-waves measure?", pacer).figureMissing).toBeNull();
+    // "How much does X weigh" asks a figure of the verb, which the gate does not judge.
+    expect(judge("How much does the patient weigh?").answerable).toBe(true);
+  });
+
+  it("takes an abbreviation the user puts in parentheses as the document's name for the words before it", () => {
+    expect(judge("Was the syphilis serology (RPR) reactive?").answerable).toBe(true);
+    expect(questionTerms("Was the syphilis serology (RPR) reactive?").find((t) => t.surface === "syphilis")!.searchText).toContain("RPR");
+    expect(judge("Was the syphilis serology reactive?").answerable).toBe(false);
+  });
+
+  it("finds an initialism where the document spells it out, in its name or its text", () => {
+    expect(initialismExpansions("ACDF", "Anterior Cervical Discectomy & Fusion - 5")).toEqual([["anterior", "cervic", "discectomi", "fusion"]]);
+    const acdf = hit("The patient tolerated the procedure well.", { documentId: "acdf", fileName: "Anterior Cervical Discectomy & Fusion - 5.txt" });
+    expect(judgeAnswerability("How did the patient tolerate the ACDF?", [acdf], null).answerable).toBe(true);
+    expect(judgeAnswerability("How did the patient tolerate the TKA?", [acdf], null).answerable).toBe(false);
+  });
+
+  it("reads a vital sign glued to its reading ('BP131/74') as the abbreviation and the figure", () => {
+    expect(indexWords("BP131/74, HR78").words.map((w) => w.w)).toEqual(["bp", "131", "74", "hr", "78"]);
+    expect(indexWords("GP-PB5-PC628").words.map((w) => w.w)).toContain("pb5");
+    expect(judge("What was the blood pressure on examination?").answerable).toBe(true);
+  });
+
+  it("refuses the other side: the left ventricular lead where the report has only the right one", () => {
+    const r = judge("What was the pacing threshold of the left ventricular lead?", pacer);
+    expect(r.answerable).toBe(false);
+    expect(r.absentFromDocument).toContain("left ventricular lead");
+    expect(judge("What was the impedance of the right ventricular lead?", pacer).answerable).toBe(true);
+    const both = hit("Left ventricular lead threshold 1.2 volts. Right ventricular lead threshold 1.0 volt.", { documentId: "crt", fileName: "CRT.txt" });
+    expect(judge("What was the pacing threshold of the left ventricular lead?", both).answerable).toBe(true);
   });
 });
