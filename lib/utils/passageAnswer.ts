@@ -238,12 +238,14 @@ export function answeringSentence(
   const weight = (t: QuestionTerm) =>
     t !== focus && t.key.includes(" ") && clauseAsked.includes(t)
       ? 0
-      : t === focus ? 1 : t === category ? 0.4 : isName(t) || at(t) > contextAt || shape(t) || passiveVerb(t) || possessor(t) || everydayVerb(t) ? 0.25 : 1;
-  const total = terms.reduce((sum, t) => sum + weight(t), 0);
+      : t === focus ? 1 : t === category ? 0.4 : isName(t) || at(t) > contextAt || shape(t) || passiveVerb(t) || possessor(t) ? 0.25 : 1;
+  // Such a verb costs little where the sentence says it otherwise, and counts in full where it says it ("governed by").
+  const optionalVerb = (t: QuestionTerm) => t !== focus && t !== category && weight(t) === 1 && everydayVerb(t);
+  const totalWithout = terms.reduce((sum, t) => sum + (optionalVerb(t) ? 0.25 : weight(t)), 0);
   const expect = expectedAnswer(question);
   // "How many stock options …": the words between "how many" and the focus qualify what is counted.
   const countOf = new RegExp(`\\bhow many\\s+(?:[\\p{L}-]+\\s+){0,2}${escape(focus.surface)}\\b`, "iu").test(question);
-  explain?.(`terms ${terms.map((t) => `${t.key}:${weight(t)}`).join(", ")}; focus ${focus.key}; expect ${expect}`);
+  explain?.(`terms ${terms.map((t) => `${t.key}:${optionalVerb(t) ? "verb" : weight(t)}`).join(", ")}; focus ${focus.key}; expect ${expect}`);
 
   let best: (PassageSentence & { score: number }) | null = null;
   passages.forEach((p, i) => {
@@ -257,6 +259,7 @@ export function answeringSentence(
       previous = index;
       const { hits, focusAt } = hitsIn(index, terms, focus);
       const covered = terms.filter((t) => hits.has(t)).reduce((sum, t) => sum + weight(t), 0);
+      const total = totalWithout + terms.filter((t) => hits.has(t) && optionalVerb(t)).length * 0.75;
       let values = focusAt === undefined ? [] : expectedValues(s.text, index.words, expect, question);
       // Read with its continuation, the sentence is the subject and the continuation gives the value: a figure,
       // or for an open question a code or a name ("These were ligated with #3-0 silk suture").

@@ -254,6 +254,15 @@ describe("answeringSentence: the question's verb and a yes/no question (14c)", (
     expect(answeringSentence(rare, { ...judgeAnswerability(rare, [licence], null), answerable: true }, [licence])).toBeNull();
   });
 
+  it("counts that verb in full where the sentence says it ('governed by'): a light weight is for its absence only", () => {
+    const outsourcing = hit(
+      "Silicon Smelters and EIT both belong to the same group. 17.1. This Agreement shall be governed by, and construed in accordance with the laws of Spain.",
+      { documentId: "ferro", fileName: "Outsourcing Agreement.txt" },
+    );
+    const q = "Which country's laws govern the Silicon Smelters / EIT outsourcing agreement?";
+    expect(answeringSentence(q, { ...judgeAnswerability(q, [outsourcing], null), answerable: true }, [outsourcing])?.text).toContain("laws of Spain");
+  });
+
   it("answers a yes/no question with the sentence stating its subject, though it leaves the verb unsaid ('royalty-free')", () => {
     const licence = hit(
       "1.1. License. The Licensor hereby grants to the Licensee a personal, non-exclusive, royalty-free right and license to use the Licensed Mark in the Territory.",
