@@ -229,8 +229,8 @@ export async function ask(input: AskInput): Promise<AskResult> {
   const hits = await deps.search({ query, vector, collections: input.collections, limit: opts.searchLimit, mode: "hybrid" });
   timings.searchMs = performance.now() - t;
 
-  const { relevant, notRelevant } = partitionByRelevance(hits, query, opts.relevance);
-  const notRelevantLeftOut = (await withFileNames(notRelevant, deps)).map((hit) => ({ hit, reason: "not_relevant" as const }));
+  const { relevant, notRelevant } = partitionByRelevance(await withFileNames(hits, deps), query, opts.relevance);
+  const notRelevantLeftOut = notRelevant.map((hit) => ({ hit, reason: "not_relevant" as const }));
   if (relevant.length === 0) return nothing(notRelevantLeftOut);
 
   const budget = firstTokenBudgetFor(deps.llm, opts.firstTokenBudgetMs, opts.promptTokensPerSecond);
@@ -245,7 +245,7 @@ export async function ask(input: AskInput): Promise<AskResult> {
       reserveForAnswer: opts.reserveForAnswer,
       systemPrompt: opts.systemPrompt,
     });
-  const relevantNamed = await withFileNames(relevant, deps);
+  const relevantNamed = relevant;
   let packed = pack(relevantNamed);
   if (packed.used.length === 0) {
     throw new CairnError("payload_too_large:chat", "The conversation leaves no room for any passage. Start a new chat or shorten the question.", {

@@ -26,8 +26,11 @@ export interface RelevanceVerdict {
   queryTerms: number;
 }
 
-export function judgeRelevance(hit: SearchHit, terms: readonly string[], opts: RelevanceOptions): RelevanceVerdict {
-  const matched = terms.length ? matchedTerms(`${hit.headingPath}\n${hit.text}`, terms).size : 0;
+export function judgeRelevance(hit: SearchHit & { fileName?: string }, terms: readonly string[], opts: RelevanceOptions): RelevanceVerdict {
+  // The document's name and the chunk's context header (title, parties) count: "… the hypospadias
+  // repair" is answered by a passage of "Hypospadias Repair.txt" that never repeats the words.
+  const name = (hit.fileName ?? "").replace(/\.[a-z0-9]{1,5}$/i, "");
+  const matched = terms.length ? matchedTerms(`${name}\n${hit.context ?? ""}\n${hit.headingPath}\n${hit.text}`, terms).size : 0;
   const needed = Math.max(1, Math.ceil(opts.minKeywordCoverage * terms.length));
   const byKeywords = terms.length > 0 && matched >= needed;
   const byVector = hit.vectorDistance !== undefined && hit.vectorDistance <= opts.maxVectorDistance;
@@ -35,10 +38,10 @@ export function judgeRelevance(hit: SearchHit, terms: readonly string[], opts: R
 }
 
 /** Splits hits into relevant and not, keeping retrieval order in both. */
-export function partitionByRelevance(hits: readonly SearchHit[], query: string, opts: RelevanceOptions) {
+export function partitionByRelevance<H extends SearchHit & { fileName?: string }>(hits: readonly H[], query: string, opts: RelevanceOptions) {
   const terms = contentTerms(query);
-  const relevant: SearchHit[] = [];
-  const notRelevant: SearchHit[] = [];
+  const relevant: H[] = [];
+  const notRelevant: H[] = [];
   for (const h of hits) (judgeRelevance(h, terms, opts).relevant ? relevant : notRelevant).push(h);
   return { relevant, notRelevant, terms };
 }

@@ -16,3 +16,13 @@ describe("relevance: possessives", () => {
     expect(contentTerms("What is the P-101 pump's rating?")).toEqual(["p-101", "pump", "rate"]);
   });
 });
+
+describe("relevance: the document's name", () => {
+  it("counts the words of the file's name, so a passage of 'Hypospadias Repair.txt' is about the hypospadias repair", () => {
+    const q = "What dressing was put on at the end of the hypospadias repair?";
+    const opts = { maxVectorDistance: 0.6, minKeywordCoverage: 0.5 };
+    const text = "Telfa and the surgical eye tape was then used for the final dressing.";
+    expect(partitionByRelevance([hit(text, { vectorDistance: 1.2, fileName: "Hypospadias Repair.txt" })], q, opts).relevant).toHaveLength(1);
+    expect(partitionByRelevance([hit(text, { vectorDistance: 1.2, fileName: "ORIF & Closed Reduction.txt" })], q, opts).relevant).toHaveLength(0);
+  });
+});
