@@ -2,7 +2,7 @@ import { eng } from "stopword";
 import { alternativesOf, isEverydayWord, isQuestionShape } from "./lexicon";
 import { markerRegex } from "./citationMarkers";
 import { clauseTerms, containsTerm, focusTerm, questionTerms, type QuestionTerm } from "./answerability";
-import { passageSentences } from "./passageAnswer";
+import { passageSentences, usuallyVerb } from "./passageAnswer";
 import { flippedPolarity } from "./polarity";
 import { findPhrase, indexWords, textWords, wordPositions, type TextWord, type WordIndex } from "./textWords";
 
@@ -327,6 +327,19 @@ export function checkSentence(
     plainWords.length < 3 ||
     (covered / plainWords.length >= needed && (claims.length > 0 || bestSentenceCoverage(plainWords, citedPassages) >= MIN_WORD_COVERAGE));
   if (opposite) missingClaims.push(opposite);
+  // A sentence whose only claims are the question's own names answers in plain words ("… on the business day
+  // following transmission"). Those words and the question's conditions it restates ("sent by registered mail")
+  // must stand in one clause of a cited passage: the fax rule of the clause before is not the registered mail's.
+  const ownClaims = claims.filter((c) => c.figure || !findClaim(questionIndex, c));
+  if (question && focus && ownClaims.length === 0 && missingClaims.length === 0) {
+    const sentenceIndex = indexWords(plain);
+    // Not an auxiliary ("may"), nor an everyday verb said in other words ("carry out" — "conduct").
+    const restated = conditionTerms(question, focus, citedPassages).filter(
+      (t) => !t.key.includes(" ") && !STOP.has(t.surface.toLowerCase()) && !MODAL.has(t.surface.toLowerCase()) && !(usuallyVerb(t.surface) && isEverydayWord(t.key)) && containsTerm(sentenceIndex, t),
+    );
+    const answering = plainWords.filter((w) => !questionIndex.at.has(w) && !isQuestionShape([w]));
+    if (restated.length > 0 && answering.length >= 2 && !conditionsInOneClause(restated, answering, citedPassages)) missingClaims.push(...restated.map((t) => t.surface));
+  }
   const verified = missingClaims.length === 0 && coverageOk && !incomplete && claims.length + plainWords.length > 0;
   return {
     verdict: verified ? "verified" : "not_in_cited",
@@ -458,6 +471,25 @@ const ENUMERATOR = /[,;.:]\s+(?=\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s+\p{Lu})/gu;
 /** The passage's sentences, each cut at its clause enumerators. */
 function clauses(text: string): string[] {
   return passageSentences(text).flatMap((s) => s.text.split(ENUMERATOR));
+}
+
+const MODAL = new Set(["may", "must", "shall", "will", "can", "could", "should", "would", "might"]);
+
+/** A provision's clauses: its sentences, cut at clause enumerators, semicolons and a comma before "and"/"or"/"but"/"provided". */
+const CLAUSE_BREAK = /;\s*|,\s+(?=(?:and|or|but|provided|except)\b)/i;
+
+/** One clause of the cited passages holds every condition and most of the answering words. */
+function conditionsInOneClause(conditions: readonly QuestionTerm[], answering: readonly string[], cited: readonly PreparedPassage[]): boolean {
+  return cited.some((p) =>
+    clauses(p.raw)
+      .flatMap((c) => c.split(CLAUSE_BREAK))
+      .some((c) => {
+        const index = indexWords(c);
+        if (!conditions.every((t) => containsTerm(index, t))) return false;
+        const held = answering.filter((w) => alternativesOf([w]).some((a) => findPhrase(index, a))).length;
+        return held / answering.length >= MIN_WORD_COVERAGE;
+      }),
+  );
 }
 
 /** Figures (number words) in a sentence followed within three words by one of the unit's forms. */

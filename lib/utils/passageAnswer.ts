@@ -164,7 +164,7 @@ function hitsIn(index: WordIndex, terms: readonly QuestionTerm[], focus: Questio
 let partsOfSpeech: Record<string, string[] | undefined> | null = null;
 
 /** Tagged a verb first in wink-lexicon (its tags come most frequent first): "made", "hear", "keep" — not "place", "order". */
-function usuallyVerb(word: string): boolean {
+export function usuallyVerb(word: string): boolean {
   partsOfSpeech ??= (createRequire(import.meta.url)("wink-lexicon") as { lexicon: Record<string, string[] | undefined> }).lexicon;
   return partsOfSpeech[word.toLowerCase()]?.[0]?.startsWith("VB") ?? false;
 }

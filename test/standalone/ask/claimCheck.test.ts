@@ -433,3 +433,29 @@ describe("checkSentence: what a figure measures, restatements and source talk (1
     expect(c.verdict).toBe("verified");
   });
 });
+
+describe("checkSentence: plain-word answers and the clause they come from (14c)", () => {
+  const notices = preparePassages([
+    {
+      n: 1,
+      documentId: "hit",
+      text:
+        "All communications delivered in person shall be deemed to have been received upon delivery, communications sent by facsimile shall be deemed to have been received on the business day following transmission with confirmed answer back, " +
+        "and all notices sent by registered mail shall be deemed to have been received within 3 business days after posting.",
+    },
+  ]);
+  const q = "When is a notice sent by registered mail deemed received under the Walabot-HOME reseller agreement?";
+
+  it("does not verify plain words of one clause said under the question's conditions from another (the fax rule for registered mail)", () => {
+    const c = checkSentence("A notice sent by registered mail is deemed received on the business day following transmission with confirmed answer back [1].", [1], notices, q);
+    expect(c.verdict).toBe("not_in_cited");
+    // The clause that has the conditions verifies.
+    expect(checkSentence("A notice sent by registered mail is deemed received within 3 business days after posting [1].", [1], notices, q).verdict).toBe("verified");
+  });
+
+  it("needs no auxiliary or everyday verb of the question in that clause ('may carry out' — 'conduct')", () => {
+    const licence = preparePassages([{ n: 1, documentId: "nmf", text: "The Licensee agrees to allow the Licensor to conduct reasonable inspection of the quality of the Licensee's services from time to time." }]);
+    const inspect = "What inspection may the Licensor carry out under the NMF trademark license?";
+    expect(checkSentence("The Licensor may carry out reasonable inspection of the quality of the Licensee's services [1].", [1], licence, inspect).verdict).toBe("verified");
+  });
+});
