@@ -188,7 +188,7 @@ export function sentenceScorer(question: string, passages: readonly { text: stri
   const bonus = 0.25 * Math.max(...weight);
   const expect = expectedAnswer(question);
   const hasValue = (x: string) =>
-    expect === "duration" || expect === "figure" ? /\d/.test(x) || MONTH_WORD.test(x) : expect === "name" ? /\s\p{Lu}\p{Ll}/u.test(x) : false;
+    expect === "duration" || expect === "figure" ? /\d/.test(x) || MONTH_WORD.test(x) : expect === "name" || expect === "place" ? /\s\p{Lu}\p{Ll}/u.test(x) : false;
   return (sentence) => {
     const h = held(sentence);
     const score = weight.reduce((sum, w, i) => sum + (h[i] ? w : 0), 0);

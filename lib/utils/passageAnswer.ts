@@ -1,6 +1,7 @@
 import type { Answerability } from "./answerability";
 import { clauseTerms, containsTerm, focusTerm, IRREGULAR_PARTICIPLE, questionTerms, type QuestionTerm } from "./answerability";
 import { createRequire } from "node:module";
+import { eng } from "stopword";
 import { markerRegex } from "./citationMarkers";
 import { isEverydayWord } from "./lexicon";
 import { sentenceSpans } from "./sentences";
@@ -29,7 +30,7 @@ export interface PassageAnswerInput {
   context?: string;
 }
 
-type Expect = "duration" | "figure" | "name" | "any";
+type Expect = "duration" | "figure" | "name" | "place" | "any";
 
 const DURATION_Q = /\bhow (?:long|old)\b|\bhow (?:much|far in advance)\b[^?]*\bnotice\b|\bwithin how many\b|\bhow many (?:days|weeks|months|years|hours|business|working|calendar)\b|\bwhat (?:is |was )?(?:the )?(?:initial |renewal )?(?:term|period|duration|notice period)\b/i;
 const FIGURE_Q =
@@ -55,6 +56,8 @@ export function statesNumber(text: string): boolean {
 export function expectedAnswer(question: string): Expect {
   if (DURATION_Q.test(question)) return "duration";
   if (FIGURE_Q.test(question) || DATE_Q.test(question)) return "figure";
+  // "From where …", "Where is …": a place, which English names after a preposition ("in Frisco, Texas").
+  if (/\bwhere\b/i.test(question)) return "place";
   if (NAME_Q.test(question)) return "name";
   if (/\b(?:what|which)\b/i.test(question) && FIGURE_NOUN.test(question)) return "figure";
   return "any";
@@ -79,7 +82,10 @@ function expectedValues(sentence: string, words: readonly TextWord[], expect: Ex
     let ok: boolean;
     if (expect === "duration") ok = isNumber(i) && [1, 2, 3].some((k) => words[i + k] !== undefined && [...TIME_UNIT].some((u) => words[i + k].w.startsWith(u)));
     else if (expect === "figure") ok = isNumber(i) || (MONTH.test(raw(i)) && !asked.has(w.w));
-    else if (expect === "name") ok = !asked.has(w.w) && w.start > 0 && /^\p{Lu}\p{Ll}/u.test(raw(i)) && !NOT_A_NAME.test(raw(i));
+    else if (expect === "name" || expect === "place") {
+      ok = !asked.has(w.w) && w.start > 0 && /^\p{Lu}\p{Ll}/u.test(raw(i)) && !NOT_A_NAME.test(raw(i));
+      if (expect === "place") ok &&= [1, 2].some((k) => i - k >= 0 && LOCATIVE.test(words[i - k].w) && (k === 1 || words[i - 1].w === "the"));
+    }
     else ok = !asked.has(w.w) && w.w.length > 2 && /^\p{L}/u.test(w.w);
     if (ok) out.push(i);
   });
@@ -90,6 +96,9 @@ function expectedValues(sentence: string, words: readonly TextWord[], expect: Ex
 const REFERENCE_WORD = /^(?:section|article|paragraph|claus|exhibit|schedul|item|§)s?$/;
 /** Possessive and personal pronouns stand for a name the sentence need not repeat ("its inventory", "his weight"). */
 const PRONOUN = /^(?:it|its|his|her|hers|their|theirs|our|ours|your|yours|my|him|them|they|he|she|we|you)$/i;
+
+const STOP = new Set(eng);
+const LOCATIVE = /^(?:in|at|from|near|within|to)$/;
 
 const NOT_A_NAME = /^(?:The|This|That|These|Such|Each|Any|All|Agreement|Party|Parties|Section|Article|Exhibit|Schedule)$/;
 
@@ -247,6 +256,8 @@ export function answeringSentence(
   const countOf = new RegExp(`\\bhow many\\s+(?:[\\p{L}-]+\\s+){0,2}${escape(focus.surface)}\\b`, "iu").test(question);
   explain?.(`terms ${terms.map((t) => `${t.key}:${optionalVerb(t) ? "verb" : weight(t)}`).join(", ")}; focus ${focus.key}; expect ${expect}`);
 
+  const termWords = new Set(terms.flatMap((t) => t.alternatives.flat()));
+  const questionWords = [...new Set(textWords(question.slice(whAt)).map((w) => w.w))].filter((w) => !termWords.has(w) && !STOP.has(w) && !/^\d/.test(w) && w.length > 2);
   let best: (PassageSentence & { score: number }) | null = null;
   passages.forEach((p, i) => {
     if (docId !== undefined && answerability.named && p.documentId !== docId) return;
@@ -276,8 +287,14 @@ export function answeringSentence(
       }
       // Fewer words around the same hits: the sentence is about this, not a paragraph that mentions it.
       // And the value nearest the focus: the clause that answers, not a neighbour in the same sentence.
-      const distance = Math.min(...near.map((v) => Math.abs(v - focusAt!)));
-      const score = covered * 100 - Math.min(20, distance) - Math.min(9, Math.floor(s.text.length / 60));
+      // Measured from the focus phrase's nearer edge ("MRI brain, 3/6/95, showed …": "showed" is next to the date).
+      const focusEnd = focusAt! + Math.max(0, ...focus.alternatives.filter((a) => a.every((w, k) => index.words[focusAt! + k]?.w === w)).map((a) => a.length - 1));
+      const distance = Math.min(...near.map((v) => (v > focusEnd ? v - focusEnd : Math.abs(v - focusAt!))));
+      // Between sentences that hold the same terms, the one saying more of the question's other words ("What did … show"
+      // — "showed") is about it.
+      const echoed = questionWords.filter((w) => index.at.has(w)).length;
+      const score = covered * 100 - Math.min(20, distance) - Math.min(9, Math.floor(s.text.length / 60)) + 3 * echoed;
+      explain?.(`  [${i}] score ${score.toFixed(1)}: ${s.text.slice(0, 140)}`);
       if (!best || score > best.score) best = { passage: i, start: s.start, end: s.end, text: s.text, score };
     }
   });

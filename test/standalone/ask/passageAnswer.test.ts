@@ -49,6 +49,7 @@ describe("answeringSentence", () => {
     expect(expectedAnswer("What late fee applies to past-due invoices?")).toBe("figure");
     expect(expectedAnswer("Which state's law governs the agreement?")).toBe("name");
     expect(expectedAnswer("What catheter was left in?")).toBe("any");
+    expect(expectedAnswer("From where are prices quoted FOB?")).toBe("place");
   });
 });
 
@@ -273,5 +274,26 @@ describe("answeringSentence: the question's verb and a yes/no question (14c)", (
     // The subject must be there: a sentence about paying something else is no answer.
     const taxes = hit("The Licensee shall pay all taxes arising from its use of the Licensed Mark.", { documentId: "nmf", fileName: "Trademark License Agreement.txt" });
     expect(answeringSentence(q, { ...judgeAnswerability(q, [taxes], null), answerable: true }, [taxes])).toBeNull();
+  });
+});
+
+describe("answeringSentence: the slot asked for, and ties between sentences (14c)", () => {
+  it("answers 'where' with a place named after a preposition, not any capitalised word", () => {
+    const distributor = hit(
+      "Snotarator prices are set by the Company. " +
+        "All prices stated are in United States dollars and FOB the Company's offices in Frisco, Texas.",
+      { documentId: "bb", fileName: "Distributor Agreement.txt" },
+    );
+    const q = "From where are Snotarator prices quoted FOB under the distributor agreement?";
+    expect(answeringSentence(q, { ...judgeAnswerability(q, [distributor], null), answerable: true }, [distributor])?.text).toContain("in Frisco, Texas");
+  });
+
+  it("prefers, between sentences holding the same terms, the one whose value follows the focus phrase and that says the question's verb ('show' — 'showed')", () => {
+    const mri = hit(
+      "MRI brain, 9/30/96, was unchanged from previous, 3/6/95. The neuropsychological evaluation was stable. MRI brain, 3/6/95, showed mild generalized atrophy.",
+      { documentId: "alz", fileName: "Alzheimer Disease.txt" },
+    );
+    const q = "What did the 3/6/95 brain MRI show in the Alzheimer disease patient?";
+    expect(answeringSentence(q, { ...judgeAnswerability(q, [mri], null), answerable: true }, [mri])?.text).toContain("mild generalized atrophy");
   });
 });
