@@ -76,7 +76,14 @@ export function verifyAnswer(
   // Claims are checked against what the model was given; a trimmed passage's whole chunk and its
   // header (title, parties) only vouch for the question's own names: the rest may be cut for time.
   const whole = (h: (typeof used)[number]["hit"]) => (h.trimmedFrom ? `${h.context ?? ""}\n${h.trimmedFrom.text}` : undefined);
-  const passages = preparePassages(used.map((u) => ({ n: u.n, documentId: u.hit.documentId, text: u.hit.text, label: passageLabel(u.hit), whole: whole(u.hit) })));
+  // A passage given with the one before it in the document (chunks overlap): that one's text before it starts.
+  const before = (h: (typeof used)[number]["hit"]) => {
+    const prev = used.find((v) => v.hit.documentId === h.documentId && v.hit.page === h.page && v.hit.charStart < h.charStart && v.hit.charEnd >= h.charStart)?.hit;
+    return prev && !prev.trimmedFrom ? prev.text.slice(0, h.charStart - prev.charStart) : undefined;
+  };
+  const passages = preparePassages(
+    used.map((u) => ({ n: u.n, documentId: u.hit.documentId, text: u.hit.text, label: passageLabel(u.hit), whole: whole(u.hit), before: before(u.hit) })),
+  );
   const withheld: WithheldSentence[] = [];
   const cut: { start: number; end: number }[] = [];
   for (const s of resolved.sentences) {

@@ -52,6 +52,11 @@ export interface CheckPassage {
    * it vouches only for names the question gives — whether the document has them — never for a claim.
    */
   whole?: string;
+  /**
+   * The text of the document just before this passage, from a given passage it continues (chunks overlap):
+   * the start of the paragraph the passage opens in the middle of. It vouches only for a clause's name.
+   */
+  before?: string;
 }
 
 /** Share of a sentence's plain content words its cited passages must hold. */
@@ -169,6 +174,7 @@ interface PreparedPassage {
   text: WordIndex;
   label: WordIndex;
   whole: WordIndex | null;
+  before: string;
 }
 
 export function preparePassages(passages: readonly CheckPassage[]): PreparedPassage[] {
@@ -179,6 +185,7 @@ export function preparePassages(passages: readonly CheckPassage[]): PreparedPass
     text: indexWords(p.text),
     label: indexWords(p.label ?? ""),
     whole: p.whole === undefined ? null : indexWords(p.whole),
+    before: p.before ?? "",
   }));
 }
 
@@ -289,10 +296,14 @@ export function checkSentence(
     const sentenceIndex = indexWords(plain);
     for (const t of clauseTerms(questionTerms(question))) {
       if (focus && t.key === focus.key) continue;
-      const inCited = citedPassages.some((p) => containsTerm(p.text, t) || containsTerm(p.label, t));
+      const inCited = citedPassages.some((p) => containsTerm(p.text, t) || containsTerm(p.label, t) || paragraphHolds(p, t));
       if (!inCited && containsTerm(sentenceIndex, t)) missingClaims.push(t.surface);
-      // A passage under that clause's heading ("Confidentiality") is the clause: beside it throughout.
-      else if (stated.length > 0 && !stated.some((c) => citedPassages.some((p) => nearFocus(p.text, c, t) || (containsTerm(p.label, t) && findClaim(p.text, c))))) {
+      // A passage under that clause's heading ("Confidentiality") is the clause: beside it throughout; so is
+      // the rest of a paragraph that names it ("12. Confidentiality. … The terms of this Paragraph shall survive … three (3) years").
+      else if (
+        stated.length > 0 &&
+        !stated.some((c) => citedPassages.some((p) => nearFocus(p.text, c, t) || (containsTerm(p.label, t) && findClaim(p.text, c)) || paragraphHolds(p, t, c)))
+      ) {
         for (const c of stated) if (!missingClaims.includes(c.surface)) missingClaims.push(c.surface);
       }
     }
@@ -522,6 +533,28 @@ function inRivalClause(figure: { value: string; unit: string }, focus: QuestionT
   }
   return own >= 0 && rival > own;
 }
+
+/**
+ * The paragraph of the passage (one line of text: transcribed agreements keep a provision on one line) that
+ * holds the claim — or, without one, the paragraph the passage opens in — names the term, counting the
+ * text before the passage that a given passage continuing into it holds.
+ */
+function paragraphHolds(p: PreparedPassage, t: QuestionTerm, c?: Claim): boolean {
+  const joined = p.before + p.raw;
+  let at = p.before.length;
+  if (c) {
+    const found = findClaim(p.text, c);
+    if (!found) return false;
+    at += found.start;
+  }
+  const start = joined.lastIndexOf("\n", at - 1) + 1;
+  const end = joined.indexOf("\n", at);
+  const paragraph = joined.slice(start, end < 0 ? joined.length : end);
+  // Longer than a provision, it is a text whose line breaks were lost (a transcribed report on one line).
+  return paragraph.length <= MAX_PARAGRAPH && containsTerm(indexWords(paragraph), t);
+}
+
+const MAX_PARAGRAPH = 1600;
 
 /** Words apart within which a figure counts as said of the focus. */
 const FOCUS_WINDOW = 25;

@@ -459,3 +459,25 @@ describe("checkSentence: plain-word answers and the clause they come from (14c)"
     expect(checkSentence("The Licensor may carry out reasonable inspection of the quality of the Licensee's services [1].", [1], licence, inspect).verdict).toBe("verified");
   });
 });
+
+describe("verifyAnswer: a clause named earlier in the paragraph a passage continues (14c)", () => {
+  const para =
+    "12. Confidentiality. FNW and Sponsor each agree that the terms of this Agreement will be kept confidential, and each party agrees to be bound by the confidentiality terms of this Paragraph. " +
+    "Each party shall be responsible for any breach of this Paragraph by its respective officers, employees, agents and representatives. " +
+    "The terms of this Paragraph shall survive the expiration or termination of this Agreement for whatever reason for a period of three (3) years after such expiration or termination.\n\n13. Washington Law.";
+  const cut = para.indexOf("Each party shall");
+  const first = hit(para.slice(0, para.indexOf("The terms of this Paragraph shall")), { documentId: "merc", charStart: 0 });
+  const second = hit(para.slice(cut), { documentId: "merc", charStart: cut });
+  const q = "For how long after the Mercata sponsorship agreement ends does its confidentiality paragraph survive?";
+  const answer = "The confidentiality paragraph survives for three years after the agreement ends [2].";
+
+  it("verifies the clause's figure from the passage that continues the paragraph naming the clause", () => {
+    const used: UsedPassage[] = [{ n: 1, hit: first }, { n: 2, hit: second }];
+    expect(verifyAnswer(resolveCitations(answer, used), used, q).sentences[0]?.verdict).toBe("verified");
+  });
+
+  it("does not without the passage before it: the cited passage alone never names the clause", () => {
+    const alone: UsedPassage[] = [{ n: 1, hit: second }];
+    expect(verifyAnswer(resolveCitations(answer.replace("[2]", "[1]"), alone), alone, q).sentences[0]?.verdict).toBe("not_in_cited");
+  });
+});
