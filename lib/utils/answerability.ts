@@ -160,6 +160,13 @@ function isSubject(term: QuestionTerm, occ: TermOccurrence | undefined, stats: L
   return occ.documents.size / Math.max(1, stats.documents) <= opts.maxSubjectDocShare;
 }
 
+/** The term is written capitalised, not as the question's first word. */
+function isNameInQuestion(question: string, t: QuestionTerm): boolean {
+  if (!/^\p{Lu}/u.test(t.surface)) return false;
+  const first = /[\p{L}\p{N}]+/u.exec(question);
+  return !first || question.indexOf(t.surface) > first.index;
+}
+
 /** Sides and ends a report tells apart: asking about one when the document has only the other is asking about something else. */
 const OPPOSITES: Readonly<Record<string, string>> = Object.fromEntries(
   [["left", "right"], ["upper", "lower"], ["anterior", "posterior"], ["medial", "lateral"], ["proximal", "distal"], ["superior", "inferior"], ["internal", "external"], ["ipsilateral", "contralateral"]].flatMap(([a, b]) => [
@@ -280,8 +287,10 @@ export function judgeAnswerability(
     // Kubient carry?" cannot be answered from an agreement that never says "insurance".
     // A measure ("amplitude", "strength") the report never names is how it gives a figure, not what the question is about.
     const rare = isSubject(t, occ, library, opts) && !isMeasureWord(t.key);
-    // A clause type asked about ("audit", "indemnify") is a subject however everyday the word.
-    const subject = rare || t === focus || isClauseType(t.key.split(" "));
+    // A clause type asked about ("audit", "indemnify") is a subject however everyday the word; a
+    // capitalised word inside the question is a name ("on Windows"), whose absence decides, though
+    // where the document has it no passage need repeat it ("the Coral Gold agreement").
+    const subject = rare || t === focus || isClauseType(t.key.split(" ")) || (!inDocument && isNameInQuestion(question, t) && !isMeasureWord(t.key));
     verdicts.push({ surface: t.surface, key: t.key, subject, inDocument, inLibrary });
     if (rare && inDocument) namedBy.push(t.key);
     if (!subject || inDocument) continue;

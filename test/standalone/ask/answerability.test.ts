@@ -234,3 +234,15 @@ describe("judgeAnswerability: what the question asks about", () => {
     expect(judge("What was the pacing threshold of the left ventricular lead?", both).answerable).toBe(true);
   });
 });
+
+describe("judgeAnswerability: names", () => {
+  it("takes a capitalised word inside the question as a name, however everyday ('on Windows')", () => {
+    const paper = hit("TraceMonkey achieves speedups of 2x to 20x over SpiderMonkey on the SunSpider benchmarks on Linux.", { documentId: "tm", fileName: "TraceMonkey.pdf" });
+    const r = judgeAnswerability("What speedups did the TraceMonkey paper measure on Windows?", [paper], null);
+    expect(r.answerable).toBe(false);
+    expect([...r.absentEverywhere, ...r.absentFromDocument]).toContain("Windows");
+    expect(judgeAnswerability("What speedups did the TraceMonkey paper measure on Linux?", [paper], null).answerable).toBe(true);
+    // The question's first word is capitalised as a sentence's is.
+    expect(judgeAnswerability("Speedups measured by TraceMonkey?", [paper], null).answerable).toBe(true);
+  });
+});
