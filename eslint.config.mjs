@@ -8,7 +8,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".next/", "data/", "test/artifacts/", "bench-results/", "next-env.d.ts"] },
+  { ignores: ["node_modules/", ".next/", ".next-*/", "data/", "test/artifacts/", "bench-results/", "next-env.d.ts"] },
   { linterOptions: { reportUnusedDisableDirectives: "error" } },
   js.configs.recommended,
   tseslint.configs.recommended,
