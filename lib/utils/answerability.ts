@@ -226,9 +226,10 @@ export function initialismExpansions(initialism: string, text: string): string[]
 
 /** A question's initialism ("the ACDF") is present where a given document spells it out, in its name or text. */
 function addInitialismExpansions(terms: QuestionTerm[], passages: readonly PromptPassage[]): void {
-  for (const t of terms) {
-    if (!/^\p{Lu}{3,6}$/u.test(t.surface)) continue;
-    const texts = new Set(passages.flatMap((p) => [(p.fileName ?? "").replace(/\.[a-z0-9]{1,5}$/i, ""), p.headingPath, p.text]));
+  const initialisms = terms.filter((t) => /^\p{Lu}{3,6}$/u.test(t.surface));
+  if (initialisms.length === 0) return;
+  const texts = new Set(passages.flatMap((p) => [(p.fileName ?? "").replace(/\.[a-z0-9]{1,5}$/i, ""), p.headingPath, p.text]));
+  for (const t of initialisms) {
     for (const text of texts) for (const phrase of initialismExpansions(t.surface, text)) t.alternatives.push(phrase);
   }
 }
@@ -298,7 +299,7 @@ export function judgeAnswerability(
   }
   // "the left ventricular lead" where the report has only the right one: each word is there, the thing is not.
   if (best) {
-    const indexes = passages.filter((p) => p.documentId === best).map((p) => indexWords(passageIndexText(p)));
+    const indexes = docs.get(best)!.index;
     for (const side of contrastedPhrases(question)) {
       const inGiven = (phrase: string[]) => indexes.some((ix) => findPhrase(ix, phrase) !== null);
       if (inGiven([side.word, ...side.rest]) || !inGiven([side.opposite, ...side.rest])) continue;
